@@ -1,0 +1,31 @@
+# Two commands do all the set-up (README): `make book` and `make test`.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: install book test notebooks clean
+
+install: $(STAMP)
+
+# torch first: the pinned CPU build; a plain `torch` requirement would pull a multi-GB CUDA build.
+$(STAMP): requirements.txt pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q torch==2.13.0
+	$(PY) -m pip install -q -r requirements.txt -e .
+	touch $(STAMP)
+
+# Executes every notebook at the `cpu` preset and builds the HTML book into _build/html.
+book: $(STAMP)
+	GEOMEM_SCALE=cpu GEOMEM_PROGRESS=0 $(VENV)/bin/jupyter-book build --all -W -n --keep-going .
+
+# Unit tests, then every notebook at the `ci` preset (conftest.py sets it).
+test: $(STAMP)
+	$(VENV)/bin/pytest -q tests
+	$(VENV)/bin/pytest -q --nbmake --nbmake-timeout=1800 notebooks
+
+# Refresh the .ipynb twins from the reviewed .py sources.
+notebooks: $(STAMP)
+	$(VENV)/bin/jupytext --to ipynb --update notebooks/*.py
+
+clean:
+	rm -rf _build outputs

@@ -1,0 +1,97 @@
+"""``python -m geomem_nb``: argument parsing and validation only; the work is in ``experiments``.
+
+Bad input exits with status 2 and one line naming the parameter and what is allowed, before any
+file is written."""
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+
+from . import presets, reproduce as rep
+from .experiments import in_weights
+from .runtime import SCALES
+from .tasks.in_weights import EDGE_DIRECTIONS, OBJECTIVES
+
+
+class OneLineParser(argparse.ArgumentParser):
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _common_training(p):
+    p.add_argument("--seed", type=int)
+    p.add_argument("--preset", choices=SCALES, help="scale (default: GEOMEM_SCALE, else cpu)")
+    p.add_argument("--layers", type=int)
+    p.add_argument("--width", type=int)
+    p.add_argument("--heads", type=int)
+    p.add_argument("--steps", type=int)
+    p.add_argument("--batch-size", type=int)
+    p.add_argument("--lr", type=float)
+    p.add_argument("--warmup", type=int)
+    p.add_argument("--eval-every", type=int)
+    p.add_argument("--time-budget", type=float, help="stop after this many training seconds")
+    p.add_argument("--compile", action="store_true", default=None, help="torch.compile the loss (CUDA only)")
+    p.add_argument("--no-pack", dest="pack", action="store_false", default=None,
+                   help="pad every example to the row length instead of packing (the slow baseline)")
+    p.add_argument("--checkpoint-dir")
+    p.add_argument("--checkpoint-every", type=int)
+    p.add_argument("--resume", action="store_true", help="continue from --checkpoint-dir if it holds a checkpoint")
+
+
+def parser() -> argparse.ArgumentParser:
+    top = OneLineParser(prog="python -m geomem_nb", description=__doc__)
+    sub = top.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
+
+    p = sub.add_parser("in-weights", help="train on one path-star graph in the weights; score held-out leaves")
+    p.add_argument("--degree", type=int, help="d: number of arms (>= 2)")
+    p.add_argument("--path-length", type=int, help="l: nodes per arm including the root (>= 2)")
+    p.add_argument("--objective", choices=OBJECTIVES)
+    p.add_argument("--edges", choices=EDGE_DIRECTIONS)
+    p.add_argument("--pause-tokens", type=int)
+    p.add_argument("--freeze-embeddings", action="store_true", default=None)
+    p.add_argument("--target", type=float, help="stop once held-out exact match reaches this")
+    _common_training(p)
+    p.add_argument("--out", required=True, help="folder for metrics.json, embeddings.npy, graph.json")
+
+    r = sub.add_parser("reproduce", help="run a headline experiment and save it under results/")
+    r.add_argument("experiment", choices=sorted(rep.EXPERIMENTS))
+    r.add_argument("--preset", choices=SCALES, default="paper")
+    r.add_argument("--out", help="default: results/<experiment> at the paper preset, else outputs/")
+    r.add_argument("--time-budget", type=float)
+    r.add_argument("--compile", action="store_true", default=None)
+    r.add_argument("--checkpoint-dir")
+    r.add_argument("--checkpoint-every", type=int)
+    r.add_argument("--resume", action="store_true")
+    return top
+
+
+def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    args = parser().parse_args(argv)
+    command = "python -m geomem_nb " + shlex.join(argv)
+    try:
+        if args.command == "in-weights":
+            cfg = presets.config(
+                "in-weights", args.preset, degree=args.degree, path_length=args.path_length, seed=args.seed,
+                objective=args.objective, edges=args.edges, pause_tokens=args.pause_tokens,
+                layers=args.layers, width=args.width, heads=args.heads, freeze_embeddings=args.freeze_embeddings,
+                steps=args.steps, batch_size=args.batch_size, lr=args.lr, warmup=args.warmup,
+                eval_every=args.eval_every, time_budget=args.time_budget, compile=args.compile, pack=args.pack,
+                target=args.target, checkpoint_dir=args.checkpoint_dir, checkpoint_every=args.checkpoint_every,
+            ).validate()
+            if args.resume and not cfg.checkpoint_dir:
+                raise ValueError("--resume needs --checkpoint-dir")
+            result = in_weights(cfg, out=args.out, resume=args.resume, command=command)
+        else:
+            cfg, out = rep.plan(args.experiment, args.preset, args.out, time_budget=args.time_budget,
+                                compile=args.compile, checkpoint_dir=args.checkpoint_dir,
+                                checkpoint_every=args.checkpoint_every)
+            result = rep.run(args.experiment, cfg, out, resume=args.resume, command=command)
+    except ValueError as err:
+        print(f"python -m geomem_nb {args.command}: error: {err}", file=sys.stderr)
+        return 2
+    m = result.metrics
+    print(f"test_exact_match={m['test_exact_match']} test_hardest_token={m['test_hardest_token']} "
+          f"chance={m['chance']:.4g} steps={m['steps']} train_seconds={m['train_seconds']}")
+    return 0

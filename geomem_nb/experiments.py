@@ -1,0 +1,183 @@
+"""Named experiments shared by the CLI and the notebooks. Each returns a result object and, given
+``out``, writes ``metrics.json`` (with provenance), arrays and the graph."""
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from . import evaluate as ev
+from .geometry import leaf_first_hop_diagonal_accuracy, topk_recovery
+from .graphs import check_int, path_star
+from .models import MODELS, GPTConfig, build
+from .results import provenance, write_json
+from .runtime import device as pick_device, device_name, set_seed
+from .tasks.in_weights import EDGE_DIRECTIONS, OBJECTIVES, InWeightsTask
+from .train import TrainConfig, train
+
+MAX_TRAIN_EVAL = 1000  # train arms scored at each evaluation (a fixed seeded subset)
+MAX_EDGE_EVAL = 1000   # nodes whose edge recall is scored at each evaluation
+
+
+@dataclass
+class InWeightsConfig:
+    degree: int = 1000
+    path_length: int = 5
+    seed: int = 0
+    objective: str = "full-path"
+    edges: str = "both"
+    pause_tokens: int = 1
+    model: str = "gpt"
+    layers: int = 2
+    width: int = 128
+    heads: int = 4
+    freeze_embeddings: bool = False
+    steps: int = 2000
+    batch_size: int = 512
+    lr: float = 2e-3
+    warmup: int = 100
+    weight_decay: float = 0.01
+    eval_every: int = 100
+    pack: bool = True
+    compile: bool = False
+    time_budget: float = 0.0
+    target: float = 0.0          # stop once held-out exact match reaches this (0 = never)
+    checkpoint_dir: str | None = None
+    checkpoint_every: int = 0
+    preset: str = ""
+
+    def validate(self) -> "InWeightsConfig":
+        """Every check that can fail, before any work starts."""
+        check_int("degree", self.degree, 2)
+        check_int("path_length", self.path_length, 2)
+        check_int("pause_tokens", self.pause_tokens, 0)
+        if self.objective not in OBJECTIVES:
+            raise ValueError(f"objective must be one of {', '.join(OBJECTIVES)}; got {self.objective!r}")
+        if self.edges not in EDGE_DIRECTIONS:
+            raise ValueError(f"edges must be one of {', '.join(EDGE_DIRECTIONS)}; got {self.edges!r}")
+        if not 0 <= self.target <= 1:
+            raise ValueError(f"target must lie in [0, 1], got {self.target!r}")
+        self.train_config()
+        GPTConfig(vocab_size=10, block_size=2, layers=self.layers, width=self.width, heads=self.heads)
+        if self.model not in MODELS:
+            raise ValueError(f"model must be one of {', '.join(MODELS)}; got {self.model!r}")
+        return self
+
+    def train_config(self) -> TrainConfig:
+        return TrainConfig(steps=self.steps, batch_size=self.batch_size, lr=self.lr, warmup=self.warmup,
+                           weight_decay=self.weight_decay, eval_every=self.eval_every, pack=self.pack,
+                           compile=self.compile, seed=self.seed, time_budget=self.time_budget,
+                           checkpoint_dir=self.checkpoint_dir, checkpoint_every=self.checkpoint_every)
+
+
+@dataclass
+class RunResult:
+    config: dict
+    metrics: dict
+    history: list
+    losses: list
+    graph: object = field(repr=False, default=None)
+    task: object = field(repr=False, default=None)
+    model: object = field(repr=False, default=None)
+
+    def curve(self, key: str):
+        """(steps, values) of one metric over training."""
+        pts = [(h["step"], h[key]) for h in self.history if h.get(key) is not None]
+        return np.array([p[0] for p in pts]), np.array([p[1] for p in pts])
+
+    def embeddings(self) -> np.ndarray:
+        """Token-embedding rows of the nodes: row i = node i."""
+        return self.model.token_embeddings[: self.graph.num_nodes].detach().float().cpu().numpy()
+
+
+def in_weights_evaluator(model, task: InWeightsTask, device, seed: int):
+    g = task.graph
+    rng = np.random.default_rng(seed)
+    train_sub = np.sort(rng.permutation(g.train_arms)[:MAX_TRAIN_EVAL])
+    test_prompts, test_paths = task.prompts(g.test_arms).to(device), task.paths(g.test_arms).to(device)
+    train_prompts, train_paths = task.prompts(train_sub).to(device), task.paths(train_sub).to(device)
+    ell = g.path_length
+    edges = g.edges(task.edges)
+    nodes = np.sort(rng.permutation(g.num_nodes)[:MAX_EDGE_EVAL])
+    edges = edges[np.argsort(edges[:, 0], kind="stable")]
+    lo, hi = np.searchsorted(edges[:, 0], nodes), np.searchsorted(edges[:, 0], nodes, side="right")
+    neighbours = [edges[a:b, 1] for a, b in zip(lo, hi)]
+    nodes_t = torch.as_tensor(nodes, device=device)
+
+    def evaluate(step):
+        scores = ev.edge_scores(model, task.token("[EDGE]"), nodes_t, g.num_nodes).cpu().numpy()
+        rec = {"edge_recovery": topk_recovery(scores, neighbours)}
+        if task.objective == "hardest-token":
+            for split, p, t in (("test", test_prompts, test_paths), ("train", train_prompts, train_paths)):
+                pred = ev.greedy_decode(model, p, 1)[:, 0]
+                rec[f"{split}_hardest_token"] = (pred == t[:, 1]).float().mean().item()
+                rec[f"{split}_exact_match"] = None
+        else:
+            test = ev.path_accuracy(ev.greedy_decode(model, test_prompts, ell), test_paths)
+            train_ = ev.path_accuracy(ev.greedy_decode(model, train_prompts, ell), train_paths)
+            tf = ev.path_accuracy(ev.teacher_forced(model, test_prompts, test_paths), test_paths)
+            rec.update(test_exact_match=test["exact_match"], test_per_position=test["per_position"],
+                       test_hardest_token=test["per_position"][1], train_exact_match=train_["exact_match"],
+                       train_hardest_token=train_["per_position"][1],
+                       test_teacher_forced=tf["per_position"])
+        emb = model.token_embeddings[: g.num_nodes].detach().float().cpu().numpy()
+        rec["leaf_first_hop_diagonal_accuracy"] = leaf_first_hop_diagonal_accuracy(emb, g.arms, g.test_arms)
+        return rec
+
+    return evaluate
+
+
+def in_weights(cfg: InWeightsConfig, out: str | Path | None = None, resume: bool = False,
+               command: str | None = None, desc: str | None = None) -> RunResult:
+    """Train a GPT on one G(d, l) in its weights and score held-out leaves."""
+    cfg.validate()
+    t0 = time.perf_counter()
+    set_seed(cfg.seed)
+    dev = pick_device()
+    graph = path_star(cfg.degree, cfg.path_length, seed=cfg.seed)
+    task = InWeightsTask(graph, cfg.pause_tokens, cfg.objective, cfg.edges)
+    model = build(cfg.model, GPTConfig(task.vocab_size, task.block_size, cfg.layers, cfg.width, cfg.heads)).to(dev)
+    if cfg.freeze_embeddings:
+        model.freeze_embeddings()
+    evaluate = in_weights_evaluator(model, task, dev, cfg.seed)
+    stop = (lambda r: (r.get("test_exact_match") or 0) >= cfg.target) if cfg.target else None
+    tr = train(model, task.training_examples(), cfg.train_config(), pad_id=task.token("[PAD]"),
+               evaluate=evaluate, stop=stop, resume=resume,
+               desc=desc or f"G({cfg.degree},{cfg.path_length}) {cfg.objective}")
+    final = dict(tr.history[-1])
+    metrics = {
+        "test_exact_match": final.get("test_exact_match"),
+        "test_hardest_token": final.get("test_hardest_token"),
+        "train_exact_match": final.get("train_exact_match"),
+        "leaf_first_hop_diagonal_accuracy": final["leaf_first_hop_diagonal_accuracy"],
+        "edge_recovery": final["edge_recovery"],
+        "test_per_position": final.get("test_per_position"),
+        "test_teacher_forced": final.get("test_teacher_forced"),
+        "chance": 1.0 / cfg.degree,
+        "steps": tr.steps,
+        "train_seconds": round(tr.train_seconds, 2),
+        "eval_seconds": round(tr.eval_seconds, 2),
+        "time_to_target": next((h["train_seconds"] for h in tr.history
+                                if cfg.target and (h.get("test_exact_match") or 0) >= cfg.target), None),
+        "device": device_name(dev),
+        "num_nodes": graph.num_nodes,
+        "params": model.num_params(embeddings=True),
+        "config": asdict(cfg),
+    }
+    result = RunResult(asdict(cfg), metrics, tr.history, tr.losses, graph, task, model)
+    if out is not None:
+        out = Path(out)
+        metrics["provenance"] = provenance(metrics["device"], time.perf_counter() - t0, command)
+        write_json({**metrics, "history": tr.history}, out / "metrics.json")
+        np.save(out / "embeddings.npy", result.embeddings())
+        write_json({"arms": graph.arms, "train_arms": graph.train_arms.tolist(),
+                    "test_arms": graph.test_arms.tolist(), "degree": graph.degree,
+                    "path_length": graph.path_length, "seed": graph.seed}, out / "graph.json")
+    return result
+
+
+CONFIGS = {"in-weights": InWeightsConfig}

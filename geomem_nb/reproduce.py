@@ -1,0 +1,43 @@
+"""The paper's headline experiments as named, reproducible runs saved under ``results/``.
+
+At the ``paper`` preset each follows Table 1 where it matters (GPT-mid: 12 layers, width 384 (784 for
+G(10^4,10)), 8 heads; 5 / 6 / 10 pause tokens); the smaller presets shrink the graph and model so
+the same command can be checked on a CPU."""
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from . import presets
+from .experiments import in_weights
+from .results import REPO, RESULTS
+
+_BIG = dict(layers=12, width=384, heads=8, batch_size=2048, lr=1e-3, warmup=300, eval_every=250)
+EXPERIMENTS = {
+    "in-weights-g5000-5": dict(_BIG, degree=5000, path_length=5, pause_tokens=5, steps=6000,
+                               target=0.99, time_budget=150.0),
+    "in-weights-g10000-6": dict(_BIG, degree=10000, path_length=6, pause_tokens=6, steps=8000,
+                                target=0.99, time_budget=180.0),
+    "in-weights-g10000-10": dict(_BIG, degree=10000, path_length=10, pause_tokens=10, width=784,
+                                 lr=5e-4, steps=8000, target=0.95, time_budget=240.0),
+}
+# Off the GPU, the same experiments on a graph and model small enough for a CPU check.
+_SHRINK = {"ci": dict(degree=200, layers=2, width=64, heads=4, batch_size=256, steps=60, eval_every=30,
+                      time_budget=0.0),
+           "cpu": dict(degree=1000, layers=2, width=128, heads=4, batch_size=512, steps=1500,
+                       eval_every=100, lr=2e-3, warmup=100, time_budget=0.0)}
+
+
+def plan(name: str, preset: str, out=None, **overrides):
+    if name not in EXPERIMENTS:
+        raise ValueError(f"experiment must be one of {', '.join(sorted(EXPERIMENTS))}; got {name!r}")
+    settings = dict(EXPERIMENTS[name], **_SHRINK.get(preset, {}))
+    cfg = replace(presets.config("in-weights", preset), **settings)
+    cfg = replace(cfg, **{k: v for k, v in overrides.items() if v is not None}).validate()
+    if out is None:
+        out = RESULTS / name if preset in ("paper", "gpu") else REPO / "outputs" / "reproduce" / f"{name}-{preset}"
+    return cfg, Path(out)
+
+
+def run(name: str, cfg, out: Path, resume: bool = False, command: str | None = None):
+    return in_weights(cfg, out=out, resume=resume, command=command, desc=name)

@@ -1,0 +1,60 @@
+"""Runtime helpers shared by every experiment: scale, device, seeding, progress bars."""
+from __future__ import annotations
+
+import os
+import platform
+import random
+
+import numpy as np
+import torch
+
+SCALES = ("ci", "cpu", "gpu", "paper")
+
+
+def scale() -> str:
+    """The preset scale chosen by the environment variable GEOMEM_SCALE (default ``cpu``)."""
+    value = os.environ.get("GEOMEM_SCALE", "cpu")
+    if value not in SCALES:
+        raise ValueError(f"GEOMEM_SCALE={value!r} is not allowed; use one of {', '.join(SCALES)}")
+    return value
+
+
+def device(name: str | None = None) -> torch.device:
+    """``cuda`` when available (or when asked for), else ``cpu``."""
+    if name is None:
+        name = os.environ.get("GEOMEM_DEVICE") or ("cuda" if torch.cuda.is_available() else "cpu")
+    return torch.device(name)
+
+
+def set_seed(seed: int) -> None:
+    """Seed every generator a run touches: python, numpy and torch (CPU and CUDA)."""
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    torch.cuda.manual_seed_all(seed)
+
+
+def device_name(dev: torch.device) -> str:
+    if dev.type == "cuda":
+        return torch.cuda.get_device_name(dev)
+    return f"cpu ({platform.processor() or platform.machine()}, {torch.get_num_threads()} threads)"
+
+
+def env_line() -> str:
+    """One line saying what this run uses: torch version, device, preset scale."""
+    dev = device()
+    return f"torch {torch.__version__} | device {device_name(dev)} | GEOMEM_SCALE={scale()}"
+
+
+def progress(iterable=None, **kwargs):
+    """The one progress bar of the project.
+
+    Bars are off when GEOMEM_PROGRESS=0 (set for book builds and notebook tests), so executed
+    notebooks carry no widget state; ``disable`` must be passed explicitly because tqdm's
+    notebook bar ignores TQDM_DISABLE.
+    """
+    from tqdm.auto import tqdm
+
+    if os.environ.get("GEOMEM_PROGRESS", "1") == "0":
+        kwargs["disable"] = True
+    return tqdm(iterable, **kwargs)

@@ -155,13 +155,18 @@ class TrainResult:
     resumed_from: int = 0
 
 
-def train(model, sets: list[Examples], cfg: TrainConfig, *, pad_id: int, evaluate=None, stop=None,
+def train(model, data, cfg: TrainConfig, *, pad_id: int | None = None, evaluate=None, stop=None,
           resume: bool = False, desc: str = "train") -> TrainResult:
-    """Train ``model`` on ``sets``. ``evaluate(step) -> dict`` runs every ``cfg.eval_every`` steps
-    (and at steps 0 and the last); ``stop(record) -> bool`` may end training early."""
+    """Train ``model`` on ``data``: a list of ``Examples`` (packed by ``BatchLayout``), or any batch
+    source with the same interface (``pos``, ``mask``, ``flat_targets`` and ``sample(generator) ->
+    (tokens, targets)``; ``pos``/``mask`` None mean default positions / causal), e.g. a generator of
+    fresh examples. ``evaluate(step) -> dict`` runs every ``cfg.eval_every`` steps (and at steps 0
+    and the last); ``stop(record) -> bool`` may end training early."""
     device = next(model.parameters()).device
-    sets = [s.to(device) for s in sets]
-    layout = BatchLayout(sets, cfg.batch_size, cfg.pack, pad_id, device)
+    if isinstance(data, (list, tuple)):
+        layout = BatchLayout([s.to(device) for s in data], cfg.batch_size, cfg.pack, pad_id, device)
+    else:
+        layout = data
     opt = make_optimizer(model, cfg, device)
     amp = autocast_dtype(device)
     scaler = torch.amp.GradScaler("cuda", enabled=amp == torch.float16)

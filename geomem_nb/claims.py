@@ -33,7 +33,26 @@ def _c1() -> str | None:
         if m:
             c = m["config"]
             parts.append(_run_text(m, f"G({c['degree']},{c['path_length']})"))
-    return "; ".join(parts) or None
+    parts.append(_in_context_text("cpu/in-context-forward"))
+    return "; ".join(p for p in parts if p) or None
+
+
+def _in_context_text(name: str) -> str | None:
+    """One in-context run (chapter 01): exact match vs chance, and the positive control where there is one."""
+    m = load(name)
+    if not m:
+        return None
+    c, p = m["config"], m.get("provenance", {})
+    where = f"{m['steps']} steps, {m['train_seconds']:.0f} s on {p.get('device', m.get('device'))}"
+    head = f"in context ({name.split('/')[0]} preset, G({c['degree']},{c['path_length']}), {c['objective']}): "
+    if c["objective"] == "hardest-token":
+        return head + f"first hop trained alone {m['test_hardest_token']:.3f} vs chance {m['chance']:.2g} ({where})"
+    return head + (f"held-out exact match {m['test_exact_match']:.3f} vs chance {m['chance']:.2g}, "
+                   f"{m['test_exact_match_given_first_hop']:.3f} given the true first hop ({where})")
+
+
+def _c3() -> str | None:
+    return _in_context_text("cpu/in-context-hardest-token")
 
 
 def _c2() -> str | None:
@@ -71,7 +90,7 @@ CLAIMS = [
     Claim("C1", "In-weights path-star: held-out root→leaf paths are generated far above chance 1/d "
                 "(in context, the same task stays at chance).", ("02", "01"), _c1),
     Claim("C2", "In-weights, the target tokens are learned roughly together: no right-to-left cascade.", ("02",), _c2),
-    Claim("C3", "The hardest token (the first hop) is learned in isolation in-weights, not in context.", ("03", "01")),
+    Claim("C3", "The hardest token (the first hop) is learned in isolation in-weights, not in context.", ("03", "01"), _c3),
     Claim("C4", "This contradicts the associative view: with frozen embeddings the held-out paths fail.", ("02", "07"), _c4),
     Claim("C5", "Leaf and first-hop embeddings of the same held-out path are close: a global geometry.", ("04",)),
     Claim("C6", "Geometric memory turns an l-fold composition into a 1-step navigation.", ("04",)),

@@ -9,8 +9,10 @@ import shlex
 import sys
 
 from . import presets, reproduce as rep
-from .experiments import in_weights
+from .experiments import in_context, in_weights
+from .tiny import MODELS as tiny_models, tiny
 from .runtime import SCALES
+from .tasks import in_context as ic
 from .tasks.in_weights import EDGE_DIRECTIONS, OBJECTIVES
 
 
@@ -54,6 +56,28 @@ def parser() -> argparse.ArgumentParser:
     _common_training(p)
     p.add_argument("--out", required=True, help="folder for metrics.json, embeddings.npy, graph.json")
 
+    c = sub.add_parser("in-context", help="train on fresh graphs given in the prompt (Bachmann & Nagarajan's task)")
+    c.add_argument("--degree", type=int, required=True, help="d: number of arms (>= 2)")
+    c.add_argument("--path-length", type=int, required=True, help="l: nodes per arm including the source (>= 3)")
+    c.add_argument("--num-labels", type=int, help="N: labels drawn per graph from 0..N-1 (>= d(l-1)+1)")
+    c.add_argument("--objective", choices=ic.OBJECTIVES, required=True)
+    c.add_argument("--eval-examples", type=int, help="held-out graphs scored at every evaluation")
+    _common_training(c)
+    c.add_argument("--out", required=True, help="folder for metrics.json")
+
+    t = sub.add_parser("tiny", help="memorize a tiny graph's edges with one model; score memory and geometry")
+    t.add_argument("--graph", required=True, help="star, grid, cycle, irregular, cycle:N, grid:RxC or path:N")
+    t.add_argument("--model", required=True, choices=tiny_models)
+    t.add_argument("--self-edges", action="store_true", help="also memorize (u, u) for every node")
+    t.add_argument("--forward-only", action="store_true", help="memorize each edge in its forward direction only")
+    t.add_argument("--steps", type=int, help="full-batch training steps (default: the tuned value)")
+    t.add_argument("--lr", type=float)
+    t.add_argument("--dim", type=int, help="embedding width")
+    t.add_argument("--seed", type=int)
+    t.add_argument("--preset", choices=SCALES, help="scale (default: GEOMEM_SCALE, else cpu)")
+    t.add_argument("--out", required=True, help="folder for metrics.json, embeddings.npy, graph.json "
+                   "(and dynamics.npz for node2vec)")
+
     r = sub.add_parser("reproduce", help="run a headline experiment and save it under results/")
     r.add_argument("experiment", choices=sorted(rep.EXPERIMENTS))
     r.add_argument("--preset", choices=SCALES, default="paper")
@@ -66,11 +90,29 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+def run_tiny(args, command: str) -> int:
+    """``tiny``: validate everything, then train and write the results."""
+    from pathlib import Path
+
+    cfg = presets.config("tiny", args.preset, graph=args.graph, model=args.model, self_edges=args.self_edges,
+                         forward_only=args.forward_only, steps=args.steps, lr=args.lr, dim=args.dim,
+                         seed=args.seed).validate()
+    if Path(args.out).exists() and not Path(args.out).is_dir():
+        raise ValueError(f"--out must be a folder, but {args.out!r} is a file")
+    m = tiny(cfg, out=args.out, command=command).metrics
+    print(f"topk_recovery={m['topk_recovery']:.3f} geometric_level={m['geometric_level']:.3f} "
+          f"spectral_concentration={m['spectral_concentration']:.3f} final_loss={m['final_loss']:.4f} "
+          f"steps={m['steps']} train_seconds={m['train_seconds']}")
+    return 0
+
+
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     args = parser().parse_args(argv)
     command = "python -m geomem_nb " + shlex.join(argv)
     try:
+        if args.command == "tiny":
+            return run_tiny(args, command)
         if args.command == "in-weights":
             cfg = presets.config(
                 "in-weights", args.preset, degree=args.degree, path_length=args.path_length, seed=args.seed,
@@ -83,6 +125,20 @@ def main(argv=None) -> int:
             if args.resume and not cfg.checkpoint_dir:
                 raise ValueError("--resume needs --checkpoint-dir")
             result = in_weights(cfg, out=args.out, resume=args.resume, command=command)
+        elif args.command == "in-context":
+            cfg = presets.config(
+                "in-context", args.preset, degree=args.degree, path_length=args.path_length,
+                num_labels=args.num_labels, objective=args.objective, eval_examples=args.eval_examples,
+                seed=args.seed, layers=args.layers, width=args.width, heads=args.heads, steps=args.steps,
+                batch_size=args.batch_size, lr=args.lr, warmup=args.warmup, eval_every=args.eval_every,
+                time_budget=args.time_budget, compile=args.compile,
+                checkpoint_dir=args.checkpoint_dir, checkpoint_every=args.checkpoint_every,
+            ).validate()
+            if args.pack is False:
+                raise ValueError("--no-pack does not apply: each row holds one in-context example")
+            if args.resume and not cfg.checkpoint_dir:
+                raise ValueError("--resume needs --checkpoint-dir")
+            result = in_context(cfg, out=args.out, resume=args.resume, command=command)
         else:
             cfg, out = rep.plan(args.experiment, args.preset, args.out, time_budget=args.time_budget,
                                 compile=args.compile, checkpoint_dir=args.checkpoint_dir,

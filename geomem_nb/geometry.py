@@ -13,14 +13,17 @@ def cosine_matrix(a: np.ndarray, b: np.ndarray | None = None) -> np.ndarray:
     return na @ nb.T
 
 
+def nearest_own_accuracy(queries: np.ndarray, keys: np.ndarray, own) -> float:
+    """Share of query rows whose nearest key row (cosine) is ``keys[own[i]]``."""
+    nearest = cosine_matrix(queries, keys).argmax(1)
+    return float(np.mean(nearest == np.asarray(own)))
+
+
 def leaf_first_hop_diagonal_accuracy(embeddings: np.ndarray, arms: np.ndarray, query_arms) -> float:
     """Share of the query arms whose leaf embedding is nearest (cosine) to its *own* arm's first-hop
     embedding, among the first hops of all d arms. Chance is 1/d."""
-    arms = np.asarray(arms)
-    leaves = embeddings[arms[np.asarray(query_arms), -1]]
-    first_hops = embeddings[arms[:, 1]]
-    nearest = cosine_matrix(leaves, first_hops).argmax(1)
-    return float(np.mean(nearest == np.asarray(query_arms)))
+    arms, query_arms = np.asarray(arms), np.asarray(query_arms)
+    return nearest_own_accuracy(embeddings[arms[query_arms, -1]], embeddings[arms[:, 1]], query_arms)
 
 
 def topk_recovery(scores: np.ndarray, neighbours: list[np.ndarray]) -> float:
@@ -35,3 +38,72 @@ def topk_recovery(scores: np.ndarray, neighbours: list[np.ndarray]) -> float:
         top = np.argpartition(-scores[u], k - 1)[:k]
         shares.append(len(np.intersect1d(top, nb)) / k)
     return float(np.mean(shares))
+
+
+def undirected_edges(edges) -> np.ndarray:
+    """Distinct undirected edges (u < v) of a directed edge list; self-edges (u, u) dropped."""
+    e = np.sort(np.asarray(edges, dtype=np.int64).reshape(-1, 2), axis=1)
+    e = e[e[:, 0] != e[:, 1]]
+    return np.unique(e, axis=0)
+
+
+def geometric_level(embeddings: np.ndarray, edges) -> float:
+    """Mean cosine similarity of the two embeddings of each distinct undirected edge. Self-edges and
+    repeated or reversed copies of an edge are never counted (a self-edge would add a cosine of 1)."""
+    e = undirected_edges(edges)
+    if len(e) == 0:
+        raise ValueError("edges must contain at least one edge between two different nodes")
+    x = np.asarray(embeddings, dtype=np.float64)
+    x = x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
+    return float(np.mean(np.sum(x[e[:, 0]] * x[e[:, 1]], axis=1)))
+
+
+def neighbour_lists(num_nodes: int, edges) -> list[np.ndarray]:
+    """Targets of each node u, {v : (u, v) in edges}, sorted and without repeats."""
+    e = np.unique(np.asarray(edges, dtype=np.int64).reshape(-1, 2), axis=0)
+    return [e[e[:, 0] == u, 1] for u in range(num_nodes)]
+
+
+def skewed_logits(embeddings: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """The geometry-only part of a bilinear model's logits. With E = U S Vh (node rows only) keep
+    only the diagonal of W in E's right-singular basis, W' = Vh^T diag(diag(Vh W Vh^T)) Vh, and
+    return E W' E^T (symmetric; W and W^T give the same result). Associative storage that needs
+    off-diagonal couplings between singular directions is removed."""
+    e = np.asarray(embeddings, dtype=np.float64)
+    w = np.asarray(weight, dtype=np.float64)
+    if w.shape != (e.shape[1], e.shape[1]):
+        raise ValueError(f"weight must be {e.shape[1]}x{e.shape[1]} to match the embeddings, got {w.shape}")
+    _, _, vh = np.linalg.svd(e, full_matrices=False)
+    lam = np.einsum("ki,ij,kj->k", vh, w, vh)
+    return e @ (vh.T * lam) @ vh @ e.T
+
+
+def geometric_margin(logits: np.ndarray, neighbours: list[np.ndarray]) -> float:
+    """Mean over nodes u (with at least one neighbour other than u and one non-neighbour) of the best
+    neighbour's logit minus the best non-neighbour's logit; u itself is neither. Node rows and
+    columns only. Positive = every node ranks a true neighbour above every non-neighbour."""
+    logits = np.asarray(logits, dtype=np.float64)
+    n = logits.shape[0]
+    margins = []
+    for u, nb in enumerate(neighbours):
+        is_nb = np.zeros(n, dtype=bool)
+        is_nb[np.asarray(nb, dtype=np.int64)] = True
+        is_nb[u] = False
+        other = ~is_nb
+        other[u] = False
+        if is_nb.any() and other.any():
+            margins.append(logits[u, is_nb].max() - logits[u, other].max())
+    if not margins:
+        raise ValueError("no node has both a neighbour and a non-neighbour")
+    return float(np.mean(margins))
+
+
+def pca(x: np.ndarray, k: int = 2) -> np.ndarray:
+    """Coordinates of the rows of ``x`` on their top-``k`` principal components (rows centred), with
+    a deterministic sign (largest-magnitude entry of each component positive)."""
+    x = np.asarray(x, dtype=np.float64)
+    x = x - x.mean(0)
+    u, s, _ = np.linalg.svd(x, full_matrices=False)
+    coords = u[:, :k] * s[:k]
+    flip = np.sign(coords[np.abs(coords).argmax(0), np.arange(coords.shape[1])])
+    return coords * np.where(flip == 0, 1.0, flip)

@@ -24,7 +24,26 @@ IN_WEIGHTS = {
     "paper": dict(_PAPER, steps=8000, eval_every=250, time_budget=300.0, target=0.99),
 }
 
-PRESETS = {"in-weights": IN_WEIGHTS}
+# In-context path-star (chapter 01): fresh G(d, l) graphs in the prompt. CPU evidence in the chapter's
+# note: EVIDENCE_PLACEHOLDER
+_IC_SMALL = dict(degree=2, path_length=4, num_labels=20, layers=2, width=64, heads=4, batch_size=256,
+                 lr=3e-3, warmup=50)
+# GM's GPT-mid for in-context graphs (App. B): 12 layers, width 384 (784 for G(20,5)), 8 heads, peak lr
+# 1e-4, AdamW (weight decay 0.01), warm-up then cosine; N = 50 labels as in B&N's G(2,5).
+_IC_PAPER = dict(degree=2, path_length=5, num_labels=50, layers=12, width=384, heads=8, batch_size=256,
+                 lr=1e-4, warmup=500, eval_examples=2000)
+IN_CONTEXT = {
+    "ci": dict(_IC_SMALL, steps=300, eval_every=50, eval_examples=500),
+    "cpu": dict(_IC_SMALL, steps=1500, eval_every=100, eval_examples=1000),
+    "gpu": dict(_IC_PAPER, steps=5000, eval_every=250),
+    "paper": dict(_IC_PAPER, steps=20000, eval_every=500),
+}
+
+PRESETS = {"in-weights": IN_WEIGHTS, "in-context": IN_CONTEXT}
+
+# Tiny graphs (chapters 05-06): every model trains in seconds at its tuned settings (``tiny.SETTINGS``),
+# so every scale runs the same full-length runs (seed 7, as the authors' tiny-graph notebooks).
+PRESETS["tiny"] = {s: dict(seed=7) for s in SCALES}
 
 
 def config(experiment: str, preset: str | None = None, **overrides):

@@ -15,11 +15,11 @@ from .results import REPO, RESULTS
 _BIG = dict(layers=12, width=384, heads=8, batch_size=2048, lr=1e-3, warmup=300, eval_every=250)
 EXPERIMENTS = {
     "in-weights-g5000-5": dict(_BIG, degree=5000, path_length=5, pause_tokens=5, steps=6000,
-                               target=0.99, time_budget=150.0),
+                               target=0.99, time_budget=120.0),
     "in-weights-g10000-6": dict(_BIG, degree=10000, path_length=6, pause_tokens=6, steps=8000,
-                                target=0.99, time_budget=180.0),
+                                target=0.99, time_budget=300.0),
     "in-weights-g10000-10": dict(_BIG, degree=10000, path_length=10, pause_tokens=10, width=784,
-                                 lr=5e-4, steps=8000, target=0.95, time_budget=240.0),
+                                 lr=5e-4, steps=8000, target=0.95, time_budget=540.0),
 }
 # Off the GPU, the same experiments on a graph and model small enough for a CPU check.
 _SHRINK = {"ci": dict(degree=200, layers=2, width=64, heads=4, batch_size=256, steps=60, eval_every=30,
@@ -40,4 +40,4 @@ def plan(name: str, preset: str, out=None, **overrides):
 
 
 def run(name: str, cfg, out: Path, resume: bool = False, command: str | None = None):
-    return in_weights(cfg, out=out, resume=resume, command=command, desc=name)
+    return in_weights(cfg, out=out, resume=resume, command=command, desc=name, save_embeddings=False)

@@ -25,6 +25,7 @@ def _atomic(path, write) -> None:
             write(f)
             f.flush()
             os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; results are shared files
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
@@ -63,6 +64,10 @@ def read_json(path) -> dict:
 
 
 def git_commit() -> str:
+    """HEAD (``+dirty`` if tracked files changed); GEOMEM_GIT_COMMIT overrides it for a copy of the
+    tree that travels without its .git (e.g. to a GPU machine)."""
+    if os.environ.get("GEOMEM_GIT_COMMIT"):
+        return os.environ["GEOMEM_GIT_COMMIT"]
     try:
         out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True, timeout=10)
         commit = out.stdout.strip() or "unknown"

@@ -1,6 +1,7 @@
 """Runtime helpers shared by every experiment: scale, device, seeding, progress bars."""
 from __future__ import annotations
 
+import contextlib
 import os
 import platform
 import random
@@ -58,3 +59,18 @@ def progress(iterable=None, **kwargs):
     if os.environ.get("GEOMEM_PROGRESS", "1") == "0":
         kwargs["disable"] = True
     return tqdm(iterable, **kwargs)
+
+
+@contextlib.contextmanager
+def single_thread(dev: torch.device | str | None = None):
+    """Run the block on one CPU thread (restored afterwards). For the tiny-graph models every
+    matrix is tiny: intra-op threads only add overhead, and stall badly when the cores are shared.
+    Does nothing for a CUDA device."""
+    dev = torch.device(dev) if dev is not None else torch.device("cpu")
+    threads = torch.get_num_threads()
+    if dev.type == "cpu":
+        torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)

@@ -237,3 +237,9 @@ def train(model, data, cfg: TrainConfig, *, pad_id: int | None = None, evaluate=
             t_start = time.perf_counter()
     bar.close()
     return result
+
+
+def scaled_lr(lr: float, batch_size: int, new_batch_size: int) -> float:
+    """The large-batch rule used here: scale the peak learning rate by sqrt(new / old batch size)
+    (Adam-family square-root scaling), keeping the warm-up in steps."""
+    return lr * math.sqrt(new_batch_size / batch_size)

@@ -93,3 +93,130 @@ def bars(values: dict, ax=None, chance: float | None = None, ylabel: str = "held
     ax.set_ylabel(ylabel)
     ax.set_ylim(0, 1.02)
     return ax
+
+
+# Tiny graphs ---------------------------------------------------------------------------------
+
+def draw_embedding(coords, edges, ax=None, title: str | None = None, labels: bool = False):
+    """Nodes at 2-D ``coords`` (row i = node i) with the graph's ``edges`` drawn between them."""
+    ax = _ax(ax)
+    coords = np.asarray(coords, dtype=float)
+    for u, v in np.asarray(edges):
+        ax.plot(*coords[[u, v]].T, color="0.6", linewidth=1.0, zorder=1)
+    ax.scatter(coords[:, 0], coords[:, 1], c=np.arange(len(coords)), cmap="viridis", s=40,
+               edgecolors="k", linewidths=0.5, zorder=2)
+    if labels:
+        for i, (x, y) in enumerate(coords):
+            ax.annotate(str(i), (x, y), fontsize=6, xytext=(3, 3), textcoords="offset points")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.grid(False)
+    if title:
+        ax.set_title(title, fontsize=9)
+    return ax
+
+
+def memorization_vs_geometry(history, ax=None, title: str | None = None):
+    """Top-k edge recovery (left axis) and geometric level (right axis) over training steps."""
+    ax = _ax(ax)
+    steps = [h["step"] for h in history]
+    ax.plot(steps, [h["topk_recovery"] for h in history], color="tab:orange", label="top-k recovery")
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_xlabel("training step")
+    ax.set_ylabel("top-k edge recovery", color="tab:orange")
+    right = ax.twinx()
+    right.plot(steps, [h["geometric_level"] for h in history], color="tab:blue", label="geometric level")
+    right.set_ylim(-1.02, 1.02)
+    right.set_ylabel("geometric level", color="tab:blue")
+    right.grid(False)
+    right.spines["right"].set_visible(True)
+    if title:
+        ax.set_title(title, fontsize=9)
+    return ax
+
+
+def similarity_heatmaps(cosines, adjacency, axes=None, title: str | None = None):
+    """Node-node cosine similarity (left) beside the adjacency matrix (right)."""
+    if axes is None:
+        axes = plt.subplots(1, 2, figsize=(7, 3.2))[1]
+    im = axes[0].imshow(cosines, cmap="RdBu_r", vmin=-1, vmax=1)
+    axes[0].set_title(title or "cosine similarity", fontsize=9)
+    axes[1].imshow(adjacency, cmap="Greys", vmin=0, vmax=1)
+    axes[1].set_title("adjacency", fontsize=9)
+    for a in axes:
+        a.grid(False)
+        a.set_xticks([])
+        a.set_yticks([])
+    plt.colorbar(im, ax=axes[0], fraction=0.046)
+    return axes
+
+
+def spectral_bars(spectral_energy, ax=None, title: str | None = None):
+    """Share of the non-trivial embedding energy on each non-trivial eigenspace (bars, left to right
+    by decreasing eigenvalue of P + P^T; the eigenvalue and dimension label each bar)."""
+    ax = _ax(ax)
+    rows = [r for r in spectral_energy if not r["trivial"]]
+    ax.bar(range(len(rows)), [r["share"] for r in rows], color=["tab:green" if r["eigenvalue"] >= 0 else "tab:red"
+                                                                 for r in rows])
+    ax.set_xticks(range(len(rows)), [f"{r['eigenvalue']:.2f}" + (f"×{r['dim']}" if r["dim"] > 1 else "")
+                                     for r in rows], rotation=90, fontsize=7)
+    ax.set_xlabel("eigenvalue of P + Pᵀ (×dimension)")
+    ax.set_ylabel("share of non-trivial energy")
+    ax.set_ylim(0, 1.02)
+    if title:
+        ax.set_title(title, fontsize=9)
+    return ax
+
+
+def node2vec_dynamics(dynamics, axes=None, top: int = 2, title: str | None = None):
+    """||V^T B|| (left) and ||C B|| (right) per eigenspace over training: the ``top`` non-trivial
+    eigenspaces bold, the others thin, the trivial ones dashed."""
+    if axes is None:
+        axes = plt.subplots(1, 2, figsize=(10, 3.4))[1]
+    steps = np.maximum(dynamics["steps"], 1)
+    rank = np.cumsum(~dynamics["trivial"]) * ~dynamics["trivial"]  # 1, 2, ... for non-trivial spaces
+    colors = plt.cm.viridis(np.linspace(0, 0.9, max(1, int(rank.max()))))
+    for key, ax, label in (("projection", axes[0], "‖Vᵀ B‖ (embedding on the eigenspace)"),
+                           ("c_norm", axes[1], "‖C B‖")):
+        for j in range(dynamics[key].shape[1]):
+            if dynamics["trivial"][j]:
+                style = dict(color="0.5", linestyle="--", linewidth=1.0)
+            else:
+                style = dict(color=colors[rank[j] - 1], linewidth=2.5 if rank[j] <= top else 0.8)
+            name = ("trivial" if dynamics["trivial"][j] else f"λ={dynamics['eigenvalues'][j]:.2f}")
+            ax.plot(steps, dynamics[key][:, j], label=name if (dynamics["trivial"][j] or rank[j] <= top) else None,
+                    **style)
+        ax.set_xscale("log")
+        ax.set_xlabel("gradient-descent step")
+        ax.set_ylabel(label)
+        ax.legend(fontsize=7)
+    axes[1].set_yscale("log")
+    if title:
+        axes[0].set_title(title, fontsize=9)
+    return axes
+
+
+def joint_pca(snapshots, k: int = 2) -> np.ndarray:
+    """Project a stack of embeddings (steps, n, m) on one PCA fitted to all of them together, so
+    positions are comparable across steps: returns (steps, n, k)."""
+    from .geometry import pca
+
+    snaps = np.asarray(snapshots, dtype=float)
+    s, n, m = snaps.shape
+    return pca(snaps.reshape(s * n, m), k).reshape(s, n, k)
+
+
+def embedding_evolution(steps, coords, edges, picks, axes=None, title: str | None = None):
+    """Small multiples: the jointly projected embeddings ``coords`` (from ``joint_pca``) at the
+    snapshot indices ``picks``, one panel per step, on shared axes limits."""
+    if axes is None:
+        axes = plt.subplots(1, len(picks), figsize=(2.6 * len(picks), 2.6))[1]
+    lo, hi = coords[picks].min(axis=(0, 1)), coords[picks].max(axis=(0, 1))
+    pad = 0.05 * (hi - lo)
+    for ax, i in zip(np.atleast_1d(axes), picks):
+        draw_embedding(coords[i], edges, ax=ax, title=f"step {steps[i]}")
+        ax.set_xlim(lo[0] - pad[0], hi[0] + pad[0])
+        ax.set_ylim(lo[1] - pad[1], hi[1] + pad[1])
+    if title:
+        np.atleast_1d(axes)[0].figure.suptitle(title, fontsize=10)
+    return axes

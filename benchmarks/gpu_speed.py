@@ -1,0 +1,94 @@
+"""GPU training speed on G(5000,5) at the paper's model size (12 layers, width 384, 8 heads, 5 pauses).
+
+Measures steps/s, real tokens/s and model FLOP utilization (bf16 dense peak) of
+  * the baseline: the lean loop with edge examples padded to path length (data on the device,
+    logits only at targets, bf16, fused AdamW),
+  * the same loop with edges packed (this project's default), eager and with torch.compile,
+  * packed at a large batch (16384; lr by the square-root rule, see geomem_nb.train.scaled_lr),
+and, given a finished ``reproduce in-weights-g5000-5`` run, time to 99% held-out exact match:
+measured for the packed loop, and for the baseline as the same number of steps at its measured
+step time (packing changes only the layout of a batch, not its examples or loss).
+All in one process on one GPU; prints the ratios.
+
+    python benchmarks/gpu_speed.py [--out results/benchmarks/gpu_speed.json]
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import step_speed  # noqa: E402
+
+from geomem_nb import presets  # noqa: E402
+from geomem_nb.reproduce import EXPERIMENTS  # noqa: E402
+from geomem_nb.results import RESULTS, provenance, read_json, write_json  # noqa: E402
+from geomem_nb.runtime import device, device_name  # noqa: E402
+from geomem_nb.train import scaled_lr  # noqa: E402
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--steps", type=int, default=100)
+    ap.add_argument("--warm", type=int, default=20, help="untimed steps first (compilation, autotuning)")
+    ap.add_argument("--no-compile", action="store_true")
+    ap.add_argument("--preset", default="paper", help="paper on a GPU; ci to check the script on a CPU")
+    ap.add_argument("--out", default=str(RESULTS / "benchmarks" / "gpu_speed.json"))
+    args = ap.parse_args()
+    t0 = time.perf_counter()
+    dev = device()
+    base = presets.config("in-weights", args.preset)
+    if args.preset == "paper":
+        exp = EXPERIMENTS["in-weights-g5000-5"]
+        base = presets.config("in-weights", "paper", **{k: exp[k] for k in
+                              ("degree", "path_length", "layers", "width", "heads", "pause_tokens", "batch_size", "lr")})
+    rows = {}
+    rows["padded (baseline)"] = step_speed(base, dev, pack=False, steps=args.steps, warm=args.warm)
+    rows["packed"] = step_speed(base, dev, pack=True, steps=args.steps, warm=args.warm)
+    if dev.type == "cuda" and not args.no_compile:
+        try:
+            rows["packed + compile"] = step_speed(base, dev, pack=True, compile=True, steps=args.steps, warm=args.warm)
+        except Exception as err:  # report, keep the eager numbers
+            rows["packed + compile"] = {"error": repr(err)[:300]}
+    big = 8 * base.batch_size
+    big_cfg = presets.config("in-weights", args.preset, **{**vars_of(base), "lr": scaled_lr(base.lr, base.batch_size, big)})
+    rows[f"packed, batch {big}"] = step_speed(big_cfg, dev, pack=True, steps=max(args.steps // 4, 10), warm=args.warm, batch_size=big)
+
+    ref = rows["padded (baseline)"]
+    print(f"{'loop':24s} {'steps/s':>8s} {'tokens/s':>10s} {'TFLOP/s':>8s} {'MFU':>6s} {'x steps/s':>9s}")
+    for name, r in rows.items():
+        if "error" in r:
+            print(f"{name:24s} failed: {r['error']}")
+            continue
+        mfu = f"{r['mfu']:.1%}" if r["mfu"] is not None else "n/a"
+        print(f"{name:24s} {r['steps_per_s']:8.1f} {r['real_tokens_per_s']:10.3g} {r['model_tflops_per_s']:8.1f} "
+              f"{mfu:>6s} {r['steps_per_s'] / ref['steps_per_s']:9.2f}")
+    summary = {"rows": rows, "config": vars_of(base)}
+    run = RESULTS / "in-weights-g5000-5" / "metrics.json"
+    if run.exists() and args.preset == "paper":
+        m = read_json(run)
+        hit = next((h for h in m["history"] if (h.get("test_exact_match") or 0) >= 0.99), None)
+        if hit:
+            packed_s = hit["train_seconds"]
+            baseline_s = hit["step"] / ref["steps_per_s"]
+            summary["time_to_99"] = {"steps": hit["step"], "packed_seconds": packed_s,
+                                     "baseline_seconds_estimated": baseline_s, "ratio": baseline_s / packed_s,
+                                     "run_device": m["provenance"]["device"]}
+            print(f"time to 99% held-out exact match: {packed_s:.1f} s packed vs {baseline_s:.1f} s baseline "
+                  f"(estimated from {hit['step']} steps) -> x{baseline_s / packed_s:.2f}")
+    summary["provenance"] = provenance(device_name(dev), time.perf_counter() - t0,
+                                       "python benchmarks/gpu_speed.py " + " ".join(sys.argv[1:]))
+    write_json(summary, args.out)
+
+
+def vars_of(cfg) -> dict:
+    keep = ("degree", "path_length", "layers", "width", "heads", "pause_tokens", "batch_size", "lr")
+    return {k: getattr(cfg, k) for k in keep}
+
+
+if __name__ == "__main__":
+    main()

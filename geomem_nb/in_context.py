@@ -1,0 +1,143 @@
+"""The in-context path-star experiment (chapter 01): a GPT trained on fresh graphs given in the prompt,
+scored on a fixed, seeded set of held-out graphs. ``experiments`` re-exports it, so the CLI and the
+notebooks reach it as ``experiments.in_context``."""
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+
+from . import evaluate as ev
+from .graphs import check_int
+from .models import MODELS, GPTConfig, build
+from .results import provenance, write_json
+from .runtime import device as pick_device, device_name, set_seed
+from .tasks.in_context import OBJECTIVES, FreshBatches, InContextTask
+from .train import TrainConfig, train
+
+EVAL_SEED = 2**31 - 1  # the held-out graphs come from generator seed EVAL_SEED - seed, apart from training's
+
+
+@dataclass
+class InContextConfig:
+    degree: int = 2
+    path_length: int = 4
+    num_labels: int = 20
+    objective: str = "forward"
+    seed: int = 0
+    model: str = "gpt"
+    layers: int = 2
+    width: int = 64
+    heads: int = 4
+    steps: int = 1000
+    batch_size: int = 256
+    lr: float = 3e-3
+    warmup: int = 50
+    weight_decay: float = 0.01
+    eval_every: int = 100
+    eval_examples: int = 1000    # held-out graphs scored at every evaluation
+    compile: bool = False
+    time_budget: float = 0.0
+    checkpoint_dir: str | None = None
+    checkpoint_every: int = 0
+    preset: str = ""
+
+    def validate(self) -> "InContextConfig":
+        """Every check that can fail, before any work starts."""
+        self.task()
+        check_int("eval_examples", self.eval_examples, 1)
+        check_int("seed", self.seed, 0)
+        self.train_config()
+        GPTConfig(vocab_size=10, block_size=2, layers=self.layers, width=self.width, heads=self.heads)
+        if self.model not in MODELS:
+            raise ValueError(f"model must be one of {', '.join(MODELS)}; got {self.model!r}")
+        return self
+
+    def task(self) -> InContextTask:
+        return InContextTask(self.degree, self.path_length, self.num_labels, self.objective)
+
+    def train_config(self) -> TrainConfig:
+        return TrainConfig(**{f.name: getattr(self, f.name) for f in fields(TrainConfig) if hasattr(self, f.name)})
+
+
+def held_out(task: InContextTask, n: int, seed: int, device):
+    """The fixed held-out graphs of a run (the same for every objective at the same seed)."""
+    return task.draw(n, torch.Generator(device=device).manual_seed(EVAL_SEED - seed))
+
+
+@torch.no_grad()
+def score(model, task: InContextTask, batch) -> dict:
+    """Every held-out metric of one model on one batch of graphs."""
+    inputs, targets, target_pos = task.layout(batch)
+    logits = model.logits(model(inputs)[:, target_pos]).float()
+    loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1)).item()
+    scored = ev.path_accuracy(logits.argmax(-1), targets)  # teacher forced (teacherless: its one pass)
+    rec = {"test_loss": loss, "test_teacher_forced": scored["per_position"],
+           "test_exact_match": None, "test_per_position": None, "test_exact_match_given_first_hop": None}
+    if task.objective == "hardest-token":
+        first_hop = logits.argmax(-1)[:, 0]
+        rec["test_hardest_token"] = scored["per_position"][0]
+    elif task.objective == "teacherless":  # generation is the one parallel pass
+        first_hop = logits.argmax(-1)[:, 1]
+        rec.update(test_exact_match=scored["exact_match"], test_per_position=scored["per_position"],
+                   test_hardest_token=scored["per_position"][1])
+    else:
+        prompts, answers, ell = task.prompts(batch), task.answers(batch), task.path_length
+        decoded = ev.greedy_decode(model, prompts, ell)
+        free = ev.path_accuracy(decoded, answers)
+        given = ev.greedy_decode(model, torch.cat([prompts, answers[:, :2]], dim=1), ell - 2)
+        first_hop = decoded[:, 1] if task.objective == "forward" else None
+        rec.update(test_exact_match=free["exact_match"], test_per_position=free["per_position"],
+                   test_hardest_token=free["per_position"][task.first_hop_index],
+                   test_exact_match_given_first_hop=(given == answers[:, 2:]).all(1).float().mean().item())
+    # Is the guessed first hop at least *a* child of the source? (Then a wrong guess is an arm, not noise.)
+    rec["test_first_hop_is_child"] = (None if first_hop is None else
+                                      (batch.arms[:, :, 1] == first_hop[:, None]).any(1).float().mean().item())
+    return rec
+
+
+def in_context(cfg: InContextConfig, out: str | Path | None = None, resume: bool = False,
+               command: str | None = None, desc: str | None = None):
+    """Train a GPT on fresh in-context G(d, l) graphs with one objective; score held-out graphs."""
+    from .experiments import RunResult  # experiments imports this module
+
+    cfg.validate()
+    t0 = time.perf_counter()
+    set_seed(cfg.seed)
+    dev = pick_device()
+    task = cfg.task()
+    model = build(cfg.model, GPTConfig(task.vocab_size, task.block_size, cfg.layers, cfg.width, cfg.heads)).to(dev)
+    test = held_out(task, cfg.eval_examples, cfg.seed, dev)
+    tr = train(model, FreshBatches(task, cfg.batch_size, dev), cfg.train_config(),
+               evaluate=lambda step: score(model, task, test), resume=resume,
+               desc=desc or f"G({cfg.degree},{cfg.path_length}) in context, {cfg.objective}")
+    final = tr.history[-1]
+    metrics = {
+        "objective": cfg.objective,
+        "test_exact_match": final["test_exact_match"],
+        "test_exact_match_given_first_hop": final["test_exact_match_given_first_hop"],
+        "test_hardest_token": final["test_hardest_token"],
+        "test_first_hop_is_child": final["test_first_hop_is_child"],
+        "teacher_forced_token_accuracy": final["test_teacher_forced"],
+        "test_per_position": final["test_per_position"],
+        "test_loss": final["test_loss"],
+        "cheat_loss": math.log(cfg.degree) / cfg.path_length,  # mean target loss of the Clever-Hans solution
+        "chance": 1.0 / cfg.degree,
+        "steps": tr.steps,
+        "train_seconds": round(tr.train_seconds, 2),
+        "eval_seconds": round(tr.eval_seconds, 2),
+        "device": device_name(dev),
+        "num_nodes": task.num_nodes,
+        "sequence_length": task.layout(test)[0].shape[1],
+        "params": model.num_params(embeddings=True),
+        "config": asdict(cfg),
+    }
+    result = RunResult(asdict(cfg), metrics, tr.history, tr.losses, None, task, model)
+    if out is not None:
+        metrics["provenance"] = provenance(metrics["device"], time.perf_counter() - t0, command)
+        write_json({**metrics, "history": tr.history}, Path(out) / "metrics.json")
+    return result

@@ -72,6 +72,88 @@ def _c4() -> str | None:
             f"; train exact match {m['train_exact_match']:.3f}")
 
 
+TINY_GRAPHS = ("star", "grid", "cycle", "irregular")
+
+
+def _tiny_runs(model: str, variant: str = "") -> dict | None:
+    """``{graph: metrics}`` of the cpu-preset tiny runs ``results/cpu/tiny-<graph>-<model><variant>``;
+    None unless all four graphs are there."""
+    runs = {g: load(f"cpu/tiny-{g}-{model}{variant}") for g in TINY_GRAPHS}
+    return runs if all(runs.values()) else None
+
+
+def _per_graph(runs: dict, fmt) -> str:
+    return ", ".join(f"{g} {fmt(m)}" for g, m in runs.items())
+
+
+def _c7() -> str | None:
+    frozen, fast = _tiny_runs("associative"), _tiny_runs("associative-fast")
+    if not (frozen and fast):
+        return None
+    return ("cpu preset, embeddings frozen (only W, b learn): top-k recovery / geometric level "
+            + _per_graph(frozen, lambda m: f"{m['topk_recovery']:.2f} / {m['geometric_level']:+.2f}")
+            + "; width 512, lr 0.1: every edge stored by step "
+            + _per_graph(fast, lambda m: str(m["steps_to_full_recovery"])))
+
+
+def _c11() -> str | None:
+    parts = []
+    for model in ("transformer", "nn"):
+        base, selfed = _tiny_runs(model), _tiny_runs(model, "-self-edges")
+        if not (base and selfed):
+            return None
+        parts.append(f"{model}: " + ", ".join(
+            f"{g} {base[g]['negative_share']:.2f}→{selfed[g]['negative_share']:.2f}" for g in TINY_GRAPHS))
+    return "cpu preset, share of the non-trivial energy on negative eigenspaces, without → with self-edges; " + "; ".join(parts)
+
+
+def _c13() -> str | None:
+    m = load("cpu/tiny-cycle-node2vec")
+    if not m:
+        return None
+    return (f"cpu preset, Node2Vec (dimension {m['config']['dim']}) on the 15-cycle: {m['fiedler_share']:.4f} of the "
+            f"non-trivial energy on the Fiedler pair (one 2-dimensional eigenspace) after {m['steps']} steps")
+
+
+def _c14() -> str | None:
+    runs = _tiny_runs("node2vec")
+    if not runs:
+        return None
+    dims = {m["config"]["dim"] for m in runs.values()}
+    nodes = max(m["num_nodes"] for m in runs.values())
+    return (f"cpu preset, Node2Vec (dimension {', '.join(map(str, sorted(dims)))}, at most {nodes} nodes; plain GD "
+            "to the last step): spectral concentration "
+            + _per_graph(runs, lambda m: f"{m['spectral_concentration']:.3f} (chance {m['concentration_chance']:.2f})")
+            + "; norm outside the top two eigenspaces "
+            + _per_graph(runs, lambda m: "{:.1f}→{:.3f}".format(*m["dynamics"]["other_projection"]))
+            + "; final loss per node " + _per_graph(runs, lambda m: f"{m['final_loss']:.3f}"))
+
+
+def _c15() -> str | None:
+    n2v, tf = _tiny_runs("node2vec"), _tiny_runs("transformer")
+    if not (n2v and tf):
+        return None
+    return "cpu preset, spectral concentration Node2Vec vs Transformer: " + ", ".join(
+        f"{g} {n2v[g]['spectral_concentration']:.2f} vs {tf[g]['spectral_concentration']:.2f}" for g in TINY_GRAPHS)
+
+
+def _c16() -> str | None:
+    runs = {m: _tiny_runs(m) for m in ("transformer", "nn", "associative", "associative-fast", "node2vec")}
+    if not all(runs.values()):
+        return None
+    recovery = [r["topk_recovery"] for model in runs.values() for r in model.values()]
+
+    def span(model, key, sign="+"):
+        vals = [r[key] for r in runs[model].values()]
+        return f"{min(vals):{sign}.2f} to {max(vals):{sign}.2f}"
+
+    return (f"cpu preset, {len(runs)} models × {len(TINY_GRAPHS)} graphs: top-k recovery {min(recovery):.2f} to {max(recovery):.2f}; "
+            f"geometric level (most geometric memorized state) transformer {span('transformer', 'memorized_geometric_level')}, "
+            f"Node2Vec {span('node2vec', 'memorized_geometric_level')}, frozen control "
+            f"{span('associative', 'memorized_geometric_level')}; bilinear network {span('nn', 'memorized_geometric_level')} "
+            f"(zig-zag: negative-eigenspace share {span('nn', 'negative_share', '')})")
+
+
 @dataclass
 class Claim:
     id: str
@@ -94,16 +176,16 @@ CLAIMS = [
     Claim("C4", "This contradicts the associative view: with frozen embeddings the held-out paths fail.", ("02", "07"), _c4),
     Claim("C5", "Leaf and first-hop embeddings of the same held-out path are close: a global geometry.", ("04",)),
     Claim("C6", "Geometric memory turns an l-fold composition into a 1-step navigation.", ("04",)),
-    Claim("C7", "Capacity does not explain the geometry: frozen embeddings memorize the edges associatively.", ("05", "07")),
+    Claim("C7", "Capacity does not explain the geometry: frozen embeddings memorize the edges associatively.", ("05", "07"), _c7),
     Claim("C8", "Succinctness does not break the tie: associative and geometric costs differ by a factor in [1, 2].", ("07",)),
     Claim("C9", "Supervision does not explain it: the geometry appears with edge-only training.", ("04", "07")),
     Claim("C10", "Optimization ease does not explain it: associative storage is found faster (~2 vs ~100 steps).", ("07",)),
-    Claim("C11", "Zig-zag geometry comes from negative eigendirections and fades with self-edges.", ("05",)),
+    Claim("C11", "Zig-zag geometry comes from negative eigendirections and fades with self-edges.", ("05",), _c11),
     Claim("C12", "Learning rate, weight decay, initialization and dropout tip geometric vs associative.", ("07",)),
-    Claim("C13", "A wide model uses a minimal set of eigendirections (two for a cycle).", ("06",)),
-    Claim("C14", "Node2Vec's embeddings converge onto the top non-trivial eigenvectors: a spectral bias.", ("06",)),
-    Claim("C15", "Headroom: Node2Vec's geometry is cleaner than the Transformer's.", ("05", "06")),
-    Claim("C16", "On tiny graphs geometry is universal across models.", ("05",)),
+    Claim("C13", "A wide model uses a minimal set of eigendirections (two for a cycle).", ("06",), _c13),
+    Claim("C14", "Node2Vec's embeddings converge onto the top non-trivial eigenvectors: a spectral bias.", ("06",), _c14),
+    Claim("C15", "Headroom: Node2Vec's geometry is cleaner than the Transformer's.", ("05", "06"), _c15),
+    Claim("C16", "On tiny graphs geometry is universal across models.", ("05",), _c16),
     Claim("C17", "Reverse edges are critical: forward-only edges fail both directions (reversal curse).", ("08",)),
     Claim("C18", "Pause tokens speed up convergence.", ("08",)),
     Claim("C19", "Two-phase training peaks and then collapses; interleaving is stable.", ("08",)),

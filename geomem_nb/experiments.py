@@ -170,6 +170,7 @@ def in_weights(cfg: InWeightsConfig, out: str | Path | None = None, resume: bool
         "steps": tr.steps,
         "train_seconds": round(tr.train_seconds, 2),
         "eval_seconds": round(tr.eval_seconds, 2),
+        "compile_seconds": round(tr.compile_seconds, 2),
         "time_to_target": next((h["train_seconds"] for h in tr.history
                                 if cfg.target and (h.get("test_exact_match") or 0) >= cfg.target), None),
         "device": device_name(dev),

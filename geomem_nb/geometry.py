@@ -83,7 +83,7 @@ def geometric_margin(logits: np.ndarray, neighbours: list[np.ndarray]) -> float:
     neighbour's logit minus the best non-neighbour's logit; u itself is neither. Node rows and
     columns only. Positive = every node ranks a true neighbour above every non-neighbour."""
     logits = np.asarray(logits, dtype=np.float64)
-    n = logits.shape[0]
+    n = logits.shape[1]
     margins = []
     for u, nb in enumerate(neighbours):
         is_nb = np.zeros(n, dtype=bool)

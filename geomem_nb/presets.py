@@ -24,9 +24,12 @@ IN_WEIGHTS = {
     "paper": dict(_PAPER, steps=8000, eval_every=250, time_budget=300.0, target=0.99),
 }
 
-# In-context path-star (chapter 01): fresh G(d, l) graphs in the prompt. CPU evidence in the chapter's
-# note: EVIDENCE_PLACEHOLDER
-_IC_SMALL = dict(degree=2, path_length=4, num_labels=20, layers=2, width=64, heads=4, batch_size=256,
+# In-context path-star (chapter 01): fresh G(d, l) graphs in the prompt. Measured on 2 shared cores: a
+# 2-layer width-64 GPT (2 heads, lr 3e-3, batch 128) on G(2,6), N = 20 fits the Clever-Hans cheat at
+# ~550 steps (teacher-forced positions 3-6 jump from ~0.15 to 1.0, the first hop stays at ~0.5); on
+# G(2,4) and G(2,5) (1-2 cheat tokens per example instead of 4) the same model, 3 layers, width 128 or
+# lr 1e-2 showed no look-up after 600-1600 steps.
+_IC_SMALL = dict(degree=2, path_length=6, num_labels=20, layers=2, width=64, heads=2, batch_size=128,
                  lr=3e-3, warmup=50)
 # GM's GPT-mid for in-context graphs (App. B): 12 layers, width 384 (784 for G(20,5)), 8 heads, peak lr
 # 1e-4, AdamW (weight decay 0.01), warm-up then cosine; N = 50 labels as in B&N's G(2,5).

@@ -152,6 +152,7 @@ class TrainResult:
     steps: int = 0
     train_seconds: float = 0.0
     eval_seconds: float = 0.0
+    compile_seconds: float = 0.0  # first compiled step, not counted in train_seconds
     resumed_from: int = 0
 
 
@@ -170,7 +171,8 @@ def train(model, data, cfg: TrainConfig, *, pad_id: int | None = None, evaluate=
     opt = make_optimizer(model, cfg, device)
     amp = autocast_dtype(device)
     scaler = torch.amp.GradScaler("cuda", enabled=amp == torch.float16)
-    loss_fn = torch.compile(target_loss) if cfg.compile and device.type == "cuda" else target_loss
+    compiled = cfg.compile and device.type == "cuda"
+    loss_fn = torch.compile(target_loss) if compiled else target_loss
     gen = torch.Generator(device=device).manual_seed(cfg.seed)
     result = TrainResult()
 
@@ -217,6 +219,11 @@ def train(model, data, cfg: TrainConfig, *, pad_id: int | None = None, evaluate=
         scaler.update()
         pending.append(loss.detach())
         done = step + 1
+        if compiled and done == result.resumed_from + 1:
+            # The first compiled step pays a one-time compilation: report it apart from training time.
+            loss.item()
+            result.compile_seconds += time.perf_counter() - t_start
+            t_start = time.perf_counter()
         at_eval = done % cfg.eval_every == 0 or done == cfg.steps
         at_ckpt = ckpt and cfg.checkpoint_every and done % cfg.checkpoint_every == 0
         if at_eval or at_ckpt:

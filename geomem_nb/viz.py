@@ -206,17 +206,30 @@ def joint_pca(snapshots, k: int = 2) -> np.ndarray:
     return pca(snaps.reshape(s * n, m), k).reshape(s, n, k)
 
 
-def embedding_evolution(steps, coords, edges, picks, axes=None, title: str | None = None):
+def embedding_evolution(steps, coords, edges, picks, axes=None, title: str | None = None, labels=None):
     """Small multiples: the jointly projected embeddings ``coords`` (from ``joint_pca``) at the
-    snapshot indices ``picks``, one panel per step, on shared axes limits."""
+    snapshot indices ``picks``, one panel per step. The directions are shared; each panel is scaled
+    to its own extent (norms grow a lot during training). ``labels`` adds a line per panel."""
     if axes is None:
-        axes = plt.subplots(1, len(picks), figsize=(2.6 * len(picks), 2.6))[1]
-    lo, hi = coords[picks].min(axis=(0, 1)), coords[picks].max(axis=(0, 1))
-    pad = 0.05 * (hi - lo)
-    for ax, i in zip(np.atleast_1d(axes), picks):
-        draw_embedding(coords[i], edges, ax=ax, title=f"step {steps[i]}")
-        ax.set_xlim(lo[0] - pad[0], hi[0] + pad[0])
-        ax.set_ylim(lo[1] - pad[1], hi[1] + pad[1])
+        axes = plt.subplots(1, len(picks), figsize=(2.7 * len(picks), 2.9))[1]
+    for k, (ax, i) in enumerate(zip(np.atleast_1d(axes), picks)):
+        extra = f"\n{labels[k]}" if labels is not None else ""
+        draw_embedding(coords[i], edges, ax=ax, title=f"step {steps[i]}{extra}")
+    fig = np.atleast_1d(axes)[0].figure
     if title:
-        np.atleast_1d(axes)[0].figure.suptitle(title, fontsize=10)
+        fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
     return axes
+
+
+def run_metrics(run, keys: dict, ax=None, chance: float | None = None, ylabel: str = "accuracy"):
+    """Several metrics of one run (``label -> history key``) over training, drawn like ``curves``."""
+
+    class _Metric:  # one metric of ``run``, seen through the interface ``curves`` draws from
+        def __init__(self, key):
+            self.key = key
+
+        def curve(self, _):
+            return run.curve(self.key)
+
+    return curves({label: _Metric(key) for label, key in keys.items()}, "", ax=ax, chance=chance, ylabel=ylabel)

@@ -98,10 +98,10 @@ print(f"{m['params']:,} parameters, sequences of {m['sequence_length']} tokens, 
 
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(11, 3.8))
-viz.curves({"free generation (exact match)": forward,
-            "given the true first hop (positive control)": forward},
-           "test_exact_match", ax=axes[0], chance=chance, ylabel="held-out exact match")
-axes[0].lines[1].set_data(*forward.curve("test_exact_match_given_first_hop"))
+viz.run_metrics(forward, {"free generation": "test_exact_match",
+                          "given the true first hop (positive control)": "test_exact_match_given_first_hop",
+                          "first hop only": "test_hardest_token"},
+                ax=axes[0], chance=chance, ylabel="held-out exact match")
 viz.per_position(forward, key="test_teacher_forced", ax=axes[1], chance=chance)
 axes[1].set_title("teacher-forced accuracy by target position")
 fig.suptitle(f"G({cfg.degree},{cfg.path_length}) in context, N = {cfg.num_labels} labels, forward target")

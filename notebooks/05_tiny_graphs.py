@@ -256,16 +256,22 @@ plt.show()
 # %% [markdown]
 # ## The geometry forming, step by step
 #
-# The Transformer on the 15-cycle, at a few training steps, all drawn in one PCA fitted to every
-# snapshot together (so positions are comparable across panels). The interactive version below
-# (in Jupyter or Colab) steps through every recorded snapshot.
+# The Transformer on the 15-cycle, all drawn in one PCA fitted to every snapshot together (the
+# directions are shared; each panel is scaled to its own extent). The steps shown are chosen by a rule:
+# the start, the step of the highest geometric level, the first step with every edge recovered, the
+# midpoint of the rest of training, and the end. The interactive version below (in Jupyter or Colab)
+# steps through every recorded snapshot.
 
 # %%
 run = runs[("cycle", "transformer")]
 snap_steps, snaps = run.snapshots["steps"], run.snapshots["embeddings"]
 coords = viz.joint_pca(snaps)
-picks = np.unique(np.linspace(0, len(snap_steps) - 1, 5).round().astype(int))
+level = [h["geometric_level"] for h in run.history]
+full = next(i for i, h in enumerate(run.history) if h["topk_recovery"] >= 1.0)
+picks = sorted({0, int(np.argmax(level)), full, (full + len(snap_steps) - 1) // 2, len(snap_steps) - 1})
 viz.embedding_evolution(snap_steps, coords, G["cycle"].forward, picks,
+                        labels=[f"level {level[i]:+.2f}, recovery {run.history[i]['topk_recovery']:.2f}"
+                                for i in picks],
                         title="15-cycle, transformer: embeddings over training (joint PCA)")
 plt.show()
 
@@ -283,8 +289,8 @@ def show_step(i=int(picks[-1])):
     plt.show()
 
 
-widgets.interact(show_step, i=widgets.IntSlider(min=0, max=len(snap_steps) - 1, step=1, value=int(picks[-1]),
-                                                description="snapshot"))
+_ = widgets.interact(show_step, i=widgets.IntSlider(min=0, max=len(snap_steps) - 1, step=1, value=int(picks[-1]),
+                                                    description="snapshot"))
 
 # %% [markdown]
 # ## The claim, asserted

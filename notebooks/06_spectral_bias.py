@@ -166,9 +166,10 @@ plt.show()
 #
 # **The irregular graph** has two components. The $K_4$ has no positive non-trivial eigenvalue: its
 # four nodes, all neighbours of each other, end up on their component's trivial direction, which the
-# metric sets apart. The top two non-trivial eigenspaces both belong to the ring with chords, whose
-# chords break the ring's symmetry: the top eigenvalues are no longer paired, so the energy spreads over
-# a few nearby eigenvalues rather than one eigenspace.
+# metric sets apart. The top non-trivial eigenvectors both live on the ring with chords (check below).
+# The chords break the ring's symmetry, so its Fiedler *pair* splits into two single eigenvalues: the
+# embedding uses both, which is why the top eigenspace alone holds only part of the energy while the
+# top two together hold nearly all of it.
 
 # %%
 irr = runs[("irregular", "node2vec")].metrics

@@ -1,0 +1,186 @@
+"""Tiny graphs, the tiny-graph metrics and models, the ``tiny`` experiment and its CLI."""
+import json
+import subprocess
+import sys
+
+import networkx as nx
+import numpy as np
+import pytest
+import torch
+
+from geomem_nb import geometry as geo
+from geomem_nb import graphs, presets, tiny
+from geomem_nb.models.bilinear import Bilinear
+
+# graphs -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("spec,nodes,edges,parts", [("star", 17, 16, [17]), ("grid", 16, 24, [16]),
+                                                    ("cycle", 15, 15, [15]), ("irregular", 16, 20, [12, 4]),
+                                                    ("cycle:7", 7, 7, [7]), ("grid:2x3", 6, 7, [6]),
+                                                    ("path:5", 5, 4, [5])])
+def test_tiny_graph_sizes_and_components(spec, nodes, edges, parts):
+    g = graphs.tiny_graph(spec)
+    assert (g.num_nodes, len(g.forward)) == (nodes, edges)
+    assert [len(c) for c in g.components()] == parts
+    assert g.connected == (len(parts) == 1)
+    a = g.adjacency()
+    assert (a == a.T).all() and a.sum() == 2 * edges and np.trace(a) == 0
+
+
+def test_irregular_graph_is_a_k4_beside_a_ring_with_two_chords():
+    g = graphs.irregular()
+    nx_g = g.to_networkx()
+    assert nx.is_isomorphic(nx_g.subgraph([12, 13, 14, 15]), nx.complete_graph(4))
+    ring = nx_g.subgraph(range(12))
+    assert ring.number_of_edges() == 14 and {(1, 3), (5, 8)} <= set(map(tuple, map(sorted, ring.edges)))
+
+
+def test_edge_directions_and_self_edges():
+    g = graphs.tiny_path_star()
+    fwd = g.edges("forward")
+    assert (fwd[:, 0] == 0).sum() == 4  # the root's four children
+    both = g.edges("both")
+    assert len(both) == 32 and len(np.unique(both, axis=0)) == 32
+    loops = g.edges("both", self_edges=True)
+    assert len(loops) == 32 + 17 and (loops[-17:, 0] == loops[-17:, 1]).all()
+    with pytest.raises(ValueError, match="direction"):
+        g.edges("sideways")
+
+
+def test_from_networkx_relabels_and_drops_self_loops():
+    h = nx.Graph([("b", "a"), ("a", "c"), ("c", "c")])
+    g = graphs.from_networkx(h, "abc")
+    assert g.num_nodes == 3 and sorted(map(tuple, g.forward.tolist())) == [(0, 1), (0, 2)]
+
+
+@pytest.mark.parametrize("spec,word", [("blob", "graph must be one of"), ("grid:3", "graph must be one of"),
+                                       ("cycle:x", "graph must be one of"), ("cycle:2", "n must be")])
+def test_bad_graph_specs_raise_one_clear_error(spec, word):
+    with pytest.raises(ValueError, match=word):
+        graphs.tiny_graph(spec)
+
+
+# metrics ----------------------------------------------------------------------------------------
+
+
+def test_geometric_level_counts_each_undirected_edge_once_and_never_self_edges():
+    x = np.array([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
+    edges = np.array([[0, 1], [1, 0], [0, 1], [1, 2], [0, 0], [2, 2]])
+    assert geo.undirected_edges(edges).tolist() == [[0, 1], [1, 2]]
+    assert geo.geometric_level(x, edges) == pytest.approx(0.5)  # cosines 1 and 0
+    assert geo.geometric_level(np.array([[1.0, 0], [-2.0, 0]]), [[0, 1]]) == pytest.approx(-1.0)
+    with pytest.raises(ValueError, match="at least one edge"):
+        geo.geometric_level(x, [[1, 1]])
+
+
+def test_geometric_margin_on_a_hand_built_score_matrix():
+    logits = np.array([[9.0, 3.0, 1.0, 2.0],
+                       [3.0, 9.0, 5.0, 4.0],
+                       [0.0, 0.0, 0.0, 0.0]])
+    neighbours = [np.array([1]), np.array([0, 2]), np.array([0, 1, 2, 3])]  # node 2: no non-neighbour
+    # node 0: best neighbour 3 - best other 2 = 1; node 1: max(3, 5) - 4 = 1; self scores ignored.
+    assert geo.geometric_margin(logits[:, :4], neighbours) == pytest.approx(1.0)
+    logits[0, 3] = 7.0
+    assert geo.geometric_margin(logits[:, :4], neighbours) == pytest.approx((-4.0 + 1.0) / 2)
+
+
+def test_skewed_logits_keep_the_diagonal_in_the_singular_basis():
+    rng = np.random.default_rng(0)
+    e = rng.normal(size=(6, 4))
+    _, _, vh = np.linalg.svd(e, full_matrices=False)
+    w_diag = vh.T @ np.diag([2.0, -1.0, 0.5, 3.0]) @ vh
+    assert np.allclose(geo.skewed_logits(e, w_diag), e @ w_diag @ e.T)  # already diagonal: unchanged
+    off = vh.T @ np.array([[0, 1, 0, 0], [1, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0.0]]) @ vh
+    assert np.allclose(geo.skewed_logits(e, off), 0)  # purely off-diagonal: nothing geometric left
+    w = rng.normal(size=(4, 4))
+    assert np.allclose(geo.skewed_logits(e, w), geo.skewed_logits(e, w.T))
+    with pytest.raises(ValueError, match="weight"):
+        geo.skewed_logits(e, np.zeros((3, 3)))
+
+
+def test_pca_recovers_a_plane_with_a_fixed_sign():
+    rng = np.random.default_rng(1)
+    plane = rng.normal(size=(30, 2)) * [5.0, 2.0]
+    x = plane @ np.linalg.qr(rng.normal(size=(8, 8)))[0][:2]
+    p = geo.pca(x)
+    centred = plane - plane.mean(0)
+    rotation = np.linalg.lstsq(p, centred, rcond=None)[0]  # p is an orthogonal transform of the plane
+    assert np.allclose(p @ rotation, centred) and np.allclose(rotation.T @ rotation, np.eye(2))
+    assert p.var(0)[0] >= p.var(0)[1]
+    assert np.allclose(geo.pca(-x), p)
+
+
+# models -----------------------------------------------------------------------------------------
+
+
+def test_bilinear_logits_are_e_times_w_e_u_plus_b_and_freezing_leaves_only_w_and_b():
+    m = Bilinear(7, 5)
+    torch.nn.init.normal_(m.linear.bias)
+    idx = torch.tensor([[6, 3]])
+    e, w, b = m.tok.weight, m.linear.weight, m.linear.bias
+    assert torch.allclose(m.next_token_logits(idx)[0], e @ (w @ e[3] + b), atol=1e-6)
+    m.freeze_embeddings()
+    assert [n for n, p in m.named_parameters() if p.requires_grad] == ["linear.weight", "linear.bias"]
+
+
+# the experiment ---------------------------------------------------------------------------------
+
+
+def test_associative_fast_stores_every_edge_within_two_steps_and_keeps_no_geometry():
+    r = tiny.tiny(tiny.TinyConfig(graph="cycle", model="associative-fast"))
+    assert r.metrics["topk_recovery"] == 1.0 and r.metrics["steps_to_full_recovery"] <= 2
+    assert abs(r.metrics["geometric_level"]) < 0.1
+    assert r.embeddings().shape == (15, 512)
+
+
+def test_same_seed_same_numbers_different_seed_different_numbers():
+    runs = [tiny.tiny(tiny.TinyConfig(graph="cycle:7", model="nn", steps=30, seed=s)).metrics for s in (3, 3, 4)]
+    keys = ("geometric_level", "spectral_concentration", "final_loss")
+    assert [runs[0][k] for k in keys] == [runs[1][k] for k in keys]
+    assert runs[0]["final_loss"] != runs[2]["final_loss"]
+
+
+def test_config_validation_names_the_parameter():
+    for kwargs, word in ((dict(model="mlp"), "model"), (dict(steps=0), "steps"), (dict(lr=0.0), "lr"),
+                         (dict(dim=-3), "dim"), (dict(graph="tree"), "graph"),
+                         (dict(model="node2vec", forward_only=True), "forward_only")):
+        with pytest.raises(ValueError, match=word):
+            tiny.TinyConfig(**kwargs).validate()
+    cfg = presets.config("tiny", "ci", model="transformer").validate()
+    assert (cfg.dim, cfg.steps) == (tiny.SETTINGS["transformer"]["dim"], tiny.SETTINGS["transformer"]["steps"])
+
+
+def cli(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "geomem_nb", "tiny", *args], capture_output=True, text=True,
+                          cwd=cwd, env={"GEOMEM_PROGRESS": "0", "PATH": "/usr/bin:/bin"})
+
+
+@pytest.mark.parametrize("args", [["--graph", "wheel", "--model", "nn"], ["--graph", "star", "--model", "gpt"],
+                                  ["--graph", "star", "--model", "nn", "--steps", "-1"],
+                                  ["--graph", "star", "--model", "nn", "--lr", "0"],
+                                  ["--graph", "star", "--model", "node2vec", "--forward-only"]])
+def test_cli_bad_arguments_one_line_exit_2_nothing_written(tmp_path, args):
+    out = tmp_path / "run"
+    p = cli(*args, "--out", str(out), cwd=tmp_path)
+    assert p.returncode == 2
+    assert len(p.stderr.strip().splitlines()) == 1 and "error" in p.stderr
+    assert not out.exists()
+
+
+def test_cli_writes_the_promised_files(tmp_path):
+    out = tmp_path / "n2v"
+    p = cli("--graph", "cycle:9", "--model", "node2vec", "--steps", "300", "--self-edges", "--out", str(out),
+            cwd=tmp_path)
+    assert p.returncode == 0, p.stderr
+    m = json.loads((out / "metrics.json").read_text())
+    for key in ("topk_recovery", "geometric_level", "spectral_concentration", "spectral_energy", "final_loss",
+                "steps", "train_seconds", "config", "provenance"):
+        assert key in m
+    assert m["steps"] == 300 and m["config"]["self_edges"] and m["spectral_energy"][0]["trivial"]
+    assert all("eigenvalue" in e and "energy" in e for e in m["spectral_energy"])
+    assert np.load(out / "embeddings.npy").shape == (9, 100)
+    g = json.loads((out / "graph.json").read_text())
+    assert g["nodes"] == list(range(9)) and len(g["edges"]) == 9
+    d = np.load(out / "dynamics.npz")
+    assert d["projection"].shape == d["c_norm"].shape == (len(d["steps"]), len(m["spectral_energy"]))

@@ -14,7 +14,7 @@ from . import evaluate as ev
 from .geometry import nearest_own_accuracy, topk_recovery
 from .graphs import check_int, path_star
 from .models import MODELS, GPTConfig, build
-from .results import provenance, write_json
+from .results import git_commit, provenance, write_json
 from .runtime import device as pick_device, device_name, set_seed
 from .tasks.in_weights import EDGE_DIRECTIONS, OBJECTIVES, InWeightsTask
 from .train import TrainConfig, train
@@ -141,10 +141,12 @@ def edge_recovery(model, task: InWeightsTask, device, seed: int) -> float:
 
 
 def in_weights(cfg: InWeightsConfig, out: str | Path | None = None, resume: bool = False,
-               command: str | None = None, desc: str | None = None, save_embeddings: bool = True) -> RunResult:
+               command: str | None = None, desc: str | None = None, save_embeddings: bool = True,
+               save_graph: bool = True) -> RunResult:
     """Train a GPT on one G(d, l) in its weights and score held-out leaves."""
     cfg.validate()
     t0 = time.perf_counter()
+    commit = git_commit()  # the code that runs, not the code when the run ends
     set_seed(cfg.seed)
     dev = pick_device()
     graph = path_star(cfg.degree, cfg.path_length, seed=cfg.seed)
@@ -181,13 +183,14 @@ def in_weights(cfg: InWeightsConfig, out: str | Path | None = None, resume: bool
     result = RunResult(asdict(cfg), metrics, tr.history, tr.losses, graph, task, model)
     if out is not None:
         out = Path(out)
-        metrics["provenance"] = provenance(metrics["device"], time.perf_counter() - t0, command)
+        metrics["provenance"] = provenance(metrics["device"], time.perf_counter() - t0, command, commit)
         write_json({**metrics, "history": tr.history}, out / "metrics.json")
         if save_embeddings:
             np.save(out / "embeddings.npy", result.embeddings())
-        write_json({"arms": graph.arms, "train_arms": graph.train_arms.tolist(),
-                    "test_arms": graph.test_arms.tolist(), "degree": graph.degree,
-                    "path_length": graph.path_length, "seed": graph.seed}, out / "graph.json")
+        if save_graph:
+            write_json({"arms": graph.arms, "train_arms": graph.train_arms.tolist(),
+                        "test_arms": graph.test_arms.tolist(), "degree": graph.degree,
+                        "path_length": graph.path_length, "seed": graph.seed}, out / "graph.json")
     return result
 
 

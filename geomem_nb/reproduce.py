@@ -40,4 +40,5 @@ def plan(name: str, preset: str, out=None, **overrides):
 
 
 def run(name: str, cfg, out: Path, resume: bool = False, command: str | None = None):
-    return in_weights(cfg, out=out, resume=resume, command=command, desc=name, save_embeddings=False)
+    return in_weights(cfg, out=out, resume=resume, command=command, desc=name, save_embeddings=False,
+                      save_graph=False)  # the graph is (degree, path_length, seed): regenerate it

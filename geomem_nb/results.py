@@ -78,10 +78,10 @@ def git_commit() -> str:
         return "unknown"
 
 
-def provenance(device_name: str, seconds: float, command: str | None = None) -> dict:
+def provenance(device_name: str, seconds: float, command: str | None = None, commit: str | None = None) -> dict:
     return {
         "command": command or " ".join(["python -m geomem_nb"] + sys.argv[1:]),
-        "git_commit": git_commit(),
+        "git_commit": commit or git_commit(),
         "device": device_name,
         "torch_version": torch.__version__,
         "seconds": round(seconds, 2),

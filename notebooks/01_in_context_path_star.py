@@ -191,17 +191,26 @@ else:
 # %% [markdown]
 # ## The claim, asserted
 #
-# THRESHOLDS_PLACEHOLDER
+# From `cpu` up (the book's default), as the chapter states it: held-out exact match within 0.05 of
+# $1/d$ (three binomial standard deviations on 1,000 held-out graphs), at least 0.9 exact match once
+# the true first hop is given, at least 0.9 teacher-forced accuracy at every position after the first
+# hop, and at least 0.9 of the guessed first hops are children of the source. The first hop trained
+# alone must stay within 0.05 of chance or below. The reversed target is reported, not asserted: on a
+# CPU budget its look-up circuit may not have formed yet.
+#
+# At `ci` the run is shorter and scores 500 held-out graphs, so the bars are looser: exact match
+# within 0.08 of $1/d$ (about 3.5 standard deviations), 0.8 for the positive control, the teacher-forced
+# positions and the children of the source.
 
 # %%
 after_first_hop = tf[2:]  # teacher-forced accuracy at positions 3..l
-if cfg.preset == "ci":
-    pass
-else:
-    assert abs(m["test_exact_match"] - chance) <= 0.05, m["test_exact_match"]
-    assert m["test_exact_match_given_first_hop"] >= 0.9, m["test_exact_match_given_first_hop"]
-    assert min(after_first_hop) >= 0.9, after_first_hop
+margin, bar = (0.08, 0.8) if cfg.preset == "ci" else (0.05, 0.9)
+assert abs(m["test_exact_match"] - chance) <= margin, m["test_exact_match"]
+assert m["test_exact_match_given_first_hop"] >= bar, m["test_exact_match_given_first_hop"]
+assert min(after_first_hop) >= bar, after_first_hop
+assert m["test_first_hop_is_child"] >= bar, m["test_first_hop_is_child"]
+assert h["test_hardest_token"] <= chance + margin, h["test_hardest_token"]
 print("asserted: exact match", round(m["test_exact_match"], 3), "| given the first hop",
       round(m["test_exact_match_given_first_hop"], 3), "| teacher-forced after the first hop",
       [round(a, 3) for a in after_first_hop], "| first hop alone", round(h["test_hardest_token"], 3),
-      "| chance", chance)
+      "| chance", chance, "| reverse (reported)", round(r["test_exact_match"], 3))

@@ -15,7 +15,7 @@
 # # Node2Vec's spectral bias
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/geomem/geomem/blob/main/notebooks/06_spectral_bias.ipynb)
-# *Runs on a CPU in well under a minute; on Colab just run all.*
+# *Runs on a CPU; on Colab just run all.*
 #
 # **Claim (C14, with C13).** In the simplest model that can memorize a graph's edges, a 1-layer,
 # 1-hop, weight-tied "Node2Vec" trained with full-softmax cross-entropy, the geometry of the previous
@@ -106,11 +106,13 @@ for name, spaces in SPACES.items():
 # %% [markdown]
 # ## Training Node2Vec on the four graphs
 #
-# The authors' settings: dimension 100, initialization $\mathcal{N}(0, 1)$, learning rate 0.01, 10,000
-# full-batch steps, seed 7, the state recorded every 25 steps. Every preset runs them in full.
+# The authors' settings (printed from the config): initialization $\mathcal{N}(0, 1)$, the dimension,
+# learning rate and number of full-batch steps below, the state recorded at a fixed interval. Every preset
+# runs them in full.
 
 # %%
-cfg = presets.config("tiny", model="node2vec")
+cfg = presets.config("tiny", model="node2vec").validate()
+print(f"dim {cfg.dim}, lr {cfg.lr}, steps {cfg.steps}, seed {cfg.seed}, recorded every {cfg.eval_every} steps")
 runs = tiny.sweep(models=["node2vec"], preset=cfg.preset)
 for name, r in runs.items():
     x, c = r.metrics, r.metrics["config"]

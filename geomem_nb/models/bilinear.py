@@ -11,8 +11,9 @@ applies the tied unembedding), so the same trainer trains both.
 """
 from __future__ import annotations
 
-import torch
 import torch.nn as nn
+
+from .gpt import GPT
 
 INIT_STD = 0.02  # N(0, 0.02) for E and W, zero bias (as for the GPT)
 
@@ -29,9 +30,10 @@ class Bilinear(nn.Module):
         nn.init.normal_(self.linear.weight, 0.0, init_std)
         nn.init.zeros_(self.linear.bias)
 
-    @property
-    def token_embeddings(self) -> torch.Tensor:
-        return self.tok.weight
+    # The tied read-out is the GPT's: the same ``tok`` table, hidden states from ``forward``.
+    token_embeddings = GPT.token_embeddings
+    logits = GPT.logits
+    next_token_logits = GPT.next_token_logits
 
     def freeze_embeddings(self) -> None:
         """The associative control: E stays at its random init; only W and b learn."""
@@ -40,13 +42,3 @@ class Bilinear(nn.Module):
     def forward(self, idx, pos=None, attn_mask=None):
         """Hidden states W e_u + b for every token (positions and masks play no part)."""
         return self.linear(self.tok(idx))
-
-    def logits(self, hidden):
-        return hidden @ self.tok.weight.t()
-
-    def next_token_logits(self, idx):
-        return self.logits(self(idx)[:, -1])
-
-    def num_params(self, embeddings: bool = False) -> int:
-        n = sum(p.numel() for p in self.parameters())
-        return n if embeddings else n - self.tok.weight.numel()

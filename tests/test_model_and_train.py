@@ -1,0 +1,102 @@
+import math
+
+import pytest
+import torch
+
+from geomem_nb.graphs import path_star
+from geomem_nb.models import GPT, GPTConfig
+from geomem_nb.tasks import InWeightsTask
+from geomem_nb.train import BatchLayout, TrainConfig, lr_at, mix_counts, target_loss, train
+
+
+def small_task(d=12, ell=4, pause=1):
+    return InWeightsTask(path_star(d, ell, seed=0), pause_tokens=pause)
+
+
+def test_gpt_shapes_and_tied_embeddings():
+    t = small_task()
+    m = GPT(GPTConfig(t.vocab_size, t.block_size, layers=2, width=32, heads=4))
+    x = torch.randint(0, t.vocab_size, (3, 5))
+    h = m(x)
+    assert h.shape == (3, 5, 32)
+    assert m.logits(h).shape == (3, 5, t.vocab_size)
+    assert m.next_token_logits(x).shape == (3, t.vocab_size)
+    assert m.logits(h).data_ptr() != 0 and m.tok.weight is m.token_embeddings  # one table in and out
+    with pytest.raises(ValueError, match="block_size"):
+        m(torch.zeros(1, t.block_size + 1, dtype=torch.long))
+    with pytest.raises(ValueError, match="divisible"):
+        GPTConfig(10, 4, width=30, heads=4)
+
+
+def test_gpt_is_causal():
+    torch.manual_seed(0)
+    m = GPT(GPTConfig(20, 8, layers=2, width=16, heads=2)).eval()
+    x = torch.randint(0, 20, (2, 8))
+    y = x.clone()
+    y[:, 5:] = (y[:, 5:] + 1) % 20
+    assert torch.allclose(m(x)[:, :5], m(y)[:, :5], atol=1e-6)
+    assert not torch.allclose(m(x)[:, 5:], m(y)[:, 5:])
+
+
+def test_packed_edges_equal_unpacked():
+    """Several edge examples in one row with a block-diagonal mask give exactly the per-example logits."""
+    torch.manual_seed(0)
+    t = small_task(pause=3)
+    m = GPT(GPTConfig(t.vocab_size, t.block_size, layers=2, width=32, heads=4)).eval()
+    sets = t.training_examples()
+    packed = BatchLayout(sets, 64, pack=True, pad_id=t.token("[PAD]"), device="cpu")
+    padded = BatchLayout(sets, 64, pack=False, pad_id=t.token("[PAD]"), device="cpu")
+    assert packed.per_row[0] == t.block_size // 2 > 1 and packed.row_tokens < padded.row_tokens
+    tokens, targets = packed.sample(torch.Generator().manual_seed(0))
+    h = m(tokens, packed.pos, packed.mask).reshape(-1, 32)[packed.flat_targets]
+    # recompute each edge example alone
+    edges = sets[0]
+    e_rows = packed.rows[0]
+    r = packed.per_row[0]
+    for row in range(e_rows):
+        for k in range(r):
+            ex = tokens[row, 2 * k:2 * k + 2][None]
+            alone = m(ex)[0, 1]
+            slot = (row * r + k)
+            assert torch.allclose(h[slot], alone, atol=1e-5)
+    assert targets.shape[0] == len(packed.flat_targets)
+    # the same loss whether packed or padded, for the same examples
+    assert math.isfinite(target_loss(m, tokens, packed.pos, packed.mask, packed.flat_targets, targets).item())
+
+
+def test_mix_counts_proportional():
+    assert mix_counts([9000, 1000], 100) == [90, 10]
+    c = mix_counts([100000, 7], 512)
+    assert sum(c) == 512 and c[1] >= 1
+
+
+def test_lr_schedule():
+    cfg = TrainConfig(steps=100, lr=1.0, warmup=10)
+    assert lr_at(0, cfg) == pytest.approx(0.1)
+    assert lr_at(9, cfg) == pytest.approx(1.0)
+    assert lr_at(10, cfg) == pytest.approx(1.0)
+    assert lr_at(99, cfg) == pytest.approx(0.1, abs=0.01)
+    assert lr_at(55, cfg) < lr_at(20, cfg)
+
+
+def run_losses(seed):
+    torch.manual_seed(seed)
+    t = small_task()
+    m = GPT(GPTConfig(t.vocab_size, t.block_size, layers=1, width=16, heads=2))
+    r = train(m, t.training_examples(), TrainConfig(steps=12, batch_size=32, lr=1e-2, warmup=2, eval_every=6,
+                                                    seed=seed), pad_id=t.token("[PAD]"))
+    return r.losses
+
+
+def test_trainer_deterministic_and_learning():
+    a, b, c = run_losses(0), run_losses(0), run_losses(1)
+    assert a == b
+    assert a != c
+    assert len(a) == 12 and a[-1] < a[0]
+
+
+@pytest.mark.parametrize("kw,name", [(dict(steps=0), "steps"), (dict(lr=-1.0), "lr"), (dict(batch_size=0), "batch_size"),
+                                     (dict(warmup=-1), "warmup")])
+def test_train_config_rejects(kw, name):
+    with pytest.raises(ValueError, match=name):
+        TrainConfig(**kw)

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from typing import Callable
 
 from .evaluate import first_crossing
-from .results import RESULTS, read_json
+from .results import REPO, RESULTS, read_json
+
+NOTEBOOKS = REPO / "notebooks"
 
 
 def load(name: str) -> dict | None:
@@ -211,7 +213,8 @@ def table():
     lines = ["<table><thead><tr><th>claim</th><th>statement</th><th>chapter</th><th>measured here</th>"
              "</tr></thead><tbody>"]
     for r in rows():
-        links = ", ".join(f'<a href="../notebooks/{c}.html">{c[:2]}</a>' for c in r["chapters"])
+        links = ", ".join(f'<a href="../notebooks/{c}.html">{c[:2]}</a>' if (NOTEBOOKS / f"{c}.py").exists()
+                          else f"{c[:2]} (to come)" for c in r["chapters"])
         measured = html.escape(r["measured"]) if r["measured"] else "<em>not yet measured</em>"
         lines.append(f"<tr><td>{r['id']}</td><td>{html.escape(r['statement'])}</td><td>{links}</td>"
                      f"<td>{measured}</td></tr>")

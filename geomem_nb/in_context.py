@@ -13,7 +13,7 @@ import torch.nn.functional as F
 
 from . import evaluate as ev
 from .graphs import check_int
-from .models import MODELS, GPTConfig, build
+from .models import GPTConfig, build, check as check_model
 from .results import provenance, write_json
 from .runtime import device as pick_device, device_name, set_seed
 from .tasks.in_context import OBJECTIVES, FreshBatches, InContextTask
@@ -52,9 +52,7 @@ class InContextConfig:
         check_int("eval_examples", self.eval_examples, 1)
         check_int("seed", self.seed, 0)
         self.train_config()
-        GPTConfig(vocab_size=10, block_size=2, layers=self.layers, width=self.width, heads=self.heads)
-        if self.model not in MODELS:
-            raise ValueError(f"model must be one of {', '.join(MODELS)}; got {self.model!r}")
+        check_model(self.model, self.layers, self.width, self.heads)
         return self
 
     def task(self) -> InContextTask:

@@ -20,6 +20,16 @@ def cli(*args, **kw):
                           env=ENV, cwd=ROOT, timeout=600, **kw)
 
 
+def cli_in_process(capsys, *args):
+    """The CLI's entry point in this process (no interpreter start-up per case): (exit code, stderr)."""
+    from geomem_nb.cli import main
+    try:
+        code = main(list(args))
+    except SystemExit as exit_:
+        code = exit_.code
+    return code, capsys.readouterr().err
+
+
 @pytest.mark.parametrize("args,name", [
     (["--degree", "1"], "degree"),
     (["--path-length", "1"], "path_length"),
@@ -32,24 +42,24 @@ def cli(*args, **kw):
     (["--width", "30", "--heads", "4"], "width"),
     (["--degree", "x"], "--degree"),
 ])
-def test_in_weights_rejects_bad_input(tmp_path, args, name):
+def test_in_weights_rejects_bad_input(tmp_path, capsys, args, name):
     out = tmp_path / "run"
-    r = cli("in-weights", *args, "--out", str(out))
-    assert r.returncode == 2
-    lines = r.stderr.strip().splitlines()
-    assert len(lines) == 1 and name in lines[0], r.stderr
+    code, err = cli_in_process(capsys, "in-weights", *args, "--out", str(out))
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and name in lines[0], err
     assert not out.exists()
 
 
 def test_in_weights_writes_contract(tmp_path):
     out = tmp_path / "run"
-    r = cli("in-weights", *TINY, "--steps", "20", "--eval-every", "10", "--out", str(out))
+    r = cli("in-weights", *TINY, "--steps", "10", "--eval-every", "10", "--out", str(out))
     assert r.returncode == 0, r.stderr
     m = json.loads((out / "metrics.json").read_text())
     for key in ("test_exact_match", "test_hardest_token", "train_exact_match", "chance", "steps",
                 "train_seconds", "device", "config", "leaf_first_hop_diagonal_accuracy", "provenance"):
         assert key in m
-    assert m["chance"] == 1 / 40 and m["steps"] == 20 and m["config"]["degree"] == 40
+    assert m["chance"] == 1 / 40 and m["steps"] == 10 and m["config"]["degree"] == 40
     g = json.loads((out / "graph.json").read_text())
     assert len(g["arms"]) == 40 and len(g["train_arms"]) + len(g["test_arms"]) == 40
     import numpy as np
@@ -57,7 +67,8 @@ def test_in_weights_writes_contract(tmp_path):
 
 
 def test_resume_after_sigkill_matches_uninterrupted(tmp_path):
-    args = [*TINY, "--steps", "160", "--eval-every", "40", "--checkpoint-every", "20"]
+    args = ["--preset", "ci", "--degree", "20", "--path-length", "4", "--layers", "1", "--width", "16",
+            "--heads", "2", "--batch-size", "32", "--steps", "120", "--eval-every", "40", "--checkpoint-every", "20"]
     ref = cli("in-weights", *args, "--checkpoint-dir", str(tmp_path / "ck_ref"), "--out", str(tmp_path / "ref"))
     assert ref.returncode == 0, ref.stderr
 
@@ -84,6 +95,6 @@ def test_resume_after_sigkill_matches_uninterrupted(tmp_path):
     assert strip(a["history"]) == strip(b["history"])
 
 
-def test_reproduce_rejects_unknown_experiment(tmp_path):
-    r = cli("reproduce", "in-weights-g3-3", "--out", str(tmp_path / "x"))
-    assert r.returncode == 2 and "experiment" in r.stderr and not (tmp_path / "x").exists()
+def test_reproduce_rejects_unknown_experiment(tmp_path, capsys):
+    code, err = cli_in_process(capsys, "reproduce", "in-weights-g3-3", "--out", str(tmp_path / "x"))
+    assert code == 2 and "experiment" in err and not (tmp_path / "x").exists()

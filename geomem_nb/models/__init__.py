@@ -10,4 +10,12 @@ def build(kind: str, cfg: GPTConfig):
     return MODELS[kind](cfg)
 
 
-__all__ = ["GPT", "GPTConfig", "MODELS", "build"]
+
+def check(kind: str, layers: int, width: int, heads: int) -> None:
+    """Reject a bad model name or shape before any work starts, naming the parameter."""
+    GPTConfig(vocab_size=10, block_size=2, layers=layers, width=width, heads=heads)
+    if kind not in MODELS:
+        raise ValueError(f"model must be one of {', '.join(MODELS)}; got {kind!r}")
+
+
+__all__ = ["GPT", "GPTConfig", "MODELS", "build", "check"]

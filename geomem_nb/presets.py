@@ -36,7 +36,7 @@ _IC_SMALL = dict(degree=2, path_length=6, num_labels=20, layers=2, width=64, hea
 _IC_PAPER = dict(degree=2, path_length=5, num_labels=50, layers=12, width=384, heads=8, batch_size=256,
                  lr=1e-4, warmup=500, eval_examples=2000)
 IN_CONTEXT = {
-    "ci": dict(_IC_SMALL, steps=700, eval_every=100, eval_examples=500),
+    "ci": dict(_IC_SMALL, steps=700, eval_every=140, eval_examples=500),
     "cpu": dict(_IC_SMALL, steps=1200, eval_every=100, eval_examples=1000),
     "gpu": dict(_IC_PAPER, steps=5000, eval_every=250),
     "paper": dict(_IC_PAPER, steps=20000, eval_every=500),

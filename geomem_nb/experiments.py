@@ -2,7 +2,6 @@
 ``out``, writes ``metrics.json`` (with provenance), arrays and the graph."""
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -13,42 +12,27 @@ import torch
 from . import evaluate as ev
 from .geometry import nearest_own_accuracy, topk_recovery
 from .graphs import check_int, path_star
-from .models import MODELS, GPTConfig, build
+from .models import GPTConfig, build
 from .results import git_commit, provenance, write_json
 from .runtime import device as pick_device, device_name, set_seed
+from .settings import RunSettings
 from .tasks.in_weights import EDGE_DIRECTIONS, OBJECTIVES, InWeightsTask
-from .train import TrainConfig, train
+from .train import train
 
 MAX_TRAIN_EVAL = 1000  # train arms scored at each evaluation (a fixed seeded subset)
 MAX_EDGE_EVAL = 1000   # nodes whose edge recovery is scored after training
 
 
 @dataclass
-class InWeightsConfig:
+class InWeightsConfig(RunSettings):
     degree: int = 1000
     path_length: int = 5
-    seed: int = 0
     objective: str = "full-path"
     edges: str = "both"
     pause_tokens: int = 1
-    model: str = "gpt"
-    layers: int = 2
-    width: int = 128
-    heads: int = 4
     freeze_embeddings: bool = False
-    steps: int = 2000
-    batch_size: int = 512
-    lr: float = 2e-3
-    warmup: int = 100
-    weight_decay: float = 0.01
-    eval_every: int = 100
     pack: bool = True
-    compile: bool = False
-    time_budget: float = 0.0
     target: float = 0.0          # stop once held-out exact match reaches this (0 = never)
-    checkpoint_dir: str | None = None
-    checkpoint_every: int = 0
-    preset: str = ""
 
     def validate(self) -> "InWeightsConfig":
         """Every check that can fail, before any work starts."""
@@ -61,17 +45,8 @@ class InWeightsConfig:
             raise ValueError(f"edges must be one of {', '.join(EDGE_DIRECTIONS)}; got {self.edges!r}")
         if not 0 <= self.target <= 1:
             raise ValueError(f"target must lie in [0, 1], got {self.target!r}")
-        self.train_config()
-        GPTConfig(vocab_size=10, block_size=2, layers=self.layers, width=self.width, heads=self.heads)
-        if self.model not in MODELS:
-            raise ValueError(f"model must be one of {', '.join(MODELS)}; got {self.model!r}")
+        self.validate_run()
         return self
-
-    def train_config(self) -> TrainConfig:
-        return TrainConfig(steps=self.steps, batch_size=self.batch_size, lr=self.lr, warmup=self.warmup,
-                           weight_decay=self.weight_decay, eval_every=self.eval_every, pack=self.pack,
-                           compile=self.compile, seed=self.seed, time_budget=self.time_budget,
-                           checkpoint_dir=self.checkpoint_dir, checkpoint_every=self.checkpoint_every)
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import torch
@@ -13,53 +13,33 @@ import torch.nn.functional as F
 
 from . import evaluate as ev
 from .graphs import check_int
-from .models import GPTConfig, build, check as check_model
+from .models import GPTConfig, build
 from .results import provenance, write_json
+from .settings import RunSettings
 from .runtime import device as pick_device, device_name, set_seed
 from .tasks.in_context import OBJECTIVES, FreshBatches, InContextTask
-from .train import TrainConfig, train
+from .train import train
 
 EVAL_SEED = 2**31 - 1  # the held-out graphs come from generator seed EVAL_SEED - seed, apart from training's
 
 
 @dataclass
-class InContextConfig:
+class InContextConfig(RunSettings):
     degree: int = 2
     path_length: int = 4
     num_labels: int = 20
     objective: str = "forward"
-    seed: int = 0
-    model: str = "gpt"
-    layers: int = 2
-    width: int = 64
-    heads: int = 4
-    steps: int = 1000
-    batch_size: int = 256
-    lr: float = 3e-3
-    warmup: int = 50
-    weight_decay: float = 0.01
-    eval_every: int = 100
     eval_examples: int = 1000    # held-out graphs scored at every evaluation
-    compile: bool = False
-    time_budget: float = 0.0
-    checkpoint_dir: str | None = None
-    checkpoint_every: int = 0
-    preset: str = ""
 
     def validate(self) -> "InContextConfig":
         """Every check that can fail, before any work starts."""
         self.task()
         check_int("eval_examples", self.eval_examples, 1)
-        check_int("seed", self.seed, 0)
-        self.train_config()
-        check_model(self.model, self.layers, self.width, self.heads)
+        self.validate_run()
         return self
 
     def task(self) -> InContextTask:
         return InContextTask(self.degree, self.path_length, self.num_labels, self.objective)
-
-    def train_config(self) -> TrainConfig:
-        return TrainConfig(**{f.name: getattr(self, f.name) for f in fields(TrainConfig) if hasattr(self, f.name)})
 
 
 def held_out(task: InContextTask, n: int, seed: int, device):

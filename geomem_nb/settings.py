@@ -1,0 +1,39 @@
+"""Settings shared by every experiment that trains a sequence model: the model's shape and the
+trainer's knobs. Experiment configs add their task's fields on top."""
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+from .graphs import check_int
+from .models import check as check_model
+from .train import TrainConfig
+
+
+@dataclass
+class RunSettings:
+    seed: int = 0
+    model: str = "gpt"
+    layers: int = 2
+    width: int = 128
+    heads: int = 4
+    steps: int = 1000
+    batch_size: int = 512
+    lr: float = 2e-3
+    warmup: int = 100
+    weight_decay: float = 0.01
+    eval_every: int = 100
+    compile: bool = False
+    time_budget: float = 0.0
+    checkpoint_dir: str | None = None
+    checkpoint_every: int = 0
+    preset: str = ""
+
+    def validate_run(self) -> None:
+        """The checks of the shared settings, before any work starts."""
+        check_int("seed", self.seed, 0)
+        self.train_config()
+        check_model(self.model, self.layers, self.width, self.heads)
+
+    def train_config(self) -> TrainConfig:
+        """The trainer's settings: every TrainConfig field this config also has."""
+        return TrainConfig(**{f.name: getattr(self, f.name) for f in fields(TrainConfig) if hasattr(self, f.name)})

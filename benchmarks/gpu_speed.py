@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import step_speed  # noqa: E402
 
 from geomem_nb import presets  # noqa: E402
-from geomem_nb.reproduce import EXPERIMENTS  # noqa: E402
+from geomem_nb.reproduce import plan  # noqa: E402
 from geomem_nb.results import RESULTS, provenance, read_json, write_json  # noqa: E402
 from geomem_nb.runtime import device, device_name  # noqa: E402
 from geomem_nb.train import scaled_lr  # noqa: E402
@@ -43,9 +43,7 @@ def main():
     dev = device()
     base = presets.config("in-weights", args.preset)
     if args.preset == "paper":
-        exp = EXPERIMENTS["in-weights-g5000-5"]
-        base = presets.config("in-weights", "paper", **{k: exp[k] for k in
-                              ("degree", "path_length", "layers", "width", "heads", "pause_tokens", "batch_size", "lr")})
+        base = plan("in-weights-g5000-5", "paper")[0]
     rows = {}
     rows["padded (baseline)"] = step_speed(base, dev, pack=False, steps=args.steps, warm=args.warm)
     rows["packed"] = step_speed(base, dev, pack=True, steps=args.steps, warm=args.warm)

@@ -9,8 +9,7 @@ import argparse
 import torch
 from torch.profiler import ProfilerActivity, profile
 
-from geomem_nb import presets
-from geomem_nb.reproduce import EXPERIMENTS
+from geomem_nb.reproduce import plan
 from geomem_nb.runtime import device
 from geomem_nb.train import TrainConfig, train
 
@@ -26,9 +25,7 @@ def main():
     ap.add_argument("--batch-size", type=int, default=16384)
     ap.add_argument("--steps", type=int, default=10)
     args = ap.parse_args()
-    exp = EXPERIMENTS["in-weights-g5000-5"]
-    cfg = presets.config("in-weights", "paper", **{k: exp[k] for k in ("degree", "path_length", "layers", "width",
-                                                                     "heads", "pause_tokens", "lr")})
+    cfg = plan("in-weights-g5000-5", "paper")[0]
     dev = device()
     task, mcfg = setup(cfg)
     model = GPT(mcfg).to(dev)

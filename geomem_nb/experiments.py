@@ -10,7 +10,7 @@ import numpy as np
 import torch
 
 from . import evaluate as ev
-from .geometry import nearest_own_accuracy, topk_recovery
+from .geometry import nearest_own_accuracy, neighbour_lists, topk_recovery
 from .graphs import check_int, path_star
 from .models import GPTConfig, build
 from .results import git_commit, provenance, write_json
@@ -108,11 +108,8 @@ def edge_recovery(model, task: InWeightsTask, device, seed: int) -> float:
     """Top-k edge recovery (k = out-degree) of the ``[EDGE] u`` prompts, on a seeded node subset."""
     g = task.graph
     nodes = np.sort(np.random.default_rng(seed).permutation(g.num_nodes)[:MAX_EDGE_EVAL])
-    edges = g.edges(task.edges)
-    edges = edges[np.argsort(edges[:, 0], kind="stable")]
-    lo, hi = np.searchsorted(edges[:, 0], nodes), np.searchsorted(edges[:, 0], nodes, side="right")
     scores = ev.edge_scores(model, task.token("[EDGE]"), torch.as_tensor(nodes, device=device), g.num_nodes)
-    return topk_recovery(scores.cpu().numpy(), [edges[a:b, 1] for a, b in zip(lo, hi)])
+    return topk_recovery(scores.cpu().numpy(), neighbour_lists(g.num_nodes, g.edges(task.edges), nodes))
 
 
 def in_weights(cfg: InWeightsConfig, out: str | Path | None = None, resume: bool = False,

@@ -58,10 +58,13 @@ def geometric_level(embeddings: np.ndarray, edges) -> float:
     return float(np.mean(np.sum(x[e[:, 0]] * x[e[:, 1]], axis=1)))
 
 
-def neighbour_lists(num_nodes: int, edges) -> list[np.ndarray]:
-    """Targets of each node u, {v : (u, v) in edges}, sorted and without repeats."""
-    e = np.unique(np.asarray(edges, dtype=np.int64).reshape(-1, 2), axis=0)
-    return [e[e[:, 0] == u, 1] for u in range(num_nodes)]
+def neighbour_lists(num_nodes: int, edges, nodes=None) -> list[np.ndarray]:
+    """Targets of each node u (of ``nodes``, default all), {v : (u, v) in edges}, sorted and without
+    repeats. One sort, then a slice per node: fast on graphs of 10^5 nodes."""
+    e = np.unique(np.asarray(edges, dtype=np.int64).reshape(-1, 2), axis=0)  # sorted by (u, v)
+    nodes = np.arange(num_nodes) if nodes is None else np.asarray(nodes)
+    lo, hi = np.searchsorted(e[:, 0], nodes), np.searchsorted(e[:, 0], nodes, side="right")
+    return [e[a:b, 1] for a, b in zip(lo, hi)]
 
 
 def skewed_logits(embeddings: np.ndarray, weight: np.ndarray) -> np.ndarray:

@@ -61,3 +61,10 @@ def test_topk_recovery_hand_made():
     scores = np.array([[0, 5, 4, 1], [3, 0, 1, 9]])
     assert topk_recovery(scores, [np.array([1, 2]), np.array([3])]) == 1.0
     assert topk_recovery(scores, [np.array([1, 3]), np.array([0])]) == 0.25
+
+
+def test_neighbour_lists_subset_and_repeats():
+    from geomem_nb.geometry import neighbour_lists
+    edges = [(2, 0), (0, 1), (0, 2), (2, 0), (1, 0)]
+    assert [x.tolist() for x in neighbour_lists(4, edges)] == [[1, 2], [0], [0], []]
+    assert [x.tolist() for x in neighbour_lists(4, edges, nodes=[2, 3])] == [[0], []]

@@ -7,7 +7,7 @@ from dataclasses import replace
 import torch
 
 from geomem_nb.graphs import path_star
-from geomem_nb.models import GPT, GPTConfig
+from geomem_nb.models import GPT
 from geomem_nb.tasks import InWeightsTask
 from geomem_nb.train import BatchLayout, TrainConfig, train
 
@@ -26,18 +26,19 @@ def setup(cfg):
     """Task and a fresh model for an in-weights config."""
     graph = path_star(cfg.degree, cfg.path_length, seed=cfg.seed)
     task = InWeightsTask(graph, cfg.pause_tokens, cfg.objective, cfg.edges)
-    return task, GPTConfig(task.vocab_size, task.block_size, cfg.layers, cfg.width, cfg.heads)
+    return task, cfg.model_config(task.vocab_size, task.block_size)
 
 
-def step_speed(cfg, device, *, pack: bool, compile: bool = False, steps: int = 100, warm: int = 20,
-               batch_size: int | None = None) -> dict:
+def step_speed(cfg, device, *, pack: bool, compile: bool = False, cuda_graphs: bool = False,
+               attention: str = "sdpa", steps: int = 100, warm: int = 20, batch_size: int | None = None) -> dict:
     """Steps/s, real tokens/s and model FLOP utilization of training steps (no evaluation)."""
-    task, mcfg = setup(cfg)
+    task, mcfg = setup(replace(cfg, attention=attention))
     torch.manual_seed(0)
     model = GPT(mcfg).to(device)
     sets = task.training_examples()
     batch = batch_size or cfg.batch_size
-    tc = TrainConfig(steps=warm, batch_size=batch, lr=cfg.lr, warmup=5, eval_every=warm, pack=pack, compile=compile)
+    tc = TrainConfig(steps=warm, batch_size=batch, lr=cfg.lr, warmup=5, eval_every=warm, pack=pack, compile=compile,
+                     cuda_graphs=cuda_graphs)
     t0 = time.perf_counter()
     train(model, sets, tc, pad_id=task.token("[PAD]"), desc="warm-up")  # compile, autotuning
     warm_seconds = time.perf_counter() - t0
@@ -47,7 +48,7 @@ def step_speed(cfg, device, *, pack: bool, compile: bool = False, steps: int = 1
     flops = (layout.real_tokens * model.flops_per_token(layout.T)
              + 6 * mcfg.width * mcfg.vocab_size * len(layout.flat_targets))
     peak = peak_flops(device)
-    return {"pack": pack, "compile": compile, "batch_size": batch, "steps_per_s": 1 / sec,
+    return {"pack": pack, "compile": compile, "cuda_graphs": cuda_graphs, "attention": attention, "batch_size": batch, "steps_per_s": 1 / sec,
             "real_tokens_per_s": layout.real_tokens / sec, "row_tokens_per_step": layout.row_tokens,
             "real_tokens_per_step": layout.real_tokens, "model_tflops_per_s": flops / sec / 1e12,
             "mfu": flops / sec / peak if peak else None, "warmup_seconds": warm_seconds}

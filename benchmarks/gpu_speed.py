@@ -3,8 +3,11 @@
 Measures steps/s, real tokens/s and model FLOP utilization (bf16 dense peak) of
   * the baseline: the lean loop with edge examples padded to path length (data on the device,
     logits only at targets, bf16, fused AdamW),
-  * the same loop with edges packed (this project's default), eager and with torch.compile,
-  * packed at a large batch (16384; lr by the square-root rule, see geomem_nb.train.scaled_lr),
+  * the same loop with edges packed (this project's default), eager, with the fused attention kernel
+    (sdpa) and with attention written out (math: the block-diagonal mask costs the fused kernels more
+    than the arithmetic on 11-token rows); then math with torch.compile, and compiled + CUDA graphs,
+  * the fastest packed loop at a large batch (16384; lr by the square-root rule, see
+    geomem_nb.train.scaled_lr),
 and, given a finished ``reproduce in-weights-g5000-5`` run, time to 99% held-out exact match:
 measured for the packed loop, and for the baseline as the same number of steps at its measured
 step time (packing changes only the layout of a batch, not its examples or loss).
@@ -44,17 +47,28 @@ def main():
     base = presets.config("in-weights", args.preset)
     if args.preset == "paper":
         base = plan("in-weights-g5000-5", "paper")[0]
-    rows = {}
-    rows["padded (baseline)"] = step_speed(base, dev, pack=False, steps=args.steps, warm=args.warm)
-    rows["packed"] = step_speed(base, dev, pack=True, steps=args.steps, warm=args.warm)
+    variants = {"padded (baseline)": dict(pack=False), "packed": dict(pack=True),
+                "packed, math attention": dict(pack=True, attention="math")}
     if dev.type == "cuda" and not args.no_compile:
+        variants["packed, math + compile"] = dict(pack=True, attention="math", compile=True)
+        variants["packed, math + compile + CUDA graphs"] = dict(pack=True, attention="math", compile=True,
+                                                                cuda_graphs=True)
+    rows = {}
+    for name, kw in variants.items():
         try:
-            rows["packed + compile"] = step_speed(base, dev, pack=True, compile=True, steps=args.steps, warm=args.warm)
-        except Exception as err:  # report, keep the eager numbers
-            rows["packed + compile"] = {"error": repr(err)[:300]}
+            rows[name] = step_speed(base, dev, steps=args.steps, warm=args.warm, **kw)
+        except Exception as err:  # report, keep the other numbers
+            rows[name] = {"error": repr(err)[:300]}
+        print(name, rows[name], flush=True)
+    ok = {k: r for k, r in rows.items() if "error" not in r and r["pack"]}
+    best = max(ok, key=lambda k: ok[k]["steps_per_s"])
     big = 8 * base.batch_size
     big_cfg = presets.config("in-weights", args.preset, **{**vars_of(base), "lr": scaled_lr(base.lr, base.batch_size, big)})
-    rows[f"packed, batch {big}"] = step_speed(big_cfg, dev, pack=True, steps=max(args.steps // 4, 10), warm=args.warm, batch_size=big)
+    try:
+        rows[f"{best}, batch {big}"] = step_speed(big_cfg, dev, steps=max(args.steps // 4, 10), warm=args.warm,
+                                                  batch_size=big, **variants[best])
+    except Exception as err:
+        rows[f"{best}, batch {big}"] = {"error": repr(err)[:300]}
 
     ref = rows["padded (baseline)"]
     print(f"{'loop':24s} {'steps/s':>8s} {'tokens/s':>10s} {'TFLOP/s':>8s} {'MFU':>6s} {'x steps/s':>9s}")
@@ -65,7 +79,9 @@ def main():
         mfu = f"{r['mfu']:.1%}" if r["mfu"] is not None else "n/a"
         print(f"{name:24s} {r['steps_per_s']:8.1f} {r['real_tokens_per_s']:10.3g} {r['model_tflops_per_s']:8.1f} "
               f"{mfu:>6s} {r['steps_per_s'] / ref['steps_per_s']:9.2f}")
-    summary = {"rows": rows, "config": vars_of(base)}
+    summary = {"rows": rows, "config": vars_of(base),
+               "best": {"name": best, **{k: ok[best][k] for k in ("attention", "compile", "cuda_graphs")}}}
+    print("fastest at batch", base.batch_size, "->", best, flush=True)
     run = RESULTS / "in-weights-g5000-5" / "metrics.json"
     if run.exists() and args.preset == "paper":
         m = read_json(run)

@@ -11,6 +11,7 @@ import sys
 from . import presets, reproduce as rep
 from .experiments import in_context, in_weights
 from .tiny import MODELS as tiny_models, tiny
+from .models.gpt import ATTENTION
 from .runtime import SCALES
 from .tasks import in_context as ic
 from .tasks.in_weights import EDGE_DIRECTIONS, OBJECTIVES
@@ -34,6 +35,8 @@ def _common_training(p):
     p.add_argument("--eval-every", type=int)
     p.add_argument("--time-budget", type=float, help="stop after this many training seconds")
     p.add_argument("--compile", action="store_true", default=None, help="torch.compile the loss (CUDA only)")
+    p.add_argument("--cuda-graphs", action="store_true", default=None, help="with --compile: replay steps as CUDA graphs")
+    p.add_argument("--attention", choices=ATTENTION, help="sdpa (fused kernels) or math (explicit)")
     p.add_argument("--no-pack", dest="pack", action="store_false", default=None,
                    help="pad every example to the row length instead of packing (the slow baseline)")
     p.add_argument("--checkpoint-dir")
@@ -84,6 +87,8 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--out", help="default: results/<experiment> at the paper preset, else outputs/")
     r.add_argument("--time-budget", type=float)
     r.add_argument("--compile", action="store_true", default=None)
+    r.add_argument("--cuda-graphs", action="store_true", default=None)
+    r.add_argument("--attention", choices=ATTENTION)
     r.add_argument("--checkpoint-dir")
     r.add_argument("--checkpoint-every", type=int)
     r.add_argument("--resume", action="store_true")
@@ -120,6 +125,7 @@ def main(argv=None) -> int:
                 layers=args.layers, width=args.width, heads=args.heads, freeze_embeddings=args.freeze_embeddings,
                 steps=args.steps, batch_size=args.batch_size, lr=args.lr, warmup=args.warmup,
                 eval_every=args.eval_every, time_budget=args.time_budget, compile=args.compile, pack=args.pack,
+                cuda_graphs=args.cuda_graphs, attention=args.attention,
                 target=args.target, checkpoint_dir=args.checkpoint_dir, checkpoint_every=args.checkpoint_every,
             ).validate()
             if args.resume and not cfg.checkpoint_dir:
@@ -131,8 +137,8 @@ def main(argv=None) -> int:
                 num_labels=args.num_labels, objective=args.objective, eval_examples=args.eval_examples,
                 seed=args.seed, layers=args.layers, width=args.width, heads=args.heads, steps=args.steps,
                 batch_size=args.batch_size, lr=args.lr, warmup=args.warmup, eval_every=args.eval_every,
-                time_budget=args.time_budget, compile=args.compile,
-                checkpoint_dir=args.checkpoint_dir, checkpoint_every=args.checkpoint_every,
+                time_budget=args.time_budget, compile=args.compile, cuda_graphs=args.cuda_graphs,
+                attention=args.attention, checkpoint_dir=args.checkpoint_dir, checkpoint_every=args.checkpoint_every,
             ).validate()
             if args.pack is False:
                 raise ValueError("--no-pack does not apply: each row holds one in-context example")
@@ -141,7 +147,8 @@ def main(argv=None) -> int:
             result = in_context(cfg, out=args.out, resume=args.resume, command=command)
         else:
             cfg, out = rep.plan(args.experiment, args.preset, args.out, time_budget=args.time_budget,
-                                compile=args.compile, checkpoint_dir=args.checkpoint_dir,
+                                compile=args.compile, cuda_graphs=args.cuda_graphs, attention=args.attention,
+                                checkpoint_dir=args.checkpoint_dir,
                                 checkpoint_every=args.checkpoint_every)
             result = rep.run(args.experiment, cfg, out, resume=args.resume, command=command)
     except ValueError as err:

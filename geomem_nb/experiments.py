@@ -12,7 +12,7 @@ import torch
 from . import evaluate as ev
 from .geometry import nearest_own_accuracy, neighbour_lists, topk_recovery
 from .graphs import check_int, path_star
-from .models import GPTConfig, build
+from .models import build
 from .results import git_commit, provenance, write_json
 from .runtime import device as pick_device, device_name, set_seed
 from .settings import RunSettings
@@ -123,7 +123,7 @@ def in_weights(cfg: InWeightsConfig, out: str | Path | None = None, resume: bool
     dev = pick_device()
     graph = path_star(cfg.degree, cfg.path_length, seed=cfg.seed)
     task = InWeightsTask(graph, cfg.pause_tokens, cfg.objective, cfg.edges)
-    model = build(cfg.model, GPTConfig(task.vocab_size, task.block_size, cfg.layers, cfg.width, cfg.heads)).to(dev)
+    model = build(cfg.model, cfg.model_config(task.vocab_size, task.block_size)).to(dev)
     if cfg.freeze_embeddings:
         model.freeze_embeddings()
     evaluate = in_weights_evaluator(model, task, dev, cfg.seed)

@@ -34,6 +34,11 @@ class PathStar:
         return self.degree * (self.path_length - 1) + 1
 
     @property
+    def num_leaves(self) -> int:
+        """One leaf per arm (same name as ``TreeStar.num_leaves``)."""
+        return self.degree
+
+    @property
     def root(self) -> int:
         return int(self.arms[0, 0])
 
@@ -81,6 +86,126 @@ def path_star(degree: int, path_length: int, seed: int = 0) -> PathStar:
     order = rng.permutation(degree)
     n_train = min(max(int(TRAIN_FRACTION * degree), 1), degree - 1)
     return PathStar(degree, path_length, arms, np.sort(order[:n_train]), np.sort(order[n_train:]), seed)
+
+
+
+# Tree-star T(d, l) ----------------------------------------------------------------------------
+# A root of degree d; every non-leaf node below the root has exactly 2 children; every root-to-leaf
+# path has l nodes including the root. So each of the d first-hop subtrees is a complete binary
+# tree with 2^(l-2) leaves: d * 2^(l-2) leaves and 1 + d * (2^(l-1) - 1) nodes in all. The graph has
+# the interface of ``PathStar`` that ``InWeightsTask`` uses, with one row of ``arms`` per *leaf*
+# (its root->leaf path; rows share prefixes).
+
+TREE_STAR_SPLITS = ("leaf", "first-token")
+TREE_STAR_MAX_NODES = 2_000_000
+
+
+def _tree_star_num_nodes(degree: int, path_length: int) -> int:
+    return 1 + degree * (2 ** (path_length - 1) - 1)
+
+
+@dataclass(frozen=True)
+class TreeStar:
+    degree: int
+    path_length: int
+    arms: np.ndarray        # (num_leaves, path_length): row j is the root->leaf path to leaf j
+    train_arms: np.ndarray  # indices into arms rows (= leaves)
+    test_arms: np.ndarray
+    seed: int
+    num_leaves: int         # degree * 2^(path_length - 2)
+    split: str              # "leaf" or "first-token"
+
+    @property
+    def num_nodes(self) -> int:
+        return _tree_star_num_nodes(self.degree, self.path_length)
+
+    @property
+    def root(self) -> int:
+        return int(self.arms[0, 0])
+
+    @property
+    def leaves(self) -> np.ndarray:
+        return self.arms[:, -1]
+
+    @property
+    def first_hops(self) -> np.ndarray:
+        """v_1 of every row (leaf): the hardest token; rows of one subtree share it."""
+        return self.arms[:, 1]
+
+    @property
+    def leaves_per_subtree(self) -> int:
+        return 2 ** (self.path_length - 2)
+
+    def edges(self, direction: str = "both") -> np.ndarray:
+        """Directed edges (u, v) as an (n, 2) array, each tree edge once (level by level):
+        ``forward`` = parent->child, ``backward``, or ``both``."""
+        if direction not in ("forward", "backward", "both"):
+            raise ValueError(f"direction must be one of forward, backward, both; got {direction!r}")
+        # Rows are ordered so that the node in column k changes every 2^(l-1-k) rows: taking every
+        # 2^(l-1-k)-th row gives each level-k node (and its edge to its parent) exactly once.
+        ell = self.path_length
+        fwd = np.concatenate([self.arms[:: 2 ** (ell - 1 - k), k - 1:k + 1] for k in range(1, ell)])
+        fwd = np.ascontiguousarray(fwd, dtype=np.int64)
+        if direction == "forward":
+            return fwd
+        if direction == "backward":
+            return fwd[:, ::-1].copy()
+        return np.concatenate([fwd, fwd[:, ::-1]])
+
+    def to_json(self) -> dict:
+        return {
+            "degree": self.degree,
+            "path_length": self.path_length,
+            "num_nodes": self.num_nodes,
+            "num_leaves": self.num_leaves,
+            "split": self.split,
+            "seed": self.seed,
+            "arms": self.arms.tolist(),
+            "train_arms": self.train_arms.tolist(),
+            "test_arms": self.test_arms.tolist(),
+        }
+
+
+def tree_star(degree: int, path_length: int, seed: int = 0, split: str = "leaf") -> TreeStar:
+    """T(degree, path_length) with random node labels and a seeded 75/25 split of its leaves.
+
+    ``split="leaf"``: held-out leaves drawn uniformly at random, so a held-out leaf's first hop is
+    usually on some training path. ``split="first-token"``: whole first-hop subtrees are held out
+    (25% of them, at least 1 and at most d-1), so a held-out leaf's first hop is on no training path.
+    """
+    degree = check_int("degree", degree, 2)
+    path_length = check_int("path_length", path_length, 3)
+    if split not in TREE_STAR_SPLITS:
+        raise ValueError(f"split must be one of {', '.join(TREE_STAR_SPLITS)}; got {split!r}")
+    # 1 + 2 * (2^21 - 1) > 2e6 already, so a longer path is too big whatever the degree (and we
+    # never build a huge power of two).
+    if path_length > 22 or _tree_star_num_nodes(degree, path_length) > TREE_STAR_MAX_NODES:
+        size = "more than 2^21" if path_length > 22 else str(_tree_star_num_nodes(degree, path_length))
+        raise ValueError(f"tree_star({degree}, {path_length}) would have {size} nodes; "
+                         f"at most {TREE_STAR_MAX_NODES} are allowed")
+    n = _tree_star_num_nodes(degree, path_length)
+    per_subtree = 2 ** (path_length - 2)
+    num_leaves = degree * per_subtree
+    rng = np.random.default_rng(seed)
+    labels = rng.permutation(n)
+    # Canonical (BFS) numbering: level k (1..l-1) holds degree * 2^(k-1) nodes from offset
+    # 1 + degree * (2^(k-1) - 1); node i of level k >= 2 has parent i // 2 on level k-1, and the
+    # level-1 nodes hang off the root 0. Leaf j's ancestor on level k is therefore j >> (l-1-k).
+    j = np.arange(num_leaves, dtype=np.int64)
+    arms = np.empty((num_leaves, path_length), dtype=np.int64)
+    arms[:, 0] = labels[0]
+    for k in range(1, path_length):
+        arms[:, k] = labels[1 + degree * (2 ** (k - 1) - 1) + (j >> (path_length - 1 - k))]
+    if split == "leaf":
+        order = rng.permutation(num_leaves)
+        n_train = min(max(int(TRAIN_FRACTION * num_leaves), 1), num_leaves - 1)
+        train, test = order[:n_train], order[n_train:]
+    else:
+        order = rng.permutation(degree)
+        n_train = min(max(int(TRAIN_FRACTION * degree), 1), degree - 1)
+        in_test = np.isin(j // per_subtree, order[n_train:])
+        train, test = j[~in_test], j[in_test]
+    return TreeStar(degree, path_length, arms, np.sort(train), np.sort(test), seed, num_leaves, split)
 
 
 # Tiny graphs ---------------------------------------------------------------------------------

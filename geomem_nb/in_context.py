@@ -13,8 +13,8 @@ import torch.nn.functional as F
 
 from . import evaluate as ev
 from .graphs import check_int
-from .models import GPTConfig, build
-from .results import provenance, write_json
+from .models import build
+from .results import git_commit, provenance, write_json
 from .settings import RunSettings
 from .runtime import device as pick_device, device_name, set_seed
 from .tasks.in_context import OBJECTIVES, FreshBatches, InContextTask
@@ -85,10 +85,11 @@ def in_context(cfg: InContextConfig, out: str | Path | None = None, resume: bool
 
     cfg.validate()
     t0 = time.perf_counter()
+    commit = git_commit()  # the code that runs, not the code when the run ends
     set_seed(cfg.seed)
     dev = pick_device()
     task = cfg.task()
-    model = build(cfg.model, GPTConfig(task.vocab_size, task.block_size, cfg.layers, cfg.width, cfg.heads)).to(dev)
+    model = build(cfg.model, cfg.model_config(task.vocab_size, task.block_size)).to(dev)
     test = held_out(task, cfg.eval_examples, cfg.seed, dev)
     tr = train(model, FreshBatches(task, cfg.batch_size, dev), cfg.train_config(),
                evaluate=lambda step: score(model, task, test), resume=resume,
@@ -116,6 +117,6 @@ def in_context(cfg: InContextConfig, out: str | Path | None = None, resume: bool
     }
     result = RunResult(asdict(cfg), metrics, tr.history, tr.losses, None, task, model)
     if out is not None:
-        metrics["provenance"] = provenance(metrics["device"], time.perf_counter() - t0, command)
+        metrics["provenance"] = provenance(metrics["device"], time.perf_counter() - t0, command, commit)
         write_json({**metrics, "history": tr.history}, Path(out) / "metrics.json")
     return result

@@ -2,14 +2,16 @@
 
 At the ``paper`` preset each follows Table 1 where it matters (GPT-mid: 12 layers, width 384 (784 for
 G(10^4,10)), 8 heads; 5 / 6 / 10 pause tokens); the smaller presets shrink the graph and model so
-the same command can be checked on a CPU."""
+the same command can be checked on a CPU. The in-context runs (chapter 01) follow GM's App. B: GPT-mid
+(width 784 for G(20,5)), peak lr 1e-4; N = 50 labels for G(2,5) as in Bachmann & Nagarajan, N = 100
+for the larger graphs (41 and 81 nodes per graph)."""
 from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
 
 from . import presets
-from .experiments import in_weights
+from .experiments import InContextConfig, in_context, in_weights
 from .results import REPO, RESULTS
 
 _BIG = dict(layers=12, width=384, heads=8, batch_size=2048, lr=1e-3, warmup=300, eval_every=250)
@@ -21,18 +23,29 @@ EXPERIMENTS = {
     "in-weights-g10000-10": dict(_BIG, degree=10000, path_length=10, pause_tokens=10, width=784,
                                  lr=5e-4, steps=8000, target=0.95, time_budget=540.0),
 }
+_IC = dict(kind="in-context", path_length=5, layers=12, width=384, heads=8, batch_size=256, lr=1e-4,
+           warmup=500, steps=20000, eval_every=250, time_budget=300.0)
+for _d, _n, _w in ((2, 50, 384), (10, 100, 384), (20, 100, 784)):
+    for _obj in ("forward", "reverse"):
+        EXPERIMENTS[f"in-context-g{_d}-5-{_obj}"] = dict(_IC, degree=_d, num_labels=_n, width=_w, objective=_obj)
 # Off the GPU, the same experiments on a graph and model small enough for a CPU check.
 _SHRINK = {"ci": dict(degree=200, layers=2, width=64, heads=4, batch_size=256, steps=60, eval_every=30,
                       time_budget=0.0),
            "cpu": dict(degree=1000, layers=2, width=128, heads=4, batch_size=512, steps=1500,
                        eval_every=100, lr=2e-3, warmup=100, time_budget=0.0)}
+_SHRINK_IC = {"ci": dict(layers=2, width=64, heads=2, batch_size=64, steps=60, eval_every=30, eval_examples=200,
+                         time_budget=0.0),
+              "cpu": dict(layers=2, width=64, heads=2, batch_size=128, lr=3e-3, warmup=50, steps=1200,
+                          eval_every=100, time_budget=0.0)}
 
 
 def plan(name: str, preset: str, out=None, **overrides):
     if name not in EXPERIMENTS:
         raise ValueError(f"experiment must be one of {', '.join(sorted(EXPERIMENTS))}; got {name!r}")
-    settings = dict(EXPERIMENTS[name], **_SHRINK.get(preset, {}))
-    cfg = replace(presets.config("in-weights", preset), **settings)
+    settings = dict(EXPERIMENTS[name])
+    kind = settings.pop("kind", "in-weights")
+    settings.update((_SHRINK_IC if kind == "in-context" else _SHRINK).get(preset, {}))
+    cfg = replace(presets.config(kind, preset), **settings)
     cfg = replace(cfg, **{k: v for k, v in overrides.items() if v is not None}).validate()
     if out is None:
         out = RESULTS / name if preset in ("paper", "gpu") else REPO / "outputs" / "reproduce" / f"{name}-{preset}"
@@ -40,5 +53,7 @@ def plan(name: str, preset: str, out=None, **overrides):
 
 
 def run(name: str, cfg, out: Path, resume: bool = False, command: str | None = None):
+    if isinstance(cfg, InContextConfig):
+        return in_context(cfg, out=out, resume=resume, command=command, desc=name)
     return in_weights(cfg, out=out, resume=resume, command=command, desc=name, save_embeddings=False,
                       save_graph=False)  # the graph is (degree, path_length, seed): regenerate it

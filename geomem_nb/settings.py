@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 
 from .graphs import check_int
-from .models import check as check_model
+from .models import GPTConfig, check as check_model
+from .models.gpt import ATTENTION
 from .train import TrainConfig
 
 
@@ -23,6 +24,8 @@ class RunSettings:
     weight_decay: float = 0.01
     eval_every: int = 100
     compile: bool = False
+    cuda_graphs: bool = False     # with compile on CUDA: capture the step in CUDA graphs
+    attention: str = "sdpa"       # GPT attention: sdpa or math (see models.gpt.math_attention)
     time_budget: float = 0.0
     checkpoint_dir: str | None = None
     checkpoint_every: int = 0
@@ -33,6 +36,12 @@ class RunSettings:
         check_int("seed", self.seed, 0)
         self.train_config()
         check_model(self.model, self.layers, self.width, self.heads)
+        if self.attention not in ATTENTION:
+            raise ValueError(f"attention must be one of {', '.join(ATTENTION)}; got {self.attention!r}")
+
+    def model_config(self, vocab_size: int, block_size: int):
+        """The network's shape for a task's vocabulary and longest row."""
+        return GPTConfig(vocab_size, block_size, self.layers, self.width, self.heads, self.attention)
 
     def train_config(self) -> TrainConfig:
         """The trainer's settings: every TrainConfig field this config also has."""

@@ -5,7 +5,10 @@ each example set, in proportion to the sets' sizes, so edge and path examples ar
 batch. Short examples are *packed*: several 2-token edge examples share one row, each with its own
 positions and a block-diagonal causal mask, so no compute is spent padding edges to path length.
 Logits are computed only at target positions. On CUDA: bf16 autocast (fp16 + loss scaling where
-bf16 is emulated), fused AdamW and, opt-in, ``torch.compile``. On CPU: plain fp32 eager.
+bf16 is emulated), fused AdamW and, opt-in, ``torch.compile`` (optionally replayed as CUDA graphs:
+a step of a small model on 11-token rows is a few hundred tiny kernels, so launches dominate).
+On CPU: plain fp32 eager. Models that cannot keep packed examples apart (a recurrence has no
+attention mask) get one example per row.
 """
 from __future__ import annotations
 
@@ -34,6 +37,7 @@ class TrainConfig:
     eval_every: int = 100
     pack: bool = True            # pack short examples into shared rows (False = pad each to the row length)
     compile: bool = False        # torch.compile the loss; honoured on CUDA only
+    cuda_graphs: bool = False    # with compile: mode "reduce-overhead" (the step replays as CUDA graphs)
     seed: int = 0
     time_budget: float = 0.0     # stop after this many training seconds (0 = no limit)
     checkpoint_dir: str | None = None
@@ -165,14 +169,16 @@ def train(model, data, cfg: TrainConfig, *, pad_id: int | None = None, evaluate=
     and the last); ``stop(record) -> bool`` may end training early."""
     device = next(model.parameters()).device
     if isinstance(data, (list, tuple)):
-        layout = BatchLayout([s.to(device) for s in data], cfg.batch_size, cfg.pack, pad_id, device)
+        pack = cfg.pack and getattr(model, "supports_packing", True)
+        layout = BatchLayout([s.to(device) for s in data], cfg.batch_size, pack, pad_id, device)
     else:
         layout = data
     opt = make_optimizer(model, cfg, device)
     amp = autocast_dtype(device)
     scaler = torch.amp.GradScaler("cuda", enabled=amp == torch.float16)
     compiled = cfg.compile and device.type == "cuda"
-    loss_fn = torch.compile(target_loss) if compiled else target_loss
+    graphs = compiled and cfg.cuda_graphs
+    loss_fn = torch.compile(target_loss, mode="reduce-overhead" if graphs else None) if compiled else target_loss
     gen = torch.Generator(device=device).manual_seed(cfg.seed)
     result = TrainResult()
 
@@ -211,13 +217,15 @@ def train(model, data, cfg: TrainConfig, *, pad_id: int | None = None, evaluate=
         for g in opt.param_groups:
             g["lr"] = lr_at(step, cfg)
         tokens, targets = layout.sample(gen)
+        if graphs:
+            torch.compiler.cudagraph_mark_step_begin()
         with torch.autocast(device.type, dtype=amp, enabled=amp is not None):
             loss = loss_fn(model, tokens, layout.pos, layout.mask, layout.flat_targets, targets)
         opt.zero_grad(set_to_none=True)
         scaler.scale(loss).backward()
         scaler.step(opt)
         scaler.update()
-        pending.append(loss.detach())
+        pending.append(loss.detach().clone() if graphs else loss.detach())  # a graph's output is reused
         done = step + 1
         if compiled and done == result.resumed_from + 1:
             # The first compiled step pays a one-time compilation: report it apart from training time.

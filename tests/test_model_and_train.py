@@ -38,6 +38,24 @@ def test_gpt_is_causal():
     assert not torch.allclose(m(x)[:, 5:], m(y)[:, 5:])
 
 
+def test_math_attention_equals_sdpa_with_and_without_a_mask():
+    """The explicit attention (for short packed rows on GPUs) computes what the fused kernel does."""
+    t = small_task(pause=3)
+    sets = t.training_examples()
+    packed = BatchLayout(sets, 64, pack=True, pad_id=t.token("[PAD]"), device="cpu")
+    tokens, _ = packed.sample(torch.Generator().manual_seed(0))
+    outs = {}
+    for kind in ("sdpa", "math"):
+        torch.manual_seed(0)
+        m = GPT(GPTConfig(t.vocab_size, t.block_size, layers=2, width=32, heads=4, attention=kind)).eval()
+        outs[kind] = (m(tokens, packed.pos, packed.mask), m(tokens))
+    for a, b in zip(outs["sdpa"], outs["math"]):
+        assert torch.allclose(a, b, atol=1e-5)
+    assert not torch.allclose(outs["math"][0], outs["math"][1], atol=1e-3)  # the mask matters
+    with pytest.raises(ValueError, match="attention"):
+        GPTConfig(10, 4, width=32, heads=4, attention="flash")
+
+
 def test_packed_edges_equal_unpacked():
     """Several edge examples in one row with a block-diagonal mask give exactly the per-example logits."""
     torch.manual_seed(0)

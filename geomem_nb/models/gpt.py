@@ -20,6 +20,7 @@ class GPTConfig:
     layers: int = 2
     width: int = 128
     heads: int = 4
+    attention: str = "sdpa"   # "sdpa" (fused kernels) or "math" (explicit; fast for short masked rows)
 
     def __post_init__(self):
         for name in ("vocab_size", "block_size", "layers", "width", "heads"):
@@ -28,19 +29,38 @@ class GPTConfig:
                 raise ValueError(f"{name} must be a positive integer, got {value!r}")
         if self.width % self.heads:
             raise ValueError(f"width ({self.width}) must be divisible by heads ({self.heads})")
+        if self.attention not in ATTENTION:
+            raise ValueError(f"attention must be one of {', '.join(ATTENTION)}; got {self.attention!r}")
+
+
+ATTENTION = ("sdpa", "math")
+
+
+def math_attention(q, k, v, attn_mask=None):
+    """Softmax attention written out. For rows of a dozen tokens with a block-diagonal mask, the
+    fused kernels pay more for the mask than for the arithmetic; these few ops fuse well under
+    ``torch.compile``."""
+    t = q.shape[-2]
+    if attn_mask is None:
+        attn_mask = torch.ones(t, t, dtype=torch.bool, device=q.device).tril()
+    att = (q @ k.transpose(-2, -1)) * (q.shape[-1] ** -0.5)
+    return att.masked_fill(~attn_mask, float("-inf")).softmax(-1) @ v
 
 
 class Attention(nn.Module):
     def __init__(self, cfg: GPTConfig):
         super().__init__()
         self.heads = cfg.heads
+        self.math = cfg.attention == "math"
         self.qkv = nn.Linear(cfg.width, 3 * cfg.width)
         self.proj = nn.Linear(cfg.width, cfg.width)
 
     def forward(self, x, attn_mask=None):
         b, t, c = x.shape
         q, k, v = self.qkv(x).view(b, t, 3, self.heads, c // self.heads).permute(2, 0, 3, 1, 4)
-        if attn_mask is None:
+        if self.math:
+            y = math_attention(q, k, v, attn_mask)
+        elif attn_mask is None:
             y = F.scaled_dot_product_attention(q, k, v, is_causal=True)
         else:
             y = F.scaled_dot_product_attention(q, k, v, attn_mask=attn_mask)
@@ -62,6 +82,8 @@ class Block(nn.Module):
 
 
 class GPT(nn.Module):
+    supports_packing = True  # several examples may share a row, kept apart by the attention mask
+
     def __init__(self, cfg: GPTConfig):
         super().__init__()
         self.cfg = cfg

@@ -237,6 +237,9 @@ def train(model, data, cfg: TrainConfig, *, pad_id: int | None = None, evaluate=
         if at_eval or at_ckpt:
             result.losses.extend(torch.stack(pending).float().cpu().tolist())
             pending = []
+            if not math.isfinite(result.losses[-1]):
+                raise FloatingPointError(f"the training loss became {result.losses[-1]} by step {done}; "
+                                         "lower lr, or train without compile/cuda_graphs to compare")
             result.train_seconds += time.perf_counter() - t_start  # .cpu() above synchronized
             result.steps = done
             record = run_eval(done) if at_eval else None

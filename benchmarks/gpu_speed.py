@@ -41,7 +41,14 @@ def main():
     ap.add_argument("--no-compile", action="store_true")
     ap.add_argument("--preset", default="paper", help="paper on a GPU; ci to check the script on a CPU")
     ap.add_argument("--out", default=str(RESULTS / "benchmarks" / "gpu_speed.json"))
+    ap.add_argument("--time-to-99-only", action="store_true",
+                    help="only (re)compute time_to_99 in --out from the shipped G(5000,5) run; no GPU needed")
     args = ap.parse_args()
+    if args.time_to_99_only:
+        summary = read_json(args.out)
+        add_time_to_99(summary)
+        write_json(summary, args.out)
+        return
     t0 = time.perf_counter()
     dev = device()
     base = presets.config("in-weights", args.preset)
@@ -82,21 +89,31 @@ def main():
     summary = {"rows": rows, "config": vars_of(base),
                "best": {"name": best, **{k: ok[best][k] for k in ("attention", "compile", "cuda_graphs")}}}
     print("fastest at batch", base.batch_size, "->", best, flush=True)
-    run = RESULTS / "in-weights-g5000-5" / "metrics.json"
-    if run.exists() and args.preset == "paper":
-        m = read_json(run)
-        hit = next((h for h in m["history"] if (h.get("test_exact_match") or 0) >= 0.99), None)
-        if hit:
-            packed_s = hit["train_seconds"]
-            baseline_s = hit["step"] / ref["steps_per_s"]
-            summary["time_to_99"] = {"steps": hit["step"], "packed_seconds": packed_s,
-                                     "baseline_seconds_estimated": baseline_s, "ratio": baseline_s / packed_s,
-                                     "run_device": m["provenance"]["device"]}
-            print(f"time to 99% held-out exact match: {packed_s:.1f} s packed vs {baseline_s:.1f} s baseline "
-                  f"(estimated from {hit['step']} steps) -> x{baseline_s / packed_s:.2f}")
+    if args.preset == "paper":
+        add_time_to_99(summary)
     summary["provenance"] = provenance(device_name(dev), time.perf_counter() - t0,
                                        "python benchmarks/gpu_speed.py " + " ".join(sys.argv[1:]))
     write_json(summary, args.out)
+
+
+def add_time_to_99(summary: dict) -> None:
+    """Time to 99% held-out exact match of the shipped ``reproduce in-weights-g5000-5`` run, beside the
+    baseline's estimate: the same number of steps at the baseline's measured step time."""
+    run = RESULTS / "in-weights-g5000-5" / "metrics.json"
+    if not run.exists():
+        return
+    m = read_json(run)
+    hit = next((h for h in m["history"] if (h.get("test_exact_match") or 0) >= 0.99), None)
+    if hit is None:
+        return
+    ref = summary["rows"]["padded (baseline)"]
+    packed_s, baseline_s = hit["train_seconds"], hit["step"] / ref["steps_per_s"]
+    c = m["config"]
+    summary["time_to_99"] = {"steps": hit["step"], "seconds": packed_s, "baseline_seconds_estimated": baseline_s,
+                             "ratio": baseline_s / packed_s, "run_device": m["provenance"]["device"],
+                             "run_loop": {k: c.get(k) for k in ("attention", "compile", "cuda_graphs", "pack")}}
+    print(f"time to 99% held-out exact match: {packed_s:.1f} s vs {baseline_s:.1f} s baseline "
+          f"(estimated from {hit['step']} steps) -> x{baseline_s / packed_s:.2f}")
 
 
 def vars_of(cfg) -> dict:

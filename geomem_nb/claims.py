@@ -35,7 +35,8 @@ def _c1() -> str | None:
         if m:
             c = m["config"]
             parts.append(_run_text(m, f"G({c['degree']},{c['path_length']})"))
-    parts.append(_in_context_text("cpu/in-context-forward"))
+    for name in ("cpu/in-context-forward", "in-context-g2-5-forward", "in-context-g2-5-reverse"):
+        parts.append(_in_context_text(name))
     return "; ".join(p for p in parts if p) or None
 
 
@@ -46,7 +47,8 @@ def _in_context_text(name: str) -> str | None:
         return None
     c, p = m["config"], m.get("provenance", {})
     where = f"{m['steps']} steps, {m['train_seconds']:.0f} s on {p.get('device', m.get('device'))}"
-    head = f"in context ({name.split('/')[0]} preset, G({c['degree']},{c['path_length']}), {c['objective']}): "
+    scale = f"{name.split('/')[0]} preset" if "/" in name else "paper scale"
+    head = f"in context ({scale}, G({c['degree']},{c['path_length']}), {c['objective']}): "
     if c["objective"] == "hardest-token":
         return head + f"first hop trained alone {m['test_hardest_token']:.3f} vs chance {m['chance']:.2g} ({where})"
     return head + (f"held-out exact match {m['test_exact_match']:.3f} vs chance {m['chance']:.2g}, "

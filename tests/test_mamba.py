@@ -7,6 +7,7 @@ import torch
 import torch.nn.functional as F
 
 from geomem_nb.models import GPT, MODELS, GPTConfig, Mamba, build, check
+from geomem_nb.models import mamba
 from geomem_nb.models.mamba import _SelectiveScan
 
 torch.set_num_threads(1)
@@ -46,7 +47,8 @@ def reference_forward(model: Mamba, idx: torch.Tensor) -> torch.Tensor:
             y = (st["h"] * Ct[:, None, :]).sum(-1) + mx.D * xc
             y = y * (z * torch.sigmoid(z))
             x = x + y @ mx.out_proj.weight.t()
-        outs.append(F.layer_norm(x, (x.shape[-1],), model.norm_f.weight, model.norm_f.bias, model.norm_f.eps))
+        nf = model.norm_f
+        outs.append(F.layer_norm(x, (x.shape[-1],), nf.weight, nf.bias, nf.eps))
     return torch.stack(outs, 1)
 
 
@@ -80,6 +82,30 @@ def test_scan_backward_matches_gradcheck():
     B = torch.randn(b, t, n, dtype=torch.float64, requires_grad=True)
     C = torch.randn(b, t, n, dtype=torch.float64, requires_grad=True)
     assert torch.autograd.gradcheck(_SelectiveScan.apply, (x, delta, A, B, C))
+
+
+def test_blocked_scan_matches_whole_batch(monkeypatch):
+    """On CPU the scan runs over blocks of rows; uneven blocks give the same values and gradients."""
+    torch.manual_seed(0)
+    b, t, d, n = 5, 6, 3, 4
+    f64 = torch.float64
+    args = [torch.randn(b, t, d, dtype=f64), 0.5 * torch.rand(b, t, d, dtype=f64) + 0.05,
+            -torch.rand(d, n, dtype=f64) - 0.1, torch.randn(b, t, n, dtype=f64),
+            torch.randn(b, t, n, dtype=f64)]
+    w = torch.randn(b, t, d, dtype=f64)
+
+    def run():
+        leaves = [a.clone().requires_grad_() for a in args]
+        y = _SelectiveScan.apply(*leaves)
+        (y * w).sum().backward()
+        return [y.detach()] + [v.grad for v in leaves]
+
+    whole = run()
+    assert mamba.CPU_BLOCK >= b * d * n  # the default puts the whole batch in one block here
+    monkeypatch.setattr(mamba, "CPU_BLOCK", 2 * d * n)  # blocks of 2, 2, 1 rows
+    for a, c in zip(whole, run()):
+        torch.testing.assert_close(a, c, atol=1e-12, rtol=1e-12)
+    assert torch.autograd.gradcheck(_SelectiveScan.apply, [a.clone().requires_grad_() for a in args])
 
 
 def test_causal():

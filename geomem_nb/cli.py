@@ -9,12 +9,14 @@ import shlex
 import sys
 
 from . import presets, reproduce as rep
-from .experiments import in_context, in_weights
+from .experiments import GRAPH_KINDS, SCHEDULES, in_context, in_weights
+from .graphs import TREE_STAR_SPLITS
+from .models import MODELS
 from .tiny import MODELS as tiny_models, tiny
 from .models.gpt import ATTENTION
 from .runtime import SCALES
 from .tasks import in_context as ic
-from .tasks.in_weights import EDGE_DIRECTIONS, OBJECTIVES
+from .tasks.in_weights import EDGE_DIRECTIONS, OBJECTIVES, PATH_DIRECTIONS
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -23,6 +25,7 @@ class OneLineParser(argparse.ArgumentParser):
 
 
 def _common_training(p):
+    p.add_argument("--model", choices=sorted(MODELS), help="gpt (default) or mamba")
     p.add_argument("--seed", type=int)
     p.add_argument("--preset", choices=SCALES, help="scale (default: GEOMEM_SCALE, else cpu)")
     p.add_argument("--layers", type=int)
@@ -54,6 +57,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--objective", choices=OBJECTIVES)
     p.add_argument("--edges", choices=EDGE_DIRECTIONS)
     p.add_argument("--pause-tokens", type=int)
+    p.add_argument("--path-direction", choices=PATH_DIRECTIONS, help="forward: root -> leaf targets; reverse: leaf -> root")
+    p.add_argument("--graph", choices=GRAPH_KINDS, help="path-star G(d,l) (default) or tree-star T(d,l)")
+    p.add_argument("--split", choices=TREE_STAR_SPLITS, help="tree-star held-out leaves: leaf or first-token")
+    p.add_argument("--schedule", choices=SCHEDULES, help="mixed (default) or staged: edges first, then paths")
+    p.add_argument("--edge-steps", type=int, help="staged: steps of the edge phase")
+    p.add_argument("--edge-lr", type=float, help="staged: peak lr of the edge phase")
     p.add_argument("--freeze-embeddings", action="store_true", default=None)
     p.add_argument("--target", type=float, help="stop once held-out exact match reaches this")
     _common_training(p)
@@ -121,6 +130,8 @@ def main(argv=None) -> int:
         if args.command == "in-weights":
             cfg = presets.config(
                 "in-weights", args.preset, degree=args.degree, path_length=args.path_length, seed=args.seed,
+                model=args.model, path_direction=args.path_direction, graph=args.graph, split=args.split,
+                schedule=args.schedule, edge_steps=args.edge_steps, edge_lr=args.edge_lr,
                 objective=args.objective, edges=args.edges, pause_tokens=args.pause_tokens,
                 layers=args.layers, width=args.width, heads=args.heads, freeze_embeddings=args.freeze_embeddings,
                 steps=args.steps, batch_size=args.batch_size, lr=args.lr, warmup=args.warmup,
@@ -135,7 +146,7 @@ def main(argv=None) -> int:
             cfg = presets.config(
                 "in-context", args.preset, degree=args.degree, path_length=args.path_length,
                 num_labels=args.num_labels, objective=args.objective, eval_examples=args.eval_examples,
-                seed=args.seed, layers=args.layers, width=args.width, heads=args.heads, steps=args.steps,
+                seed=args.seed, model=args.model, layers=args.layers, width=args.width, heads=args.heads, steps=args.steps,
                 batch_size=args.batch_size, lr=args.lr, warmup=args.warmup, eval_every=args.eval_every,
                 time_budget=args.time_budget, compile=args.compile, cuda_graphs=args.cuda_graphs,
                 attention=args.attention, checkpoint_dir=args.checkpoint_dir, checkpoint_every=args.checkpoint_every,

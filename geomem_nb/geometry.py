@@ -26,6 +26,31 @@ def leaf_first_hop_diagonal_accuracy(embeddings: np.ndarray, arms: np.ndarray, q
     return nearest_own_accuracy(embeddings[arms[query_arms, -1]], embeddings[arms[:, 1]], query_arms)
 
 
+def leaf_first_hop_cosines(embeddings: np.ndarray, arms: np.ndarray, arm_ids) -> np.ndarray:
+    """(n, n) cosine similarity of leaf(i) (rows) and first hop(j) (columns) over the given arms: a
+    geometric memory puts its mass on the diagonal (the paper's Figs. 6, 9, 16)."""
+    arms, arm_ids = np.asarray(arms), np.asarray(arm_ids)
+    return cosine_matrix(embeddings[arms[arm_ids, -1]], embeddings[arms[arm_ids, 1]])
+
+
+def path_averaged_cosines(embeddings: np.ndarray, arms: np.ndarray, arm_ids) -> np.ndarray:
+    """(n, n) cosine similarity of arm i's mean node embedding and arm j's (root excluded): the
+    path-averaged heatmap (the paper's Fig. 17)."""
+    arms, arm_ids = np.asarray(arms), np.asarray(arm_ids)
+    means = np.asarray(embeddings, dtype=np.float64)[arms[arm_ids, 1:]].mean(1)
+    return cosine_matrix(means)
+
+
+def diagonal_contrast(m: np.ndarray) -> float:
+    """Mean of the diagonal minus the mean off the diagonal of a square matrix (0 = no diagonal)."""
+    m = np.asarray(m, dtype=np.float64)
+    n = len(m)
+    if n < 2 or m.shape != (n, n):
+        raise ValueError(f"need a square matrix of size >= 2, got shape {m.shape}")
+    off = (m.sum() - np.trace(m)) / (n * n - n)
+    return float(np.trace(m) / n - off)
+
+
 def topk_recovery(scores: np.ndarray, neighbours: list[np.ndarray]) -> float:
     """For each node u (row of ``scores`` over nodes), the share of its neighbours among its
     top-deg(u) scored nodes; averaged over nodes with at least one neighbour."""
@@ -110,3 +135,21 @@ def pca(x: np.ndarray, k: int = 2) -> np.ndarray:
     coords = u[:, :k] * s[:k]
     flip = np.sign(coords[np.abs(coords).argmax(0), np.arange(coords.shape[1])])
     return coords * np.where(flip == 0, 1.0, flip)
+
+
+def cosine_by_distance(embeddings: np.ndarray, adjacency: np.ndarray) -> dict:
+    """Mean cosine similarity of the pairs of distinct nodes at each hop distance ``{distance: mean}``
+    (pairs in different components are left out). A local memory has positive similarity at distance
+    1 only; a global geometry falls off gradually with distance."""
+    from scipy.sparse.csgraph import shortest_path
+
+    a = np.asarray(adjacency, dtype=np.float64)
+    x = np.asarray(embeddings, dtype=np.float64)
+    if a.ndim != 2 or a.shape[0] != a.shape[1] or a.shape[0] != len(x):
+        raise ValueError(f"adjacency must be {len(x)}x{len(x)} to match the embeddings, got {a.shape}")
+    dist = shortest_path(a, unweighted=True, directed=False)
+    cos = cosine_matrix(x)
+    iu = np.triu_indices(len(x), 1)
+    d, c = dist[iu], cos[iu]
+    ok = np.isfinite(d)
+    return {int(k): float(c[ok & (d == k)].mean()) for k in np.unique(d[ok])}

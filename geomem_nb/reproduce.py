@@ -14,7 +14,10 @@ from . import presets
 from .experiments import InContextConfig, in_context, in_weights
 from .results import REPO, RESULTS
 
-_BIG = dict(layers=12, width=384, heads=8, batch_size=2048, lr=1e-3, warmup=300, eval_every=250)
+# compile + CUDA graphs: the fastest loop measured on an H200 (benchmarks/gpu_speed.py); both are
+# ignored off CUDA, so the same command still runs on a CPU.
+_BIG = dict(layers=12, width=384, heads=8, batch_size=2048, lr=1e-3, warmup=300, eval_every=250, compile=True,
+            cuda_graphs=True)
 EXPERIMENTS = {
     "in-weights-g5000-5": dict(_BIG, degree=5000, path_length=5, pause_tokens=5, steps=6000,
                                target=0.99, time_budget=120.0),

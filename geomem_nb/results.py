@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import numpy as np
@@ -92,3 +93,20 @@ def shipped(name: str) -> dict | None:
     """The shipped result ``results/<name>/metrics.json``, or None when it is not there."""
     path = RESULTS / name / "metrics.json"
     return read_json(path) if path.exists() else None
+
+
+_CHAPTER_T0 = time.perf_counter()  # a chapter's record counts its seconds from the package import
+
+
+def record(chapter: str, summary: dict, preset: str) -> Path | None:
+    """Save a chapter's asserted numbers as ``results/<preset>/<chapter>/metrics.json`` (with
+    provenance), for the claims table. Only when GEOMEM_SAVE_RESULTS=1: executing a notebook (in
+    the book build, under nbmake) otherwise leaves the repository untouched."""
+    if os.environ.get("GEOMEM_SAVE_RESULTS") != "1":
+        return None
+    from .runtime import device, device_name
+
+    path = RESULTS / preset / chapter / "metrics.json"
+    write_json({**summary, "preset": preset, "provenance": provenance(
+        device_name(device()), time.perf_counter() - _CHAPTER_T0, f"GEOMEM_SCALE={preset} notebooks/{chapter}")}, path)
+    return path

@@ -51,9 +51,12 @@ def curves(runs: dict, key: str, ax=None, chance: float | None = None, ylabel: s
     """One metric over training steps for several labelled runs (``label -> RunResult``)."""
     ax = _ax(ax)
     for label, run in runs.items():
-        ax.plot(*run.curve(key), label=label)
+        line, = ax.plot(*run.curve(key), label=label)
+        switch = next((h["step"] for h in run.history if h.get("phase") == "paths"), None)
+        if switch is not None:  # a staged run: mark where the path phase begins
+            ax.axvline(switch, color=line.get_color(), linestyle="--", linewidth=1)
     if chance is not None:
-        ax.axhline(chance, label=f"chance 1/d = {chance:.3g}", **CHANCE_STYLE)
+        ax.axhline(chance, label=f"chance = {chance:.3g}", **CHANCE_STYLE)
     ax.set_xlabel("training step")
     ax.set_ylabel(ylabel or key.replace("_", " "))
     ax.set_ylim(-0.02, 1.02)
@@ -92,6 +95,60 @@ def bars(values: dict, ax=None, chance: float | None = None, ylabel: str = "held
         ax.legend()
     ax.set_ylabel(ylabel)
     ax.set_ylim(0, 1.02)
+    return ax
+
+
+def value_grid(values: dict, ax=None, title: str | None = None, fmt: str = "{:.2f}"):
+    """An annotated grid of numbers in [0, 1]: ``values[(row_label, column_label)] -> value``."""
+    ax = _ax(ax)
+    rows = list(dict.fromkeys(r for r, _ in values))
+    cols = list(dict.fromkeys(c for _, c in values))
+    grid = np.array([[values.get((r, c), np.nan) for c in cols] for r in rows])
+    ax.imshow(grid, cmap="Blues", vmin=0, vmax=1)
+    for i in range(len(rows)):
+        for j in range(len(cols)):
+            if np.isfinite(grid[i, j]):
+                ax.text(j, i, fmt.format(grid[i, j]), ha="center", va="center",
+                        color="white" if grid[i, j] > 0.6 else "black")
+    ax.set_xticks(range(len(cols)), cols)
+    ax.set_yticks(range(len(rows)), rows)
+    ax.grid(False)
+    if title:
+        ax.set_title(title, fontsize=9)
+    return ax
+
+
+def arm_heatmap(matrix, ax=None, title: str | None = None, xlabel: str = "first hop of held-out arm j",
+                ylabel: str = "leaf of held-out arm i"):
+    """A cosine-similarity matrix over held-out arms (rows i, columns j); a diagonal = own-arm closeness."""
+    ax = _ax(ax)
+    im = ax.imshow(matrix, cmap="plasma", vmin=-1, vmax=1)
+    ax.figure.colorbar(im, ax=ax, fraction=0.046, pad=0.04, label="cosine similarity")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.grid(False)
+    if title:
+        ax.set_title(title, fontsize=9)
+    return ax
+
+
+def arm_projection(embeddings, arms, arm_ids, ax=None, title: str | None = None):
+    """The nodes of the given arms (root excluded) on the top two principal components of their
+    embeddings, one colour per arm, the leaf drawn larger and joined to its arm's first hop by its path."""
+    from .geometry import pca
+
+    ax = _ax(ax)
+    arms = np.asarray(arms)[np.asarray(arm_ids), 1:]
+    coords = pca(np.asarray(embeddings, dtype=np.float64)[arms.ravel()]).reshape(*arms.shape, 2)
+    colors = plt.cm.tab10(np.arange(len(arms)) % 10)
+    for c, color in zip(coords, colors):
+        ax.plot(c[:, 0], c[:, 1], color=color, linewidth=1, alpha=0.6)
+        ax.scatter(c[:-1, 0], c[:-1, 1], color=color, s=18)
+        ax.scatter(c[-1:, 0], c[-1:, 1], color=color, s=70, marker="*", edgecolors="k", linewidths=0.5)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    if title:
+        ax.set_title(title, fontsize=9)
     return ax
 
 
@@ -233,3 +290,47 @@ def run_metrics(run, keys: dict, ax=None, chance: float | None = None, ylabel: s
             return run.curve(self.key)
 
     return curves({label: _Metric(key) for label, key in keys.items()}, "", ax=ax, chance=chance, ylabel=ylabel)
+
+
+# Why geometry (chapter 07) ---------------------------------------------------------------------
+
+def cost_ratios(sizes, series: dict, ax=None, xlabel: str = "number of nodes |V|", title: str | None = None):
+    """Associative / geometric storage cost against graph size (log-log), one line per
+    ``label -> values``; dotted guides at 1/2, 1 and 2 (above 1: the geometry is cheaper)."""
+    ax = _ax(ax)
+    for label, values in series.items():
+        ax.plot(sizes, values, label=label)
+    for level in (0.5, 1.0, 2.0):
+        ax.axhline(level, **CHANCE_STYLE)
+    ax.set_xscale("log")
+    ax.set_yscale("log", base=2)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("associative cost / geometric cost")
+    ax.legend(fontsize=7)
+    if title:
+        ax.set_title(title, fontsize=9)
+    return ax
+
+
+def race(histories: dict, keys=("topk_recovery", "geometric_margin", "geometric_level"), axes=None,
+         labels: dict | None = None):
+    """Several metrics over training (one panel per history key, e.g. memorization and geometry) for
+    several labelled runs (``label -> history``), on a symlog step axis, one colour per run."""
+    labels = {"topk_recovery": "top-k edge recovery", **(labels or {})}
+    if axes is None:
+        axes = plt.subplots(1, len(keys), figsize=(4.4 * len(keys), 3.6))[1]
+    axes = np.atleast_1d(axes)
+    for i, (label, history) in enumerate(histories.items()):
+        for ax, key in zip(axes, keys):
+            rows = [h for h in history if h.get(key) is not None]
+            ax.plot([h["step"] for h in rows], [h[key] for h in rows], color=plt.cm.tab10(i % 10), label=label)
+    for ax, key in zip(axes, keys):
+        ax.set_xscale("symlog", linthresh=1)
+        ax.set_xlabel("full-batch training step")
+        ax.set_ylabel(labels.get(key, key.replace("_", " ")))
+        if key == "topk_recovery":
+            ax.set_ylim(-0.02, 1.02)
+        else:
+            ax.axhline(0.0, **CHANCE_STYLE)
+    axes[0].legend(fontsize=7)
+    return axes

@@ -5,7 +5,9 @@ Token layout (node ids are 0..N-1, specials follow):
     path example   ``[PATH] leaf [PAUSE]x k root v1 ... v_{l-2}``
                                                      -> targets ``root v1 ... leaf`` (l tokens)
     hardest token  ``[PATH] leaf [PAUSE]x k``        -> target ``v1`` only (the first hop after the root)
-Loss is taken only at target positions.
+With ``path_direction="reverse"`` the path target runs leaf -> root (``leaf v_{l-2} ... root``): every
+step is then one backward edge, no planning needed. Loss is taken only at target positions. The graph
+may be a path-star or a tree-star (``graphs.tree_star``: one row of ``arms`` per leaf).
 """
 from __future__ import annotations
 
@@ -14,20 +16,22 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from ..graphs import PathStar, check_int
+from ..graphs import PathStar, TreeStar, check_int
 from .examples import Examples
 
 SPECIALS = ("[PAUSE]", "[EDGE]", "[PATH]", "[PAD]")
 OBJECTIVES = ("full-path", "hardest-token", "edges-only")
 EDGE_DIRECTIONS = ("both", "forward", "backward")
+PATH_DIRECTIONS = ("forward", "reverse")
 
 
 @dataclass
 class InWeightsTask:
-    graph: PathStar
+    graph: PathStar | TreeStar
     pause_tokens: int = 1
     objective: str = "full-path"
     edges: str = "both"
+    path_direction: str = "forward"
 
     def __post_init__(self):
         check_int("pause_tokens", self.pause_tokens, 0)
@@ -35,6 +39,12 @@ class InWeightsTask:
             raise ValueError(f"objective must be one of {', '.join(OBJECTIVES)}; got {self.objective!r}")
         if self.edges not in EDGE_DIRECTIONS:
             raise ValueError(f"edges must be one of {', '.join(EDGE_DIRECTIONS)}; got {self.edges!r}")
+        if self.path_direction not in PATH_DIRECTIONS:
+            raise ValueError(f"path_direction must be one of {', '.join(PATH_DIRECTIONS)}; "
+                             f"got {self.path_direction!r}")
+        if self.path_direction == "reverse" and self.objective == "hardest-token":
+            raise ValueError("path_direction reverse needs objective full-path or edges-only: the hardest "
+                             "token is the first hop of the forward path")
 
     # vocabulary -----------------------------------------------------------------------------
     @property
@@ -72,8 +82,14 @@ class InWeightsTask:
         return rows
 
     def paths(self, arm_ids) -> torch.Tensor:
-        """The target root->leaf paths, (n, l)."""
-        return torch.as_tensor(self.graph.arms[np.asarray(arm_ids)])
+        """The target paths, (n, l): root->leaf, or leaf->root for ``path_direction="reverse"``."""
+        p = torch.as_tensor(self.graph.arms[np.asarray(arm_ids)])
+        return p.flip(1) if self.path_direction == "reverse" else p
+
+    @property
+    def first_hop_index(self) -> int:
+        """Where v1 (the first hop after the root: the hardest token of forward generation) sits in a path target."""
+        return self.graph.path_length - 2 if self.path_direction == "reverse" else 1
 
     def path_examples(self, arm_ids) -> Examples:
         prompts, paths = self.prompts(arm_ids), self.paths(arm_ids)

@@ -1,0 +1,107 @@
+"""What it costs to store a graph associatively or geometrically (the paper's Propositions 1-3), and
+Node2Vec's contrived associative memory (Proposition 4).
+
+The counts follow the paper (``shared/reference/paper-claims.md``, C8), in bits (log base 2) and in
+the l2 norm needed for a unit margin:
+
+* **associative** storage keeps one entry per stored fact: |E| log2|V| bits and an l2 norm of at most
+  sqrt(|E|), each doubled (the norm by sqrt 2) when both directions of every edge are stored;
+* **geometric** storage gives every node a point in m dimensions with Delta cells per dimension:
+  |V| m log2(Delta) bits and an l2 norm of at least sqrt(|V|), doubled (sqrt 2) when the embedding
+  and unembedding tables are untied.
+
+The graphs and their geometric embeddings (the paper's):
+
+* the **n-cycle**: |V| = |E| = n, m = 2 dimensions with n / 2 cells each (a circle);
+* the **path-star** G(d, l): |V| = d (l - 1) + 1, |E| = d (l - 1); one dimension per arm (m = d) with
+  l cells each, or, by Johnson-Lindenstrauss, m = log2 d dimensions (the paper's |V| log d log l;
+  the lemma's constant is left out, as in the paper).
+
+The paper's three regimes: tied tables with both directions stored (its tiny models), untied tables
+with both directions, and tied tables with forward edges only.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .geometry import undirected_edges
+from .graphs import check_int
+
+# name -> (both directions stored, tables tied)
+REGIMES = {
+    "tied, both directions": (True, True),
+    "untied, both directions": (True, False),
+    "tied, forward only": (False, True),
+}
+
+
+@dataclass(frozen=True)
+class StorageCosts:
+    """The quantities the paper's counts use for one graph and one geometric embedding."""
+    graph: str
+    nodes: int      # |V|
+    edges: int      # |E|, undirected
+    dim: float      # m, dimensions of the geometric embedding
+    cells: float    # Delta, cells per dimension
+
+    def associative_bits(self, both_directions: bool = True) -> float:
+        return (2 if both_directions else 1) * self.edges * math.log2(self.nodes)
+
+    def geometric_bits(self, tied: bool = True) -> float:
+        return (1 if tied else 2) * self.nodes * self.dim * math.log2(self.cells)
+
+    def associative_l2(self, both_directions: bool = True) -> float:
+        return math.sqrt((2 if both_directions else 1) * self.edges)
+
+    def geometric_l2(self, tied: bool = True) -> float:
+        return math.sqrt((1 if tied else 2) * self.nodes)
+
+    def ratios(self, regime: str = "tied, both directions") -> dict:
+        """Associative cost / geometric cost, in bits and in l2 norm, in one of ``REGIMES``. Above 1:
+        the geometry is the more succinct storage; below 1: the lookup is."""
+        if regime not in REGIMES:
+            raise ValueError(f"regime must be one of {', '.join(map(repr, REGIMES))}; got {regime!r}")
+        both, tied = REGIMES[regime]
+        return {"bits": self.associative_bits(both) / self.geometric_bits(tied),
+                "l2": self.associative_l2(both) / self.geometric_l2(tied)}
+
+
+def cycle_costs(n: int) -> StorageCosts:
+    """The n-cycle on a circle: m = 2 dimensions, n / 2 cells each (n >= 4, so at least 2 cells)."""
+    n = check_int("n", n, 4)
+    return StorageCosts(f"{n}-cycle", n, n, 2, n / 2)
+
+
+def path_star_costs(degree: int, path_length: int, jl: bool = True) -> StorageCosts:
+    """G(d, l): l cells per dimension; m = log2 d dimensions (Johnson-Lindenstrauss, ``jl``) or m = d
+    (one axis per arm). d >= 2 and l >= 2 (at least 2 cells)."""
+    d = check_int("degree", degree, 2)
+    ell = check_int("path_length", path_length, 2)
+    return StorageCosts(f"G({d},{ell})", d * (ell - 1) + 1, d * (ell - 1), math.log2(d) if jl else d, ell)
+
+
+def gap(a: float, b: float) -> float:
+    """The factor between two positive costs, whichever is larger: max / min (>= 1)."""
+    if not (a > 0 and b > 0):
+        raise ValueError(f"costs must be positive, got {a!r} and {b!r}")
+    return max(a, b) / min(a, b)
+
+
+def incidence_embedding(num_nodes: int, edges) -> np.ndarray:
+    """Proposition 4's contrived Node2Vec table: one dimension per undirected edge e_i (self-edges and
+    repeated or reversed copies dropped), Phi(u)_i = 1 if u is an endpoint of e_i. Then, for u != v,
+    Phi(u).Phi(v) = 1 if (u, v) is an edge and 0 otherwise (two distinct nodes share at most one
+    edge), while Phi(u).Phi(u) = deg(u): a purely local, associative memory in a Node2Vec-shaped
+    model (decoded with u itself excluded, as the project's Node2Vec recovery does)."""
+    num_nodes = check_int("num_nodes", num_nodes, 1)
+    e = undirected_edges(edges)
+    if len(e) and e.max() >= num_nodes:
+        raise ValueError(f"edges must join nodes among 0..{num_nodes - 1}")
+    phi = np.zeros((num_nodes, len(e)))
+    cols = np.arange(len(e))
+    phi[e[:, 0], cols] = 1.0
+    phi[e[:, 1], cols] = 1.0
+    return phi

@@ -1,0 +1,105 @@
+"""The in-weights options of chapter 08 (path direction, tree-star graphs, staged schedule, Mamba) and
+the path-star geometry metrics of chapter 04."""
+from dataclasses import replace
+
+import numpy as np
+import pytest
+import torch
+
+from geomem_nb import geometry, presets
+from geomem_nb.experiments import in_weights
+from geomem_nb.graphs import path_star, tree_star
+from geomem_nb.tasks import InWeightsTask
+
+from test_cli import cli_in_process
+
+
+def tiny_cfg(**kw):
+    base = dict(degree=12, path_length=4, layers=1, width=32, heads=2, batch_size=64, steps=20, eval_every=10,
+                warmup=5, lr=3e-3)
+    return presets.config("in-weights", "ci", **{**base, **kw})
+
+
+def test_reverse_paths_run_leaf_to_root():
+    g = path_star(6, 5, seed=1)
+    fwd, rev = InWeightsTask(g), InWeightsTask(g, path_direction="reverse")
+    arms = g.test_arms
+    assert torch.equal(rev.paths(arms), fwd.paths(arms).flip(1))
+    ex = rev.path_examples(g.train_arms)
+    assert torch.equal(ex.targets, torch.as_tensor(g.arms[g.train_arms][:, ::-1].copy()))
+    assert ex.targets[0, 0] == g.arms[g.train_arms[0], -1]  # the first target is the leaf itself
+    assert (ex.targets[:, -1] == g.root).all()
+    assert rev.first_hop_index == 3 and fwd.first_hop_index == 1
+    assert rev.paths(arms)[:, rev.first_hop_index].tolist() == g.first_hops[arms].tolist()
+
+
+def test_reverse_with_hardest_token_is_rejected():
+    with pytest.raises(ValueError, match="path_direction"):
+        InWeightsTask(path_star(4, 4), objective="hardest-token", path_direction="reverse")
+    with pytest.raises(ValueError, match="path_direction"):
+        InWeightsTask(path_star(4, 4), path_direction="sideways")
+
+
+def test_staged_history_has_both_phases_and_counts_steps_from_the_start():
+    r = in_weights(tiny_cfg(schedule="staged", edge_steps=10, steps=20, objective="hardest-token"))
+    phases = [h["phase"] for h in r.history]
+    assert phases[0] == "edges" and phases[-1] == "paths"
+    steps = [h["step"] for h in r.history]
+    assert steps == sorted(set(steps)) and steps[-1] == 30 == r.metrics["steps"]
+    assert len(r.losses) == 30
+    # no path prompt was ever trained in the edge phase: the first hop is never right by then
+    assert all(h["test_hardest_token"] == 0 for h in r.history if h["phase"] == "edges" and h["step"] == 0)
+
+
+def test_tree_star_run_uses_one_over_leaves_as_chance():
+    r = in_weights(tiny_cfg(graph="tree-star", degree=3, path_length=4, split="first-token"))
+    g = r.graph
+    assert g.num_leaves == 12 and r.metrics["chance"] == pytest.approx(1 / 12)
+    assert 0 <= r.metrics["leaf_first_hop_diagonal_accuracy"] <= 1
+
+
+def test_diagonal_accuracy_handles_repeated_first_hops():
+    """On a tree-star several leaves share a first hop: a leaf nearest its own subtree's hop counts."""
+    g = tree_star(2, 4, seed=0)  # 2 subtrees, 4 leaves each
+    emb = np.zeros((g.num_nodes, 2))
+    for row in g.arms:  # each subtree's nodes along one axis
+        axis = 0 if row[1] == g.first_hops[0] else 1
+        emb[row[1:], axis] = 1.0
+    hops, own = np.unique(g.first_hops, return_inverse=True)
+    assert geometry.nearest_own_accuracy(emb[g.arms[:, -1]], emb[hops], own) == 1.0
+
+
+def test_mamba_trains_in_weights_unpacked():
+    r = in_weights(tiny_cfg(model="mamba", steps=10))
+    assert r.metrics["config"]["model"] == "mamba" and len(r.losses) == 10
+
+
+def test_leaf_first_hop_and_path_averaged_heatmaps_on_hand_built_embeddings():
+    g = path_star(4, 5, seed=0)
+    emb = np.zeros((g.num_nodes, 4))
+    for a in range(4):  # every node of arm a on axis a: a perfect geometry
+        emb[g.arms[a, 1:], a] = 1.0
+    lf = geometry.leaf_first_hop_cosines(emb, g.arms, np.arange(4))
+    assert np.allclose(lf, np.eye(4))
+    assert geometry.diagonal_contrast(lf) == pytest.approx(1.0)
+    pa = geometry.path_averaged_cosines(emb, g.arms, np.arange(4))
+    assert np.allclose(pa, np.eye(4))
+    assert geometry.diagonal_contrast(np.ones((4, 4))) == pytest.approx(0.0)
+    with pytest.raises(ValueError, match="square"):
+        geometry.diagonal_contrast(np.ones((2, 3)))
+
+
+@pytest.mark.parametrize("args,name", [
+    (["--graph", "tree-star", "--degree", "3", "--path-length", "30"], "2000000"),
+    (["--schedule", "staged"], "edge_steps"),
+    (["--schedule", "staged", "--edge-steps", "5", "--objective", "edges-only"], "path objective"),
+    (["--path-direction", "reverse", "--objective", "hardest-token"], "path_direction"),
+    (["--edge-lr", "0"], "edge_lr"),
+    (["--model", "rnn"], "--model"),
+    (["--split", "middle"], "--split"),
+])
+def test_in_weights_cli_rejects_bad_options(tmp_path, capsys, args, name):
+    out = tmp_path / "run"
+    code, err = cli_in_process(capsys, "in-weights", "--preset", "ci", *args, "--out", str(out))
+    assert code == 2 and name in err and len(err.strip().splitlines()) == 1
+    assert not out.exists()

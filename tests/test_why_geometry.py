@@ -1,0 +1,260 @@
+"""Chapter 07's functions: storage costs (Props. 1-3), the incidence construction (Prop. 4), the
+cosine-by-distance profile, the bilinear network's knobs and the tiny experiment's new settings."""
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from geomem_nb import geometry as geo
+from geomem_nb import graphs, spectral, succinctness as sc, tiny
+from geomem_nb.models.bilinear import Bilinear
+
+# storage costs ----------------------------------------------------------------------------------
+
+
+def test_cycle_costs_by_hand():
+    c = sc.cycle_costs(4)  # |V| = |E| = 4, m = 2, Delta = 2
+    assert (c.nodes, c.edges, c.dim, c.cells) == (4, 4, 2, 2)
+    assert c.associative_bits(True) == 2 * 4 * 2 and c.associative_bits(False) == 4 * 2
+    assert c.geometric_bits(True) == 4 * 2 * 1 and c.geometric_bits(False) == 2 * 8
+    assert c.associative_l2(True) == pytest.approx(math.sqrt(8)) and c.geometric_l2(True) == 2.0
+    assert c.ratios("tied, both directions") == pytest.approx({"bits": 2.0, "l2": math.sqrt(2)})
+    assert c.ratios("untied, both directions") == pytest.approx({"bits": 1.0, "l2": 1.0})
+    assert c.ratios("tied, forward only") == pytest.approx({"bits": 1.0, "l2": 1.0})
+    c16 = sc.cycle_costs(16)  # associative 2 * 16 * 4 = 128 bits, geometric 16 * 2 * log2(8) = 96 bits
+    assert c16.ratios()["bits"] == pytest.approx(128 / 96)
+
+
+def test_path_star_costs_by_hand():
+    c = sc.path_star_costs(4, 5)  # 17 nodes, 16 edges, m = log2 4 = 2, 5 cells
+    assert (c.nodes, c.edges, c.dim, c.cells) == (17, 16, 2.0, 5)
+    assert c.geometric_bits() == pytest.approx(17 * 2 * math.log2(5))
+    assert c.associative_bits() == pytest.approx(2 * 16 * math.log2(17))
+    assert c.ratios()["l2"] == pytest.approx(math.sqrt(2 * 16 / 17))
+    explicit = sc.path_star_costs(4, 3, jl=False)  # one axis per arm: m = d = 4, 9 nodes
+    assert explicit.geometric_bits() == pytest.approx(9 * 4 * math.log2(3))
+
+
+def test_cost_validation_and_gap():
+    for bad in (lambda: sc.cycle_costs(3), lambda: sc.path_star_costs(1, 5), lambda: sc.path_star_costs(3, 1)):
+        with pytest.raises(ValueError):
+            bad()
+    with pytest.raises(ValueError, match="regime"):
+        sc.cycle_costs(8).ratios("untied, forward only")
+    assert sc.gap(2.0, 1.0) == sc.gap(1.0, 2.0) == 2.0
+    with pytest.raises(ValueError, match="positive"):
+        sc.gap(0.0, 1.0)
+
+
+def test_cycle_gap_stays_within_two_in_every_regime():
+    for n in (4, 5, 15, 1000, 10 ** 6):
+        c = sc.cycle_costs(n)
+        for regime in sc.REGIMES:
+            r = c.ratios(regime)
+            assert 1 <= sc.gap(r["bits"], 1.0) <= 2 + 1e-12 and 1 <= sc.gap(r["l2"], 1.0) <= 2
+
+
+# Proposition 4 ----------------------------------------------------------------------------------
+
+
+def test_incidence_embedding_by_hand():
+    # A triangle 0-1-2 with a pendant node 3 on node 2; a duplicate, a reversed copy and a self-edge.
+    edges = [[0, 1], [1, 2], [0, 2], [2, 3], [1, 0], [0, 1], [3, 3]]
+    phi = sc.incidence_embedding(4, edges)
+    assert phi.shape == (4, 4)  # one column per distinct undirected edge: (0,1), (0,2), (1,2), (2,3)
+    assert phi.tolist() == [[1, 1, 0, 0], [1, 0, 1, 0], [0, 1, 1, 1], [0, 0, 0, 1]]
+    a = graphs._tiny("t", 4, [(0, 1), (1, 2), (0, 2), (2, 3)], np.zeros((4, 2))).adjacency()
+    assert np.array_equal(phi @ phi.T, a + np.diag(a.sum(1)))  # 1 on edges, 0 off them, deg(u) on the diagonal
+    with pytest.raises(ValueError, match="edges"):
+        sc.incidence_embedding(3, edges)
+
+
+def test_incidence_embedding_recovers_every_edge_of_the_tiny_graphs():
+    for name in tiny.GRAPHS:
+        g = graphs.tiny_graph(name)
+        phi = sc.incidence_embedding(g.num_nodes, g.edges())
+        scores = phi @ phi.T
+        off = ~np.eye(g.num_nodes, dtype=bool)
+        assert np.array_equal(scores[off], g.adjacency()[off])
+        np.fill_diagonal(scores, -np.inf)
+        assert geo.topk_recovery(scores, geo.neighbour_lists(g.num_nodes, g.edges())) == 1.0
+
+
+# cosine by distance -----------------------------------------------------------------------------
+
+
+def test_cosine_by_distance_by_hand():
+    # The path 0-1-2 and an isolated node 3 (its pairs have no distance and are left out).
+    a = np.zeros((4, 4))
+    a[0, 1] = a[1, 0] = a[1, 2] = a[2, 1] = 1
+    x = np.array([[1.0, 0.0], [1.0, 1.0], [0.0, 1.0], [1.0, 0.0]])
+    prof = geo.cosine_by_distance(x, a)
+    assert list(prof) == [1, 2]
+    assert prof[1] == pytest.approx(1 / math.sqrt(2)) and prof[2] == pytest.approx(0.0)
+    with pytest.raises(ValueError, match="adjacency"):
+        geo.cosine_by_distance(x, a[:3, :3])
+
+
+def test_incidence_embedding_is_purely_local_on_the_cycle():
+    g = graphs.cycle(15)
+    prof = geo.cosine_by_distance(sc.incidence_embedding(15, g.edges()), g.adjacency())
+    assert prof[1] == pytest.approx(0.5) and all(v == 0 for d, v in prof.items() if d > 1)
+
+
+# the bilinear network's knobs -------------------------------------------------------------------
+
+
+def test_bilinear_defaults_draw_the_same_numbers_as_before():
+    torch.manual_seed(0)
+    tok, lin = torch.nn.Embedding(9, 6), torch.nn.Linear(6, 6)
+    torch.nn.init.normal_(tok.weight, 0.0, 0.02)
+    torch.nn.init.normal_(lin.weight, 0.0, 0.02)
+    torch.manual_seed(0)
+    m = Bilinear(9, 6)
+    assert torch.equal(m.tok.weight, tok.weight) and torch.equal(m.linear.weight, lin.weight)
+    assert m.tied and m.head is None and m.output_embeddings is m.tok.weight
+
+
+def test_bilinear_untied_embed_std_and_dropout():
+    m = Bilinear(300, 64, embed_std=1.0, tied=False)
+    assert abs(m.tok.weight.std().item() - 1.0) < 0.05 and abs(m.head.weight.std().item() - 1.0) < 0.05
+    assert abs(m.linear.weight.std().item() - 0.02) < 0.005  # W keeps its own scale
+    torch.nn.init.normal_(m.linear.bias)
+    idx = torch.tensor([[299, 7]])
+    u, w, b, e = m.head.weight, m.linear.weight, m.linear.bias, m.tok.weight
+    assert torch.allclose(m.next_token_logits(idx)[0], u @ (w @ e[7] + b), atol=1e-4)
+    m.freeze_embeddings()
+    assert [n for n, p in m.named_parameters() if p.requires_grad] == ["linear.weight", "linear.bias"]
+    d = Bilinear(5, 200, dropout=0.5)
+    x = torch.tensor([[1]])
+    d.train()
+    assert (d(x) == 0).float().mean() > 0.3  # about half the hidden units dropped
+    d.eval()
+    assert torch.equal(d(x), d.linear(d.tok(x)))
+    for kwargs, word in ((dict(dropout=1.0), "dropout"), (dict(embed_std=0.0), "embed_std"),
+                         (dict(init_std=-1.0), "init_std"), (dict(tied="no"), "tied")):
+        with pytest.raises(ValueError, match=word):
+            Bilinear(5, 4, **kwargs)
+
+
+# the tiny experiment's new settings -------------------------------------------------------------
+
+
+def test_tiny_knob_validation_names_the_parameter():
+    for kwargs, word in ((dict(model="nn", weight_decay=-1.0), "weight_decay"),
+                         (dict(model="nn", dropout=1.5), "dropout"),
+                         (dict(model="nn", embed_std=0.0), "embed_std"),
+                         (dict(model="nn", tied=0), "tied"),
+                         (dict(model="nn", cosine="yes"), "cosine"),
+                         (dict(model="transformer", dropout=0.1), "dropout"),
+                         (dict(model="transformer", tied=False), "tied"),
+                         (dict(model="node2vec", weight_decay=0.1), "weight_decay")):
+        with pytest.raises(ValueError, match=word):
+            tiny.TinyConfig(**kwargs).validate()
+    cfg = tiny.TinyConfig(model="nn", weight_decay=0.5).validate()
+    assert cfg.train_config().weight_decay == 0.5 and cfg.train_config().cosine is False
+    assert tiny.TinyConfig(model="nn", cosine=True).validate().train_config().cosine is True
+    assert tiny.TinyConfig(model="transformer").validate().train_config().cosine is True
+
+
+def test_weight_decay_and_dropout_change_training_and_margins_are_recorded():
+    base = dict(graph="cycle:7", model="nn", steps=40, eval_every=10, lr=0.05)
+    plain = tiny.tiny(tiny.TinyConfig(**base))
+    decayed = tiny.tiny(tiny.TinyConfig(**base, weight_decay=5.0))
+    dropped = tiny.tiny(tiny.TinyConfig(**base, dropout=0.5))
+    assert np.linalg.norm(decayed.embeddings()) < 0.9 * np.linalg.norm(plain.embeddings())
+    assert dropped.metrics["final_loss"] != plain.metrics["final_loss"]
+    margins = [h["geometric_margin"] for h in plain.history]
+    assert len(margins) == len(plain.history) == 5 and margins[-1] == plain.metrics["geometric_margin"]
+
+
+def test_untied_run_reports_both_tables_and_no_skewed_margin():
+    r = tiny.tiny(tiny.TinyConfig(graph="cycle:7", model="nn", steps=20, tied=False))
+    assert r.metrics["geometric_margin"] is None and "geometric_margin" not in r.history[-1]
+    assert -1 <= r.metrics["output_geometric_level"] <= 1 and "edge_margin" in r.metrics
+    out = r.model.output_embeddings[:7].detach().double().numpy()
+    assert r.metrics["output_geometric_level"] == pytest.approx(geo.geometric_level(out, r.graph.forward))
+
+
+def test_first_step():
+    h = [{"step": 0, "x": 0.1}, {"step": 5, "x": None}, {"step": 10, "x": 0.6}, {"step": 15, "x": 0.4}]
+    assert tiny.first_step(h, "x", 0.5) == 10 and tiny.first_step(h, "x", 0.1) == 0
+    assert tiny.first_step(h, "x", 0.7) is None
+
+
+def test_spectral_concentration_of_the_incidence_embedding_is_the_adjacency_s():
+    # Phi Phi^T = D + A = 2(I + P) on the cycle: energy on an eigenspace of P + P^T (eigenvalue mu) is
+    # dim * (2 + mu), so the top two eigenspaces' share is fixed by the spectrum alone.
+    g = graphs.cycle(15)
+    spaces = spectral.eigenspaces(g.adjacency())
+    nt = spectral.nontrivial(spaces)
+    expected = sum(s.dim * (2 + s.eigenvalue) for s in nt[:2]) / sum(s.dim * (2 + s.eigenvalue) for s in nt)
+    assert spectral.concentration(sc.incidence_embedding(15, g.edges()), spaces) == pytest.approx(expected)
+
+
+# claims rows ------------------------------------------------------------------------------------
+
+
+def test_claims_rows_c8_and_c22_are_computed():
+    from geomem_nb import claims
+
+    rows = {r["id"]: r for r in claims.rows()}
+    assert "07_why_geometry" in rows["C8"]["chapters"]
+    c4 = sc.cycle_costs(4).ratios("tied, both directions")["bits"]
+    assert c4 == 2.0 and "bits 1.00 to 2.00" in rows["C8"]["measured"]
+    m = claims.load("cpu/tiny-cycle-node2vec")
+    if m is None:
+        assert rows["C22"]["measured"] is None
+    else:
+        assert f"cycle 0.55 vs {m['spectral_concentration']:.2f}" in rows["C22"]["measured"]
+        assert "exactly 1 on every edge" in rows["C22"]["measured"]
+
+
+# figures ----------------------------------------------------------------------------------------
+
+
+def test_cost_ratio_and_race_figures_draw_one_line_per_series():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from geomem_nb import viz
+
+    ax = viz.cost_ratios([4, 8, 16], {"a": [2.0, 1.5, 1.2], "b": [1.0, 1.0, 1.0]})
+    assert [line.get_label() for line in ax.get_lines()[:2]] == ["a", "b"] and ax.get_xscale() == "log"
+    h1 = [{"step": 0, "topk_recovery": 0.1, "geometric_margin": 0.0}, {"step": 1, "topk_recovery": 1.0,
+                                                                       "geometric_margin": 0.2}]
+    h2 = [{"step": 0, "topk_recovery": 0.2}, {"step": 5, "topk_recovery": 0.9, "geometric_margin": 3.0}]
+    axes = viz.race({"one": h1, "two": h2}, keys=("topk_recovery", "geometric_margin"))
+    assert axes[0].get_ylabel() == "top-k edge recovery"
+    assert [len(line.get_xdata()) for line in axes[1].get_lines()[:2]] == [2, 1]  # records without the key skipped
+    plt.close("all")
+
+
+def test_knob_rows_apply_their_settings_at_the_preset_scale():
+    from geomem_nb import presets
+
+    assert (presets.config("tiny-knobs", "ci").dim, presets.config("tiny-knobs", "paper").dim) == (128, 512)
+    runs = tiny.knobs("ci", rows=["unit-normal init, lr 1e-3, dropout 0.4", "untied, lr 1e-2"], steps=5, dim=8)
+    c = runs["unit-normal init, lr 1e-3, dropout 0.4"].metrics["config"]
+    assert (c["graph"], c["model"], c["embed_std"], c["dropout"], c["lr"], c["steps"], c["dim"], c["preset"]) == \
+        ("cycle", "nn", 1.0, 0.4, 1e-3, 5, 8, "ci")
+    assert runs["untied, lr 1e-2"].metrics["config"]["tied"] is False
+    with pytest.raises(ValueError, match="rows"):
+        tiny.knobs("ci", rows=["lr 1"])
+
+
+def test_claims_rows_c10_and_c12_read_the_chapter_record():
+    from geomem_nb import claims
+
+    rows = {r["id"]: r for r in claims.rows()}
+    m = claims.load("cpu/07_why_geometry")
+    if m is None:
+        assert rows["C10"]["measured"] is None and rows["C12"]["measured"] is None
+        return
+    frozen = m["race"]["frozen, width 512, lr 0.1"]
+    assert f"stores every edge by step {frozen['steps_to_full_recovery']} " in rows["C10"]["measured"]
+    nongeo = m["knobs"]["rows"]["unit-normal init, lr 1e-4"]["geometric_margin"]
+    assert f"unit-normal init, lr 1e-4: {nongeo:+.2f}" in rows["C12"]["measured"]

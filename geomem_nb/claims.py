@@ -110,8 +110,8 @@ def _c18(m) -> str:
 
 
 def _c19(m) -> str:
-    return (f"cpu preset, {m['graph']}: staged peak {m['staged_peak']:.3f}, final {m['staged_final']:.3f}; "
-            f"mixed final {m['mixed_final']:.3f} (chance {m['chance']:.2g})")
+    runs = "; ".join(f"{k}: peak {m['staged_peak'][k]:.3f}, final {m['staged_final'][k]:.3f}" for k in m["staged_peak"])
+    return f"cpu preset, {m['graph']}: {runs}; mixed final {m['mixed_final']:.3f} (chance {m['chance']:.2g})"
 
 
 def _c20(m) -> str:

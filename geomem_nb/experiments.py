@@ -223,7 +223,7 @@ def in_weights(cfg: InWeightsConfig, out: str | Path | None = None, resume: bool
 # The in-context chapter's experiment lives in its own module (it needs RunResult above).
 from .in_context import InContextConfig, in_context  # noqa: E402
 
-CONFIGS = {"in-weights": InWeightsConfig, "in-weights-variants": InWeightsConfig, "in-context": InContextConfig}
+CONFIGS = {"in-weights": InWeightsConfig, "in-weights-small": InWeightsConfig, "in-context": InContextConfig}
 
 # Tiny-graph edge memorization (chapters 05-06), in its own module; it registers CONFIGS["tiny"].
 from . import tiny as _tiny  # noqa: E402,F401

@@ -20,8 +20,25 @@ def check_int(name: str, value, minimum: int) -> int:
     return int(value)
 
 
+class _Arms:
+    """What path-star and tree-star graphs share: ``arms`` holds one root->leaf path per row."""
+
+    @property
+    def root(self) -> int:
+        return int(self.arms[0, 0])
+
+    @property
+    def leaves(self) -> np.ndarray:
+        return self.arms[:, -1]
+
+    @property
+    def first_hops(self) -> np.ndarray:
+        """v_1 of every row: the hardest token (rows of one tree-star subtree share it)."""
+        return self.arms[:, 1]
+
+
 @dataclass(frozen=True)
-class PathStar:
+class PathStar(_Arms):
     degree: int
     path_length: int
     arms: np.ndarray        # (degree, path_length) node ids; arms[:, 0] is the root
@@ -37,19 +54,6 @@ class PathStar:
     def num_leaves(self) -> int:
         """One leaf per arm (same name as ``TreeStar.num_leaves``)."""
         return self.degree
-
-    @property
-    def root(self) -> int:
-        return int(self.arms[0, 0])
-
-    @property
-    def leaves(self) -> np.ndarray:
-        return self.arms[:, -1]
-
-    @property
-    def first_hops(self) -> np.ndarray:
-        """v_1 of every arm: the hardest token."""
-        return self.arms[:, 1]
 
     def edges(self, direction: str = "both") -> np.ndarray:
         """Directed edges (u, v) as an (n, 2) array: ``forward`` = parent->child, ``backward``, or ``both``."""
@@ -105,7 +109,7 @@ def _tree_star_num_nodes(degree: int, path_length: int) -> int:
 
 
 @dataclass(frozen=True)
-class TreeStar:
+class TreeStar(_Arms):
     degree: int
     path_length: int
     arms: np.ndarray        # (num_leaves, path_length): row j is the root->leaf path to leaf j
@@ -118,19 +122,6 @@ class TreeStar:
     @property
     def num_nodes(self) -> int:
         return _tree_star_num_nodes(self.degree, self.path_length)
-
-    @property
-    def root(self) -> int:
-        return int(self.arms[0, 0])
-
-    @property
-    def leaves(self) -> np.ndarray:
-        return self.arms[:, -1]
-
-    @property
-    def first_hops(self) -> np.ndarray:
-        """v_1 of every row (leaf): the hardest token; rows of one subtree share it."""
-        return self.arms[:, 1]
 
     @property
     def leaves_per_subtree(self) -> int:

@@ -64,6 +64,22 @@ def curves(runs: dict, key: str, ax=None, chance: float | None = None, ylabel: s
     return ax
 
 
+def saved_curves(runs: dict, key: str = "test_exact_match", x: str = "step", ax=None,
+                 chance: float | None = None, ylabel: str = "held-out exact match"):
+    """One metric over training for saved runs (``label -> metrics.json`` dict with its ``history``)."""
+    ax = _ax(ax)
+    for label, m in runs.items():
+        pts = [(h[x], h[key]) for h in m["history"] if h.get(key) is not None]
+        ax.plot(*zip(*pts), label=label)
+    if chance is not None:
+        ax.axhline(chance, label=f"chance = {chance:.3g}", **CHANCE_STYLE)
+    ax.set_xlabel("training step" if x == "step" else x.replace("_", " "))
+    ax.set_ylabel(ylabel)
+    ax.set_ylim(-0.02, 1.02)
+    ax.legend()
+    return ax
+
+
 def per_position(run, key: str = "test_per_position", ax=None, chance: float | None = None,
                  hardest: int = 2):
     """Accuracy of each target position over training; position ``hardest`` (the first hop) is bold."""

@@ -190,12 +190,7 @@ for name, pm in paper.items():
           f"given the first hop {pm['test_exact_match_given_first_hop']:.3f}; {pm['steps']} steps, "
           f"{pm['train_seconds']:.0f} s on {p['device']} (torch {p['torch_version']}){state}")
 if paper:
-    fig, ax = plt.subplots()
-    for name, pm in paper.items():
-        ax.plot(*zip(*[(e["step"], e["test_exact_match"]) for e in pm["history"]]), label=name)
-    ax.set_xlabel("training step")
-    ax.set_ylabel("held-out exact match")
-    ax.legend()
+    viz.saved_curves(paper)
     plt.show()
 else:
     print("No paper-scale in-context results in results/ yet; run the commands above on a GPU.")

@@ -142,13 +142,7 @@ for name, m in shipped_runs.items():
     print(f"{name}: held-out exact match {m['test_exact_match']:.3f} (chance {m['chance']:.1e}) after "
           f"{m['steps']} steps, {m['train_seconds']:.0f} s of training on {p['device']} (torch {p['torch_version']})")
 if shipped_runs:
-    fig, ax = plt.subplots()
-    for name, m in shipped_runs.items():
-        pts = [(h["train_seconds"], h["test_exact_match"]) for h in m["history"]]
-        ax.plot(*zip(*pts), label=name)
-    ax.set_xlabel("training seconds")
-    ax.set_ylabel("held-out exact match")
-    ax.legend()
+    viz.saved_curves(shipped_runs, x="train_seconds")
     plt.show()
 else:
     print("No shipped paper-scale results in results/; run the commands above on a GPU to produce them.")

@@ -52,11 +52,11 @@ print(gm.env_line())
 # ## First-hop-only training, in the weights
 #
 # The path examples are `[PATH] leaf [PAUSE]×k → v1`: one target token, the hardest one. The edge
-# examples are unchanged (all edges, both directions). Same graph, model and budget as the
-# in-weights chapter at this preset.
+# examples are unchanged (all edges, both directions). The graph and model are the `in-weights-small`
+# preset's (also used by chapters 04 and 08): a few hundred arms, so every variant trains in minutes.
 
 # %%
-cfg = presets.config("in-weights", objective="hardest-token")
+cfg = presets.config("in-weights-small", objective="hardest-token")
 print(cfg)
 hardest = experiments.in_weights(cfg)
 chance = hardest.metrics["chance"]
@@ -97,22 +97,24 @@ plt.show()
 # %% [markdown]
 # ## Edges first, then the first hop (App. D.3)
 #
-# The two-phase schedule: the edges alone for half the budget above (the paper's phase-1 peak
-# learning rate, $10^{-2}$), then the first-hop path examples alone for the full budget, with no edge
-# replay. The paper's phase-2 rate ($5\times10^{-5}$) belongs
-# to its 12-layer model trained for tens of thousands of epochs; our small preset model keeps the
-# preset's rate so the phase fits the same budget. During the edge phase the model has never seen a
-# `[PATH]` prompt, so its first-hop accuracy is zero there: whatever it reaches afterwards is built on
-# what the edges alone put into its weights.
+# The two-phase schedule: the edges alone for the budget above (the paper's phase-1 peak learning
+# rate, $10^{-2}$), then the first-hop path examples alone for the same budget, with no edge replay,
+# at a tenth of the preset's rate (the paper's phase-2 rate, $5\times10^{-5}$, is 200× below its
+# phase-1 rate; chapter 08 shows how a high phase-2 rate wipes out what the edges left). During the
+# edge phase the model has never seen a `[PATH]` prompt, so its first-hop accuracy is zero there:
+# whatever it reaches afterwards is built on what the edges alone put into its weights.
 
 # %%
-staged_cfg = replace(cfg, schedule="staged", edge_steps=cfg.steps // 2, steps=cfg.steps)
+staged_cfg = replace(cfg, schedule="staged", edge_steps=cfg.steps, lr=cfg.lr / 10)
 staged = experiments.in_weights(staged_cfg, desc="edges, then first hop")
 edge_phase_end = [h for h in staged.history if h["phase"] == "edges"][-1]
+path_phase = [h["test_hardest_token"] for h in staged.history if h["phase"] == "paths"]
 s = staged.metrics
+staged_peak = max(path_phase)
 print(f"after the edge phase ({edge_phase_end['step']} steps): first hop {edge_phase_end['test_hardest_token']:.3f}, "
       f"leaf/first-hop diagonal {edge_phase_end['leaf_first_hop_diagonal_accuracy']:.3f}")
-print(f"after fine-tuning on the first hop: held-out first hop {s['test_hardest_token']:.3f} vs chance {chance:.4f}")
+print(f"fine-tuned on the first hop alone: held-out first hop peaks at {staged_peak:.3f}, ends at "
+      f"{s['test_hardest_token']:.3f} (chance {chance:.4f})")
 viz.curves({"edges, then first hop": staged, "mixed (above)": hardest}, "test_hardest_token", chance=chance,
            ylabel="held-out first-hop accuracy")
 plt.title("two-phase training (dashed: the path phase begins)")
@@ -125,7 +127,7 @@ plt.show()
 # `ci` (a few hundred steps), at least 0.5 from `cpu` up; the untrained model scores at most chance.
 # In context, the first hop trained alone must stay within 0.05 of chance $1/d$ or below. The
 # two-phase run: at most chance at the end of the edge phase (it has never seen a `[PATH]` prompt),
-# then at least 10× chance after fine-tuning on the first hop alone.
+# then at least 10× chance after fine-tuning on the first hop alone, at its peak and at the end.
 
 # %%
 assert untrained <= chance, untrained
@@ -133,7 +135,7 @@ bar = 20 * chance if cfg.preset == "ci" else 0.5
 assert m["test_hardest_token"] >= bar, (m["test_hardest_token"], bar)
 assert in_context["test_hardest_token"] <= ic_chance + 0.05, in_context["test_hardest_token"]
 assert edge_phase_end["test_hardest_token"] <= chance, edge_phase_end["test_hardest_token"]
-assert s["test_hardest_token"] >= 10 * chance, s["test_hardest_token"]
+assert staged_peak >= 10 * chance and s["test_hardest_token"] >= 10 * chance, (staged_peak, s["test_hardest_token"])
 print(f"asserted: in weights {m['test_hardest_token']:.3f} (bar {bar:.3f}), in context "
       f"{in_context['test_hardest_token']:.3f} (chance {ic_chance:.2f}), two-phase {s['test_hardest_token']:.3f}")
 results.record("03_hardest_token", {
@@ -142,4 +144,5 @@ results.record("03_hardest_token", {
     "in_context_hardest_token": in_context["test_hardest_token"], "in_context_chance": ic_chance,
     "edge_phase_hardest_token": edge_phase_end["test_hardest_token"],
     "edge_phase_diagonal": edge_phase_end["leaf_first_hop_diagonal_accuracy"],
-    "staged_hardest_token": s["test_hardest_token"], "staged_steps": s["steps"]}, cfg.preset)
+    "staged_hardest_token": s["test_hardest_token"], "staged_peak_hardest_token": staged_peak,
+    "staged_steps": s["steps"]}, cfg.preset)

@@ -81,17 +81,9 @@ class Block(nn.Module):
         return x + self.mlp(self.ln2(x))
 
 
-class GPT(nn.Module):
-    supports_packing = True  # several examples may share a row, kept apart by the attention mask
-
-    def __init__(self, cfg: GPTConfig):
-        super().__init__()
-        self.cfg = cfg
-        self.tok = nn.Embedding(cfg.vocab_size, cfg.width)  # tied: also the output layer
-        self.pos = nn.Embedding(cfg.block_size, cfg.width)
-        self.blocks = nn.ModuleList(Block(cfg) for _ in range(cfg.layers))
-        self.ln_f = nn.LayerNorm(cfg.width)
-        self.apply(self._init)
+class TiedLM(nn.Module):
+    """What every sequence model here shares: a token table ``tok`` that is also the output layer,
+    N(0, 0.02) init of Linear and Embedding weights, logits only where asked for."""
 
     @staticmethod
     def _init(m):
@@ -104,6 +96,30 @@ class GPT(nn.Module):
     def token_embeddings(self) -> torch.Tensor:
         return self.tok.weight
 
+    def logits(self, hidden):
+        return hidden @ self.tok.weight.t()
+
+    def next_token_logits(self, idx):
+        """Logits for the token after the last position of each row."""
+        return self.logits(self(idx)[:, -1])
+
+    def check_length(self, idx) -> None:
+        if idx.shape[1] > self.cfg.block_size:
+            raise ValueError(f"sequence length {idx.shape[1]} exceeds block_size {self.cfg.block_size}")
+
+
+class GPT(TiedLM):
+    supports_packing = True  # several examples may share a row, kept apart by the attention mask
+
+    def __init__(self, cfg: GPTConfig):
+        super().__init__()
+        self.cfg = cfg
+        self.tok = nn.Embedding(cfg.vocab_size, cfg.width)  # tied: also the output layer
+        self.pos = nn.Embedding(cfg.block_size, cfg.width)
+        self.blocks = nn.ModuleList(Block(cfg) for _ in range(cfg.layers))
+        self.ln_f = nn.LayerNorm(cfg.width)
+        self.apply(self._init)
+
     def freeze_embeddings(self) -> None:
         """The associative control: token (= output) and position embeddings stay at their random init."""
         self.tok.weight.requires_grad_(False)
@@ -112,22 +128,14 @@ class GPT(nn.Module):
     def forward(self, idx, pos=None, attn_mask=None):
         """Hidden states (b, t, width). ``pos`` defaults to 0..t-1; ``attn_mask`` (bool, True = may
         attend) defaults to causal."""
+        self.check_length(idx)
         t = idx.shape[1]
-        if t > self.cfg.block_size:
-            raise ValueError(f"sequence length {t} exceeds block_size {self.cfg.block_size}")
         if pos is None:
             pos = torch.arange(t, device=idx.device)
         x = self.tok(idx) + self.pos(pos)
         for block in self.blocks:
             x = block(x, attn_mask)
         return self.ln_f(x)
-
-    def logits(self, hidden):
-        return hidden @ self.tok.weight.t()
-
-    def next_token_logits(self, idx):
-        """Logits for the token after the last position of each row."""
-        return self.logits(self(idx)[:, -1])
 
     def num_params(self, embeddings: bool = False) -> int:
         n = sum(p.numel() for p in self.parameters())

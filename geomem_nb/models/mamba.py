@@ -31,7 +31,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from .gpt import INIT_STD, GPTConfig
+from .gpt import GPTConfig, TiedLM
 
 D_STATE = 16
 D_CONV = 4
@@ -186,7 +186,7 @@ class Block(nn.Module):
         return x + self.mixer(self.norm(x))
 
 
-class Mamba(nn.Module):
+class Mamba(TiedLM):
     supports_packing = False  # the recurrent state would carry over between examples sharing a row
 
     def __init__(self, cfg: GPTConfig, d_state: int = D_STATE, d_conv: int = D_CONV,
@@ -201,17 +201,6 @@ class Mamba(nn.Module):
         for block in self.blocks:  # after the generic init, which would zero the dt bias
             block.mixer.reset_dt_bias()
 
-    @staticmethod
-    def _init(m):
-        if isinstance(m, (nn.Linear, nn.Embedding)):
-            nn.init.normal_(m.weight, 0.0, INIT_STD)
-        if isinstance(m, nn.Linear) and m.bias is not None:
-            nn.init.zeros_(m.bias)
-
-    @property
-    def token_embeddings(self) -> torch.Tensor:
-        return self.tok.weight
-
     def freeze_embeddings(self) -> None:
         """The associative control: token (= output) embeddings stay at their random init."""
         self.tok.weight.requires_grad_(False)
@@ -219,20 +208,11 @@ class Mamba(nn.Module):
     def forward(self, idx, pos=None, attn_mask=None):
         """Hidden states (b, t, width). ``pos`` and ``attn_mask`` are ignored: every row is one causal
         sequence starting at position 0 (no packing, see ``supports_packing``)."""
-        t = idx.shape[1]
-        if t > self.cfg.block_size:
-            raise ValueError(f"sequence length {t} exceeds block_size {self.cfg.block_size}")
+        self.check_length(idx)
         x = self.tok(idx)
         for block in self.blocks:
             x = block(x)
         return self.norm_f(x)
-
-    def logits(self, hidden):
-        return hidden @ self.tok.weight.t()
-
-    def next_token_logits(self, idx):
-        """Logits for the token after the last position of each row."""
-        return self.logits(self(idx)[:, -1])
 
     def num_params(self, embeddings: bool = False) -> int:
         n = sum(p.numel() for p in self.parameters())

@@ -52,7 +52,7 @@ def curves(runs: dict, key: str, ax=None, chance: float | None = None, ylabel: s
     ax = _ax(ax)
     for label, run in runs.items():
         line, = ax.plot(*run.curve(key), label=label)
-        switch = next((h["step"] for h in run.history if h.get("phase") == "paths"), None)
+        switch = next((h["step"] for h in getattr(run, "history", ()) if h.get("phase") == "paths"), None)
         if switch is not None:  # a staged run: mark where the path phase begins
             ax.axvline(switch, color=line.get_color(), linestyle="--", linewidth=1)
     if chance is not None:

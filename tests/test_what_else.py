@@ -103,3 +103,18 @@ def test_in_weights_cli_rejects_bad_options(tmp_path, capsys, args, name):
     code, err = cli_in_process(capsys, "in-weights", "--preset", "ci", *args, "--out", str(out))
     assert code == 2 and name in err and len(err.strip().splitlines()) == 1
     assert not out.exists()
+
+
+def test_curves_marks_where_a_staged_run_switches_phase_and_accepts_adapters():
+    import matplotlib
+    matplotlib.use("Agg")
+    from geomem_nb import viz
+    from geomem_nb.experiments import RunResult
+
+    hist = [{"step": 0, "phase": "edges", "x": 0.0}, {"step": 10, "phase": "edges", "x": 0.1},
+            {"step": 20, "phase": "paths", "x": 0.5}]
+    run = RunResult({}, {}, hist, [])
+    ax = viz.curves({"staged": run}, "x")
+    assert any(list(line.get_xdata()) == [20, 20] for line in ax.lines)  # the phase marker
+    ax = viz.run_metrics(run, {"x": "x"})  # an adapter without a history draws too
+    assert len(ax.lines) >= 1

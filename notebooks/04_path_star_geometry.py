@@ -128,15 +128,17 @@ plt.show()
 # ## The claim, asserted
 #
 # For every objective, edges only included: the diagonal accuracy is at least 0.5 at `ci` and at
-# least 0.8 from `cpu` up, against chance $1/d$; the untrained model is at most 3× chance; the
-# leaf/first-hop heatmap has a positive diagonal contrast.
+# least 0.8 from `cpu` up, against chance $1/d$; the untrained model stays within three binomial
+# standard deviations of chance on the held-out leaves; the leaf/first-hop heatmap has a positive
+# diagonal contrast.
 
 # %%
 bar = 0.5 if cfg.preset == "ci" else 0.8
+untrained_bar = chance + 3 * (chance * (1 - chance) / len(graph.test_arms)) ** 0.5
 for name, r in runs.items():
     acc, before = r.metrics["leaf_first_hop_diagonal_accuracy"], r.history[0]["leaf_first_hop_diagonal_accuracy"]
     assert acc >= bar, (name, acc)
-    assert before <= 3 * chance, (name, before)
+    assert before <= untrained_bar, (name, before, untrained_bar)
     assert contrast[name][0] > 0, (name, contrast[name])
 print("asserted:", {name: round(r.metrics["leaf_first_hop_diagonal_accuracy"], 3) for name, r in runs.items()},
       "bar", bar, "chance", round(chance, 4))

@@ -4,9 +4,12 @@ Measures steps/s, real tokens/s and model FLOP utilization (bf16 dense peak) of
   * the baseline: the lean loop with edge examples padded to path length (data on the device,
     logits only at targets, bf16, fused AdamW),
   * the same loop with edges packed (this project's default), eager, with the fused attention kernel
-    (sdpa) and with attention written out (math: the block-diagonal mask costs the fused kernels more
-    than the arithmetic on 11-token rows); then math with torch.compile, and compiled + CUDA graphs,
-  * the fastest packed loop at a large batch (16384; lr by the square-root rule, see
+    (sdpa: the block-diagonal mask costs the fused kernels more than the arithmetic on 11-token rows);
+  * bucketed: edges and paths in rows of their own lengths, plainly causal, no mask, eager;
+  * compiled and replayed as CUDA graphs: packed with attention written out (math), packed with sdpa,
+    bucketed with sdpa. Math + CUDA graphs is measured but never picked: its loss went NaN in a long
+    run (results/extra/in-weights-g5000-5-math-graphs-nan);
+  * the fastest picked loop at a large batch (16384; lr by the square-root rule, see
     geomem_nb.train.scaled_lr),
 and, given a finished ``reproduce in-weights-g5000-5`` run, time to 99% held-out exact match:
 measured for the packed loop, and for the baseline as the same number of steps at its measured
@@ -54,12 +57,12 @@ def main():
     base = presets.config("in-weights", args.preset)
     if args.preset == "paper":
         base = plan("in-weights-g5000-5", "paper")[0]
-    variants = {"padded (baseline)": dict(pack=False), "packed": dict(pack=True),
-                "packed, math attention": dict(pack=True, attention="math")}
+    variants = {"padded (baseline)": dict(pack=False), "packed": dict(pack=True), "buckets": dict(buckets=True)}
     if dev.type == "cuda" and not args.no_compile:
-        variants["packed, math + compile"] = dict(pack=True, attention="math", compile=True)
-        variants["packed, math + compile + CUDA graphs"] = dict(pack=True, attention="math", compile=True,
-                                                                cuda_graphs=True)
+        graphs = dict(compile=True, cuda_graphs=True)
+        variants["packed, math + CUDA graphs"] = dict(pack=True, attention="math", **graphs)
+        variants["packed, sdpa + CUDA graphs"] = dict(pack=True, **graphs)
+        variants["buckets, sdpa + CUDA graphs"] = dict(buckets=True, **graphs)
     rows = {}
     for name, kw in variants.items():
         try:
@@ -67,7 +70,8 @@ def main():
         except Exception as err:  # report, keep the other numbers
             rows[name] = {"error": repr(err)[:300]}
         print(name, rows[name], flush=True)
-    ok = {k: r for k, r in rows.items() if "error" not in r and r["pack"]}
+    ok = {k: r for k, r in rows.items()
+          if "error" not in r and k != "padded (baseline)" and not (r["attention"] == "math" and r["cuda_graphs"])}
     best = max(ok, key=lambda k: ok[k]["steps_per_s"])
     big = 8 * base.batch_size
     big_cfg = presets.config("in-weights", args.preset, **{**vars_of(base), "lr": scaled_lr(base.lr, base.batch_size, big)})
@@ -78,16 +82,16 @@ def main():
         rows[f"{best}, batch {big}"] = {"error": repr(err)[:300]}
 
     ref = rows["padded (baseline)"]
-    print(f"{'loop':24s} {'steps/s':>8s} {'tokens/s':>10s} {'TFLOP/s':>8s} {'MFU':>6s} {'x steps/s':>9s}")
+    print(f"{'loop':28s} {'steps/s':>8s} {'tokens/s':>10s} {'TFLOP/s':>8s} {'MFU':>6s} {'x steps/s':>9s}")
     for name, r in rows.items():
         if "error" in r:
-            print(f"{name:24s} failed: {r['error']}")
+            print(f"{name:28s} failed: {r['error']}")
             continue
         mfu = f"{r['mfu']:.1%}" if r["mfu"] is not None else "n/a"
-        print(f"{name:24s} {r['steps_per_s']:8.1f} {r['real_tokens_per_s']:10.3g} {r['model_tflops_per_s']:8.1f} "
+        print(f"{name:28s} {r['steps_per_s']:8.1f} {r['real_tokens_per_s']:10.3g} {r['model_tflops_per_s']:8.1f} "
               f"{mfu:>6s} {r['steps_per_s'] / ref['steps_per_s']:9.2f}")
     summary = {"rows": rows, "config": vars_of(base),
-               "best": {"name": best, **{k: ok[best][k] for k in ("attention", "compile", "cuda_graphs")}}}
+               "best": {"name": best, **{k: ok[best][k] for k in ("attention", "compile", "cuda_graphs", "buckets")}}}
     print("fastest at batch", base.batch_size, "->", best, flush=True)
     if args.preset == "paper":
         add_time_to_99(summary)
@@ -111,7 +115,7 @@ def add_time_to_99(summary: dict) -> None:
     c = m["config"]
     summary["time_to_99"] = {"steps": hit["step"], "seconds": packed_s, "baseline_seconds_estimated": baseline_s,
                              "ratio": baseline_s / packed_s, "run_device": m["provenance"]["device"],
-                             "run_loop": {k: c.get(k) for k in ("attention", "compile", "cuda_graphs", "pack")}}
+                             "run_loop": {k: c.get(k) for k in ("attention", "compile", "cuda_graphs", "pack", "buckets")}}
     print(f"time to 99% held-out exact match: {packed_s:.1f} s vs {baseline_s:.1f} s baseline "
           f"(estimated from {hit['step']} steps) -> x{baseline_s / packed_s:.2f}")
 

@@ -11,12 +11,13 @@ PY=${PYTHON:-python3}
 R=${RESULTS_DIR:-results}
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader || true
 $PY -c "import torch; print('torch', torch.__version__)"
-timeout 240 $PY benchmarks/gpu_speed.py --out "$R/benchmarks/gpu_speed.json"
-# The fastest packed loop at batch 2048 trains the reproduction.
+timeout 300 $PY benchmarks/gpu_speed.py --out "$R/benchmarks/gpu_speed.json"
+# The fastest picked loop at batch 2048 trains the reproduction.
 FLAGS=$($PY -c "
 import json, sys
 b = json.load(open(sys.argv[1]))['best']
-print(' '.join(['--attention', b['attention']] + ['--compile'] * b['compile'] + ['--cuda-graphs'] * b['cuda_graphs']))
+print(' '.join(['--attention', b['attention']] + ['--compile'] * b['compile'] + ['--cuda-graphs'] * b['cuda_graphs']
+               + ['--buckets'] * b.get('buckets', False)))
 " "$R/benchmarks/gpu_speed.json" 2>/dev/null || echo "--compile")
 echo "reproduction flags: $FLAGS"
 timeout 200 $PY -m geomem_nb reproduce in-weights-g5000-5 --time-budget "${1:-60}" $FLAGS --out "$R/in-weights-g5000-5"

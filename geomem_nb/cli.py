@@ -36,12 +36,15 @@ def _common_training(p):
     p.add_argument("--lr", type=float)
     p.add_argument("--warmup", type=int)
     p.add_argument("--eval-every", type=int)
+    p.add_argument("--eval-budget", type=float, help="skip evaluations while they exceed this fraction of training time")
     p.add_argument("--time-budget", type=float, help="stop after this many training seconds")
     p.add_argument("--compile", action="store_true", default=None, help="torch.compile the loss (CUDA only)")
     p.add_argument("--cuda-graphs", action="store_true", default=None, help="with --compile: replay steps as CUDA graphs")
     p.add_argument("--attention", choices=ATTENTION, help="sdpa (fused kernels) or math (explicit)")
     p.add_argument("--no-pack", dest="pack", action="store_false", default=None,
                    help="pad every example to the row length instead of packing (the slow baseline)")
+    p.add_argument("--buckets", action="store_true", default=None,
+                   help="each example set in rows of its own length: no padding, no attention mask")
     p.add_argument("--checkpoint-dir")
     p.add_argument("--checkpoint-every", type=int)
     p.add_argument("--resume", action="store_true", help="continue from --checkpoint-dir if it holds a checkpoint")
@@ -95,9 +98,11 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--preset", choices=SCALES, default="paper")
     r.add_argument("--out", help="default: results/<experiment> at the paper preset, else outputs/")
     r.add_argument("--time-budget", type=float)
+    r.add_argument("--eval-budget", type=float, help="fraction of training time evaluations may take (0 = all)")
     r.add_argument("--compile", action="store_true", default=None)
     r.add_argument("--cuda-graphs", action="store_true", default=None)
     r.add_argument("--attention", choices=ATTENTION)
+    r.add_argument("--buckets", action="store_true", default=None, help="in-weights: one row shape per example set")
     r.add_argument("--checkpoint-dir")
     r.add_argument("--checkpoint-every", type=int)
     r.add_argument("--resume", action="store_true")
@@ -135,7 +140,8 @@ def main(argv=None) -> int:
                 objective=args.objective, edges=args.edges, pause_tokens=args.pause_tokens,
                 layers=args.layers, width=args.width, heads=args.heads, freeze_embeddings=args.freeze_embeddings,
                 steps=args.steps, batch_size=args.batch_size, lr=args.lr, warmup=args.warmup,
-                eval_every=args.eval_every, time_budget=args.time_budget, compile=args.compile, pack=args.pack,
+                eval_every=args.eval_every, eval_budget=args.eval_budget, time_budget=args.time_budget,
+                compile=args.compile, pack=args.pack, buckets=args.buckets,
                 cuda_graphs=args.cuda_graphs, attention=args.attention,
                 target=args.target, checkpoint_dir=args.checkpoint_dir, checkpoint_every=args.checkpoint_every,
             ).validate()
@@ -148,16 +154,18 @@ def main(argv=None) -> int:
                 num_labels=args.num_labels, objective=args.objective, eval_examples=args.eval_examples,
                 seed=args.seed, model=args.model, layers=args.layers, width=args.width, heads=args.heads, steps=args.steps,
                 batch_size=args.batch_size, lr=args.lr, warmup=args.warmup, eval_every=args.eval_every,
-                time_budget=args.time_budget, compile=args.compile, cuda_graphs=args.cuda_graphs,
+                eval_budget=args.eval_budget, time_budget=args.time_budget, compile=args.compile,
+                cuda_graphs=args.cuda_graphs,
                 attention=args.attention, checkpoint_dir=args.checkpoint_dir, checkpoint_every=args.checkpoint_every,
             ).validate()
-            if args.pack is False:
-                raise ValueError("--no-pack does not apply: each row holds one in-context example")
+            if args.pack is False or args.buckets:
+                raise ValueError("--no-pack and --buckets do not apply: each row holds one in-context example")
             if args.resume and not cfg.checkpoint_dir:
                 raise ValueError("--resume needs --checkpoint-dir")
             result = in_context(cfg, out=args.out, resume=args.resume, command=command)
         else:
             cfg, out = rep.plan(args.experiment, args.preset, args.out, time_budget=args.time_budget,
+                                eval_budget=args.eval_budget, buckets=args.buckets,
                                 compile=args.compile, cuda_graphs=args.cuda_graphs, attention=args.attention,
                                 checkpoint_dir=args.checkpoint_dir,
                                 checkpoint_every=args.checkpoint_every)

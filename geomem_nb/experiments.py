@@ -40,6 +40,7 @@ class InWeightsConfig(RunSettings):
     edge_lr: float = 1e-2        # staged: peak lr of the edge phase (the paper's phase-1 value)
     freeze_embeddings: bool = False
     pack: bool = True
+    buckets: bool = False        # each example set in rows of its own length (see train.BucketLayout)
     target: float = 0.0          # stop once held-out exact match reaches this (0 = never)
 
     def validate(self) -> "InWeightsConfig":

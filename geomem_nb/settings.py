@@ -23,6 +23,7 @@ class RunSettings:
     warmup: int = 100
     weight_decay: float = 0.01
     eval_every: int = 100
+    eval_budget: float = 0.0      # fraction of training time evaluations may take (0 = every eval_every)
     compile: bool = False
     cuda_graphs: bool = False     # with compile on CUDA: capture the step in CUDA graphs
     attention: str = "sdpa"       # GPT attention: sdpa or math (see models.gpt.math_attention)

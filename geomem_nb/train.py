@@ -4,11 +4,12 @@ Every step draws examples uniformly (with replacement, from a seeded generator o
 each example set, in proportion to the sets' sizes, so edge and path examples are mixed in every
 batch. Short examples are *packed*: several 2-token edge examples share one row, each with its own
 positions and a block-diagonal causal mask, so no compute is spent padding edges to path length.
+Alternatively (``buckets``) each set fills rows of its own length, with no mask at all.
 Logits are computed only at target positions. On CUDA: bf16 autocast (fp16 + loss scaling where
 bf16 is emulated), fused AdamW and, opt-in, ``torch.compile`` (optionally replayed as CUDA graphs:
 a step of a small model on 11-token rows is a few hundred tiny kernels, so launches dominate).
 On CPU: plain fp32 eager. Models that cannot keep packed examples apart (a recurrence has no
-attention mask) get one example per row.
+attention mask) get buckets instead.
 """
 from __future__ import annotations
 
@@ -35,7 +36,9 @@ class TrainConfig:
     cosine: bool = True          # cosine decay to lr * min_lr_ratio after warm-up
     min_lr_ratio: float = 0.1
     eval_every: int = 100
+    eval_budget: float = 0.0     # skip evaluations while they exceed this fraction of training time (0 = never)
     pack: bool = True            # pack short examples into shared rows (False = pad each to the row length)
+    buckets: bool = False        # one row shape per example set: no padding, no mask (overrides pack)
     compile: bool = False        # torch.compile the loss; honoured on CUDA only
     cuda_graphs: bool = False    # with compile: mode "reduce-overhead" (the step replays as CUDA graphs)
     seed: int = 0
@@ -54,6 +57,8 @@ class TrainConfig:
             raise ValueError(f"warmup must be an integer >= 0, got {self.warmup!r}")
         if self.weight_decay < 0:
             raise ValueError(f"weight_decay must be >= 0, got {self.weight_decay!r}")
+        if not (isinstance(self.eval_budget, (int, float)) and 0 <= self.eval_budget < 1):
+            raise ValueError(f"eval_budget must be a fraction in [0, 1), got {self.eval_budget!r}")
 
 
 def lr_at(step: int, cfg: TrainConfig) -> float:
@@ -129,10 +134,42 @@ class BatchLayout:
         return torch.cat(tokens), torch.cat(targets)
 
 
+class BucketLayout:
+    """Every example set in its own length bucket: set i is a (counts[i], length_i) block of rows,
+    plainly causal. No padding and no attention mask (a masked fused-attention kernel costs more than
+    the arithmetic of a dozen-token row), at the price of one forward pass per set. Any model can
+    take it, a recurrence included."""
+
+    pos = mask = None
+
+    def __init__(self, sets: list[Examples], batch_size: int, device):
+        self.sets = sets
+        self.counts = mix_counts([len(s) for s in sets], batch_size)
+        self.T = max(s.length for s in sets)
+        self.flat_targets = tuple((torch.arange(c, device=device)[:, None] * s.length
+                                   + s.target_pos.to(device)[None, :]).reshape(-1)
+                                  for s, c in zip(sets, self.counts))
+        self.real_tokens = self.row_tokens = sum(c * s.length for c, s in zip(self.counts, sets))
+        self.num_targets = sum(len(f) for f in self.flat_targets)
+
+    def sample(self, gen: torch.Generator):
+        """One batch: (one (counts[i], length_i) token block per set, targets (M,))."""
+        idx = [torch.randint(len(s), (c,), generator=gen, device=s.inputs.device) for s, c in zip(self.sets, self.counts)]
+        return (tuple(s.inputs[i] for s, i in zip(self.sets, idx)),
+                torch.cat([s.targets[i].reshape(-1) for s, i in zip(self.sets, idx)]))
+
+
+def _at(h, flat_targets):
+    return h.reshape(-1, h.shape[-1]).index_select(0, flat_targets)
+
+
 def target_loss(model, tokens, pos, mask, flat_targets, targets):
-    """Cross-entropy at the target positions only (logits are never formed elsewhere)."""
-    h = model(tokens, pos, mask)
-    h = h.reshape(-1, h.shape[-1]).index_select(0, flat_targets)
+    """Cross-entropy at the target positions only (logits are never formed elsewhere). ``tokens``
+    is one block of rows, or a tuple of blocks (``BucketLayout``) with one index tensor each."""
+    if isinstance(tokens, tuple):
+        h = torch.cat([_at(model(t), f) for t, f in zip(tokens, flat_targets)])
+    else:
+        h = _at(model(tokens, pos, mask), flat_targets)
     return F.cross_entropy(model.logits(h).float(), targets)
 
 
@@ -166,11 +203,17 @@ def train(model, data, cfg: TrainConfig, *, pad_id: int | None = None, evaluate=
     source with the same interface (``pos``, ``mask``, ``flat_targets`` and ``sample(generator) ->
     (tokens, targets)``; ``pos``/``mask`` None mean default positions / causal), e.g. a generator of
     fresh examples. ``evaluate(step) -> dict`` runs every ``cfg.eval_every`` steps (and at steps 0
-    and the last); ``stop(record) -> bool`` may end training early."""
+    and the last); with ``cfg.eval_budget`` an evaluation is skipped while evaluations so far exceed
+    that fraction of the training time (a fast compiled step makes a fixed interval costly; the
+    history then depends on timing). ``stop(record) -> bool`` may end training early."""
     device = next(model.parameters()).device
     if isinstance(data, (list, tuple)):
-        pack = cfg.pack and getattr(model, "supports_packing", True)
-        layout = BatchLayout([s.to(device) for s in data], cfg.batch_size, pack, pad_id, device)
+        sets = [s.to(device) for s in data]
+        # A model that cannot keep packed examples apart gets buckets, the other layout without padding.
+        if cfg.buckets or (cfg.pack and not getattr(model, "supports_packing", True)):
+            layout = BucketLayout(sets, cfg.batch_size, device)
+        else:
+            layout = BatchLayout(sets, cfg.batch_size, cfg.pack, pad_id, device)
     else:
         layout = data
     opt = make_optimizer(model, cfg, device)
@@ -242,6 +285,8 @@ def train(model, data, cfg: TrainConfig, *, pad_id: int | None = None, evaluate=
                                          "lower lr, or train without compile/cuda_graphs to compare")
             result.train_seconds += time.perf_counter() - t_start  # .cpu() above synchronized
             result.steps = done
+            if at_eval and cfg.eval_budget and done != cfg.steps:
+                at_eval = result.eval_seconds <= cfg.eval_budget * result.train_seconds
             record = run_eval(done) if at_eval else None
             if at_ckpt:
                 atomic_save({"model": model.state_dict(), "optimizer": opt.state_dict(),

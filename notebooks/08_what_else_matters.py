@@ -147,8 +147,9 @@ for s, r in trees.items():
 #
 # A Mamba with the GPT's depth and width, trained on the same graph: the headline (full paths), the
 # first hop alone, and the edges alone — the last one scored by the leaf/first-hop geometry of
-# chapter 04. A recurrence cannot keep several examples apart in one row, so Mamba's edge examples are
-# padded instead of packed. It gets twice the GPT's step budget.
+# chapter 04. A recurrence cannot keep several examples apart in one row, so instead of packing edge
+# examples into shared rows, Mamba gets edges and paths in rows of their own lengths (no padding
+# either way). It gets twice the GPT's step budget.
 
 # %%
 MAMBA_OBJECTIVES = {"full paths": "full-path", "first hop": "hardest-token", "edges only": "edges-only"}

@@ -6,7 +6,8 @@ import torch
 from geomem_nb.graphs import path_star
 from geomem_nb.models import GPT, GPTConfig
 from geomem_nb.tasks import InWeightsTask
-from geomem_nb.train import BatchLayout, TrainConfig, lr_at, mix_counts, target_loss, train
+from geomem_nb.models import Mamba
+from geomem_nb.train import BatchLayout, BucketLayout, TrainConfig, lr_at, mix_counts, target_loss, train
 
 
 def small_task(d=12, ell=4, pause=1):
@@ -114,7 +115,68 @@ def test_trainer_deterministic_and_learning():
 
 
 @pytest.mark.parametrize("kw,name", [(dict(steps=0), "steps"), (dict(lr=-1.0), "lr"), (dict(batch_size=0), "batch_size"),
-                                     (dict(warmup=-1), "warmup")])
+                                     (dict(warmup=-1), "warmup"), (dict(eval_budget=1.5), "eval_budget")])
 def test_train_config_rejects(kw, name):
     with pytest.raises(ValueError, match=name):
         TrainConfig(**kw)
+
+
+def run_with_slow_eval(eval_budget):
+    """A 40-step run whose evaluation sleeps 20 ms; returns (evaluated steps, TrainResult)."""
+    import time
+    torch.manual_seed(0)
+    t = small_task()
+    m = GPT(GPTConfig(t.vocab_size, t.block_size, layers=1, width=16, heads=2))
+    seen = []
+
+    def evaluate(step):
+        seen.append(step)
+        time.sleep(0.02)
+        return {}
+    r = train(m, t.training_examples(), TrainConfig(steps=40, batch_size=32, eval_every=1, eval_budget=eval_budget),
+              pad_id=t.token("[PAD]"), evaluate=evaluate)
+    return seen, r
+
+
+def test_eval_budget_skips_evaluations_but_keeps_the_first_and_last():
+    every, _ = run_with_slow_eval(0.0)
+    assert every == list(range(41))
+    seen, r = run_with_slow_eval(0.1)
+    assert seen[0] == 0 and seen[-1] == 40 and len(seen) < 41
+    # Each evaluation ran only while the evaluations before it were within budget: at most one over.
+    per_eval = r.eval_seconds / len(seen)
+    assert r.eval_seconds <= 0.1 * r.train_seconds + 2 * per_eval
+    assert len(r.losses) == 40  # every step's loss is still kept
+
+
+@pytest.mark.parametrize("model_cls", [GPT, Mamba])
+def test_bucketed_loss_equals_padded_loss(model_cls):
+    """Each set in rows of its own length (no mask, no padding) scores the same examples exactly as
+    padding them to the longest row does: the loss is the same number."""
+    torch.manual_seed(0)
+    t = small_task(pause=3)
+    m = model_cls(GPTConfig(t.vocab_size, t.block_size, layers=2, width=32, heads=4)).eval()
+    sets = t.training_examples()
+    buckets = BucketLayout(sets, 64, device="cpu")
+    padded = BatchLayout(sets, 64, pack=False, pad_id=t.token("[PAD]"), device="cpu")
+    assert buckets.counts == padded.counts and buckets.real_tokens < padded.row_tokens
+    assert [b.shape for b in buckets.sample(torch.Generator().manual_seed(0))[0]] == \
+        [(c, s.length) for c, s in zip(buckets.counts, sets)]
+    # the first counts[i] examples of every set, in both layouts
+    blocks = tuple(s.inputs[:c] for s, c in zip(sets, buckets.counts))
+    targets = torch.cat([s.targets[:c].reshape(-1) for s, c in zip(sets, buckets.counts)])
+    rows = torch.cat([torch.nn.functional.pad(b, (0, padded.T - b.shape[1]), value=t.token("[PAD]")) for b in blocks])
+    a = target_loss(m, blocks, None, None, buckets.flat_targets, targets)
+    b = target_loss(m, rows, padded.pos, padded.mask, padded.flat_targets, targets)
+    assert torch.allclose(a, b, atol=1e-5), (a, b)
+
+
+def test_bucketed_training_learns_and_is_deterministic():
+    def losses():
+        torch.manual_seed(0)
+        t = small_task()
+        m = GPT(GPTConfig(t.vocab_size, t.block_size, layers=1, width=16, heads=2))
+        return train(m, t.training_examples(), TrainConfig(steps=12, batch_size=32, lr=1e-2, warmup=2, eval_every=6,
+                                                           buckets=True), pad_id=t.token("[PAD]")).losses
+    a, b = losses(), losses()
+    assert a == b and len(a) == 12 and a[-1] < a[0]

@@ -17,7 +17,8 @@ RMSNorm of the reference code). The mixer:
 
 There are no positional embeddings: the recurrence is causal and order-aware. For the same reason
 Mamba cannot pack several examples into one row (the state would leak from one example into the
-next), so ``pos`` and ``attn_mask`` are accepted and ignored and ``supports_packing`` is False.
+next), so ``pos`` and ``attn_mask`` are accepted and ignored and ``supports_packing`` is False: the
+trainer gives it each example set in rows of that set's length (``train.BucketLayout``).
 
 The scan is a Python loop over time only (sequences here are a few dozen tokens), vectorised over
 batch, channels and state, with a hand-written backward pass (``_SelectiveScan``); on CPU it runs over

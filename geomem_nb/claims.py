@@ -125,7 +125,17 @@ def _c21(m) -> str:
     return (f"cpu preset, {m['graph']}, Mamba vs GPT: full paths {s['full paths']['mamba']:.3f} vs "
             f"{s['full paths']['gpt']:.3f}; first hop {s['first hop']['mamba']:.3f} vs {s['first hop']['gpt']:.3f}; "
             f"edges-only leaf/first-hop diagonal {s['edges only']['mamba']:.3f} vs {s['edges only']['gpt']:.3f} "
-            f"(chance {m['chance']:.2g})")
+            f"(chance {m['chance']:.2g})") + _c21_headline()
+
+
+def _c21_headline() -> str:
+    """The in-weights chapter's graph, when the Mamba run of it is shipped."""
+    gpt, mamba = load("cpu/in-weights"), load("cpu/in-weights-mamba")
+    if not (gpt and mamba):
+        return ""
+    c = mamba["config"]
+    return (f"; on G({c['degree']},{c['path_length']}): Mamba {mamba['test_exact_match']:.3f} after "
+            f"{mamba['steps']} steps vs GPT {gpt['test_exact_match']:.3f} after {gpt['steps']}")
 
 
 def _c2() -> str | None:

@@ -98,6 +98,9 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--preset", choices=SCALES, default="paper")
     r.add_argument("--out", help="default: results/<experiment> at the paper preset, else outputs/")
     r.add_argument("--time-budget", type=float)
+    r.add_argument("--batch-size", type=int, help="a larger batch; the peak lr scales by sqrt(new/old) unless --lr")
+    r.add_argument("--lr", type=float)
+    r.add_argument("--steps", type=int)
     r.add_argument("--eval-budget", type=float, help="fraction of training time evaluations may take (0 = all)")
     r.add_argument("--compile", action="store_true", default=None)
     r.add_argument("--cuda-graphs", action="store_true", default=None)
@@ -165,7 +168,8 @@ def main(argv=None) -> int:
             result = in_context(cfg, out=args.out, resume=args.resume, command=command)
         else:
             cfg, out = rep.plan(args.experiment, args.preset, args.out, time_budget=args.time_budget,
-                                eval_budget=args.eval_budget, buckets=args.buckets,
+                                eval_budget=args.eval_budget, buckets=args.buckets, batch_size=args.batch_size,
+                                lr=args.lr, steps=args.steps,
                                 compile=args.compile, cuda_graphs=args.cuda_graphs, attention=args.attention,
                                 checkpoint_dir=args.checkpoint_dir,
                                 checkpoint_every=args.checkpoint_every)

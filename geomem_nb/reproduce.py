@@ -12,7 +12,9 @@ from pathlib import Path
 
 from . import presets
 from .experiments import InContextConfig, in_context, in_weights
+from .graphs import check_int
 from .results import REPO, RESULTS
+from .train import scaled_lr
 
 # compile + CUDA graphs: the fastest loop measured on an H200 (benchmarks/gpu_speed.py); both are
 # ignored off CUDA, so the same command still runs on a CPU. At ~100 compiled steps/s a fixed
@@ -45,6 +47,8 @@ _SHRINK_IC = {"ci": dict(layers=2, width=64, heads=2, batch_size=64, steps=60, e
 
 
 def plan(name: str, preset: str, out=None, **overrides):
+    """The experiment's config at ``preset`` with ``overrides`` (None = keep). A new ``batch_size``
+    without an ``lr`` scales the experiment's peak lr by the square-root rule (``train.scaled_lr``)."""
     if name not in EXPERIMENTS:
         raise ValueError(f"experiment must be one of {', '.join(sorted(EXPERIMENTS))}; got {name!r}")
     settings = dict(EXPERIMENTS[name])
@@ -53,7 +57,11 @@ def plan(name: str, preset: str, out=None, **overrides):
     cfg = replace(presets.config(kind, preset), **settings)
     if kind == "in-context" and overrides.get("buckets"):
         raise ValueError("buckets applies to the in-weights experiments only")
-    cfg = replace(cfg, **{k: v for k, v in overrides.items() if v is not None}).validate()
+    overrides = {k: v for k, v in overrides.items() if v is not None}
+    if "batch_size" in overrides and "lr" not in overrides:
+        check_int("batch_size", overrides["batch_size"], 1)
+        overrides["lr"] = scaled_lr(cfg.lr, cfg.batch_size, overrides["batch_size"])
+    cfg = replace(cfg, **overrides).validate()
     if out is None:
         out = RESULTS / name if preset in ("paper", "gpu") else REPO / "outputs" / "reproduce" / f"{name}-{preset}"
     return cfg, Path(out)

@@ -1,5 +1,6 @@
 """The CLI contract: rejections (one line, exit 2, nothing written), a tiny real run, and resume after SIGKILL."""
 import json
+import math
 import os
 import signal
 import subprocess
@@ -98,3 +99,19 @@ def test_resume_after_sigkill_matches_uninterrupted(tmp_path):
 def test_reproduce_rejects_unknown_experiment(tmp_path, capsys):
     code, err = cli_in_process(capsys, "reproduce", "in-weights-g3-3", "--out", str(tmp_path / "x"))
     assert code == 2 and "experiment" in err and not (tmp_path / "x").exists()
+
+
+def test_reproduce_large_batch_scales_lr_by_the_square_root_rule():
+    from geomem_nb.reproduce import plan
+    base, _ = plan("in-weights-g5000-5", "paper")
+    big, _ = plan("in-weights-g5000-5", "paper", batch_size=4 * base.batch_size)
+    assert big.batch_size == 4 * base.batch_size and math.isclose(big.lr, 2 * base.lr)
+    fixed, _ = plan("in-weights-g5000-5", "paper", batch_size=4 * base.batch_size, lr=3e-4)
+    assert fixed.lr == 3e-4
+    assert base.eval_budget == 0.04 and plan("in-weights-g5000-5", "ci")[0].eval_budget == 0.0
+
+
+def test_reproduce_rejects_a_bad_batch_size(tmp_path, capsys):
+    code, err = cli_in_process(capsys, "reproduce", "in-weights-g5000-5", "--preset", "ci", "--batch-size", "0",
+                               "--out", str(tmp_path / "x"))
+    assert code == 2 and "batch_size" in err and not (tmp_path / "x").exists()

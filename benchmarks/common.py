@@ -9,7 +9,7 @@ import torch
 from geomem_nb.graphs import path_star
 from geomem_nb.tasks import InWeightsTask
 from geomem_nb.models import build
-from geomem_nb.train import BatchLayout, BucketLayout, TrainConfig, train
+from geomem_nb.train import TrainConfig, make_layout, train
 
 # Dense bf16 peak per GPU family (vendor datasheets), for model FLOP utilization.
 PEAK_BF16 = {"H100": 989e12, "H200": 989e12, "A100": 312e12, "L4": 121e12, "A10": 125e12, "T4": 65e12}
@@ -44,12 +44,10 @@ def step_speed(cfg, device, *, pack: bool = True, buckets: bool = False, compile
     train(model, sets, tc, pad_id=task.token("[PAD]"), desc="warm-up")  # compile, autotuning
     warm_seconds = time.perf_counter() - t0
     r = train(model, sets, replace(tc, steps=steps, eval_every=steps), pad_id=task.token("[PAD]"), desc="timed")
-    sets = [s.to(device) for s in sets]
-    layout = (BucketLayout(sets, batch, device) if buckets else
-              BatchLayout(sets, batch, pack and model.supports_packing, task.token("[PAD]"), device))
+    layout = make_layout(sets, tc, model, task.token("[PAD]"), device)
     sec = r.train_seconds / steps
-    targets = layout.num_targets if buckets else len(layout.flat_targets)
-    flops = layout.real_tokens * model.flops_per_token(layout.T) + 6 * mcfg.width * mcfg.vocab_size * targets
+    flops = (layout.real_tokens * model.flops_per_token(layout.T)
+             + 6 * mcfg.width * mcfg.vocab_size * layout.num_targets)
     peak = peak_flops(device)
     return {"model": cfg.model, "pack": pack, "buckets": buckets, "compile": compile, "cuda_graphs": cuda_graphs, "attention": attention, "batch_size": batch, "steps_per_s": 1 / sec,
             "real_tokens_per_s": layout.real_tokens / sec, "row_tokens_per_step": layout.row_tokens,

@@ -120,6 +120,7 @@ class BatchLayout:
             self.mask = None
         self.real_tokens = sum(c * s.length for c, s in zip(self.counts, sets))
         self.row_tokens = row0 * self.T
+        self.num_targets = len(self.flat_targets)
 
     def sample(self, gen: torch.Generator):
         """One batch: (tokens (R, T), targets (M,))."""
@@ -157,6 +158,15 @@ class BucketLayout:
         idx = [torch.randint(len(s), (c,), generator=gen, device=s.inputs.device) for s, c in zip(self.sets, self.counts)]
         return (tuple(s.inputs[i] for s, i in zip(self.sets, idx)),
                 torch.cat([s.targets[i].reshape(-1) for s, i in zip(self.sets, idx)]))
+
+
+def make_layout(sets: list[Examples], cfg: TrainConfig, model, pad_id: int | None, device):
+    """The batch layout ``cfg`` asks for. A model that cannot keep packed examples apart gets
+    buckets, the other layout without padding."""
+    sets = [s.to(device) for s in sets]
+    if cfg.buckets or (cfg.pack and not getattr(model, "supports_packing", True)):
+        return BucketLayout(sets, cfg.batch_size, device)
+    return BatchLayout(sets, cfg.batch_size, cfg.pack, pad_id, device)
 
 
 def _at(h, flat_targets):
@@ -207,15 +217,7 @@ def train(model, data, cfg: TrainConfig, *, pad_id: int | None = None, evaluate=
     that fraction of the training time (a fast compiled step makes a fixed interval costly; the
     history then depends on timing). ``stop(record) -> bool`` may end training early."""
     device = next(model.parameters()).device
-    if isinstance(data, (list, tuple)):
-        sets = [s.to(device) for s in data]
-        # A model that cannot keep packed examples apart gets buckets, the other layout without padding.
-        if cfg.buckets or (cfg.pack and not getattr(model, "supports_packing", True)):
-            layout = BucketLayout(sets, cfg.batch_size, device)
-        else:
-            layout = BatchLayout(sets, cfg.batch_size, cfg.pack, pad_id, device)
-    else:
-        layout = data
+    layout = make_layout(data, cfg, model, pad_id, device) if isinstance(data, (list, tuple)) else data
     opt = make_optimizer(model, cfg, device)
     amp = autocast_dtype(device)
     scaler = torch.amp.GradScaler("cuda", enabled=amp == torch.float16)

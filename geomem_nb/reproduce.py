@@ -34,16 +34,16 @@ _IC = dict(kind="in-context", path_length=5, layers=12, width=384, heads=8, batc
 for _d, _n, _w in ((2, 50, 384), (10, 100, 384), (20, 100, 784)):
     for _obj in ("forward", "reverse"):
         EXPERIMENTS[f"in-context-g{_d}-5-{_obj}"] = dict(_IC, degree=_d, num_labels=_n, width=_w, objective=_obj)
-# Off the GPU, the same experiments on a graph and model small enough for a CPU check (every
-# evaluation kept, so the history is deterministic).
-_SHRINK = {"ci": dict(degree=200, layers=2, width=64, heads=4, batch_size=256, steps=60, eval_every=30,
-                      time_budget=0.0, eval_budget=0.0),
-           "cpu": dict(degree=1000, layers=2, width=128, heads=4, batch_size=512, steps=1500,
-                       eval_every=100, lr=2e-3, warmup=100, time_budget=0.0, eval_budget=0.0)}
-_SHRINK_IC = {"ci": dict(layers=2, width=64, heads=2, batch_size=64, steps=60, eval_every=30, eval_examples=200,
-                         time_budget=0.0, eval_budget=0.0),
-              "cpu": dict(layers=2, width=64, heads=2, batch_size=128, lr=3e-3, warmup=50, steps=1200,
-                          eval_every=100, time_budget=0.0, eval_budget=0.0)}
+# Off the GPU, the same experiments on a graph and model small enough for a CPU check: no time limit
+# and every evaluation kept, so the run and its history are deterministic.
+_CHECK = dict(time_budget=0.0, eval_budget=0.0)
+_SHRINK = {"ci": dict(_CHECK, degree=200, layers=2, width=64, heads=4, batch_size=256, steps=60, eval_every=30),
+           "cpu": dict(_CHECK, degree=1000, layers=2, width=128, heads=4, batch_size=512, steps=1500,
+                       eval_every=100, lr=2e-3, warmup=100)}
+_SHRINK_IC = {"ci": dict(_CHECK, layers=2, width=64, heads=2, batch_size=64, steps=60, eval_every=30,
+                         eval_examples=200),
+              "cpu": dict(_CHECK, layers=2, width=64, heads=2, batch_size=128, lr=3e-3, warmup=50, steps=1200,
+                          eval_every=100)}
 
 
 def plan(name: str, preset: str, out=None, **overrides):

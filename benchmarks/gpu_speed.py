@@ -25,7 +25,6 @@ import sys
 import time
 from pathlib import Path
 
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import step_speed  # noqa: E402
 

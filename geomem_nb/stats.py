@@ -1,0 +1,62 @@
+"""Seeds and their spread: a comparison of the paper (more pauses help, Mamba like the GPT, a knob's
+direction) is judged on several seeds, as mean ± sd, and a direction counts only beyond the spread."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Spread:
+    """The values of one measurement over seeds."""
+    values: tuple
+
+    @property
+    def n(self) -> int:
+        return len(self.values)
+
+    @property
+    def mean(self) -> float:
+        return float(np.mean(self.values))
+
+    @property
+    def sd(self) -> float:
+        """Sample standard deviation (0 for a single seed: one seed shows no spread, see ``above``)."""
+        return float(np.std(self.values, ddof=1)) if self.n > 1 else 0.0
+
+    def __str__(self) -> str:
+        return f"{self.mean:.3f} ± {self.sd:.3f} (n={self.n})"
+
+
+def spread(values) -> Spread:
+    """``Spread`` of finite numbers; a clear error names what is wrong before anything is compared."""
+    vals = tuple(float(v) for v in values)
+    if not vals:
+        raise ValueError("values must hold at least one number")
+    if not all(np.isfinite(vals)):
+        raise ValueError(f"values must be finite numbers, got {vals}")
+    return Spread(vals)
+
+
+def above(a: Spread, b: Spread, min_seeds: int = 3) -> bool:
+    """True when ``a`` exceeds ``b`` beyond their spread: mean(a) - sd(a) > mean(b) + sd(b), with at
+    least ``min_seeds`` seeds on each side (fewer seeds cannot show a spread, so they never count)."""
+    if a.n < min_seeds or b.n < min_seeds:
+        return False
+    return a.mean - a.sd > b.mean + b.sd
+
+
+def ordered(spreads, min_seeds: int = 3) -> bool:
+    """True when each Spread of the sequence lies above the one before it, beyond the spread."""
+    spreads = list(spreads)
+    return all(above(b, a, min_seeds) for a, b in zip(spreads, spreads[1:]))
+
+
+def as_record(s: Spread) -> dict:
+    """A Spread as a chapter record stores it."""
+    return {"mean": s.mean, "sd": s.sd, "n": s.n, "values": list(s.values)}
+
+
+def from_record(r: dict) -> Spread:
+    return spread(r["values"])

@@ -65,14 +65,17 @@ def read_json(path) -> dict:
 
 
 def git_commit() -> str:
-    """HEAD (``+dirty`` if tracked files changed); GEOMEM_GIT_COMMIT overrides it for a copy of the
-    tree that travels without its .git (e.g. to a GPU machine)."""
+    """HEAD (``+dirty`` if tracked code changed; result files under ``results/`` do not count, so a
+    batch of records written one after another all name the clean commit that made them);
+    GEOMEM_GIT_COMMIT overrides it for a copy of the tree that travels without its .git (e.g. to a
+    GPU machine)."""
     if os.environ.get("GEOMEM_GIT_COMMIT"):
         return os.environ["GEOMEM_GIT_COMMIT"]
     try:
         out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True, timeout=10)
         commit = out.stdout.strip() or "unknown"
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=REPO,
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", ".",
+                                ":(exclude)results"], cwd=REPO,
                                capture_output=True, text=True, timeout=10).stdout.strip()
         return commit + ("+dirty" if dirty else "")
     except (OSError, subprocess.SubprocessError):

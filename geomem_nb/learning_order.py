@@ -1,0 +1,130 @@
+"""Which path tokens are learned first (claim C2, the paper's Fig. 4 middle and Fig. 24).
+
+The claim is about the tokens a model has to *work out*. Two target positions are not: position 1 is
+the root (the same token on every path) and position l is the leaf, copied from the prompt. So the
+order is read on positions 2..l-1 (v1 .. v_{l-2}), 1-indexed as in ``evaluate``. A right-to-left
+cascade means the leaf-side positions cross the accuracy level strictly before the root-side ones,
+v_{l-2} first and the first hop v1 last.
+
+``python -m geomem_nb.learning_order --preset cpu --seeds 0 1 2 --out results/cpu/02_learning_order``
+runs the study (several seeds, the preset's lr and a tenth of it, a fine evaluation grid) and
+writes its record."""
+from __future__ import annotations
+
+import argparse
+import time
+from dataclasses import replace
+
+import numpy as np
+
+from . import presets
+from .results import git_commit, provenance, write_json
+from .runtime import SCALES
+from .stats import as_record, spread
+
+LEVEL = 0.5              # a position counts as learned when its held-out accuracy first reaches this
+EVALS = 60               # evaluations over a run: a fine grid, so that crossings rarely tie
+LOW_LR_FACTOR = 0.1      # the second learning rate of the study: a tenth of the preset's
+LOW_LR_STEPS = 3         # ... with three times the steps, so that its tokens are learned at all
+
+
+def learned_positions(path_length: int) -> list[int]:
+    """The 1-indexed target positions a model must work out: 2 .. l-1 (root and leaf excluded)."""
+    if path_length < 3:
+        raise ValueError(f"path_length must be >= 3 for a path with a token to work out, got {path_length}")
+    return list(range(2, path_length))
+
+
+def crossings(history: list, path_length: int, key: str = "test_per_position", level: float = LEVEL) -> dict:
+    """``{position: first step at which its accuracy reaches level (None: never)}`` for the learned
+    positions, from a run's evaluation history."""
+    rows = [h for h in history if h.get(key)]
+    if not rows:
+        raise ValueError(f"the history has no {key!r} records")
+    steps = np.array([h["step"] for h in rows])
+    acc = np.array([h[key] for h in rows])
+    out = {}
+    for pos in learned_positions(path_length):
+        hit = acc[:, pos - 1] >= level
+        out[pos] = int(steps[np.argmax(hit)]) if hit.any() else None
+    return out
+
+
+def is_cascade(crossing: dict) -> bool:
+    """Strictly right to left: every learned position crosses, each one after the position to its right."""
+    steps = [crossing[p] for p in sorted(crossing)]
+    return None not in steps and all(a > b for a, b in zip(steps, steps[1:]))
+
+
+def first_hop_last(crossing: dict) -> bool:
+    """The first hop (position 2) crosses strictly after every other learned position (or never, while
+    they do)."""
+    first, rest = crossing[2], [crossing[p] for p in sorted(crossing) if p != 2]
+    if None in rest:
+        return False
+    return first is None or all(first > r for r in rest)
+
+
+def summary(per_seed: list[dict]) -> dict:
+    """Across seeds: how many orders are strict right-to-left cascades, how often the first hop is
+    last, and the lag of the first hop behind the leaf-side position (steps), as mean ± sd."""
+    lags = [c[2] - c[max(c)] for c in per_seed if c[2] is not None and c[max(c)] is not None]
+    return {
+        "seeds": len(per_seed),
+        "cascades": sum(is_cascade(c) for c in per_seed),
+        "first_hop_last": sum(first_hop_last(c) for c in per_seed),
+        "first_hop_lag": as_record(spread(lags)) if lags else None,
+        "crossings": [{str(p): s for p, s in c.items()} for c in per_seed],
+    }
+
+
+def verdict(summaries: list[dict]) -> tuple[str, str]:
+    """C2 read off one or more study summaries (one per learning rate or scale). The paper says the
+    tokens are learned in no particular order, with no right-to-left cascade."""
+    seeds = sum(s["seeds"] for s in summaries)
+    cascades = sum(s["cascades"] for s in summaries)
+    last = sum(s["first_hop_last"] for s in summaries)
+    counts = f"{cascades} of {seeds} runs a strict right-to-left cascade; first hop last in {last}"
+    if cascades * 3 >= 2 * seeds:
+        return "differs", f"tokens learned leaf side first: {counts}"
+    if last * 3 >= 2 * seeds or cascades:
+        return "partly", f"no consistent cascade, but the first hop tends to come last: {counts}"
+    return "reproduced", f"no right-to-left order: {counts}"
+
+
+def study(preset: str, seeds, in_weights=None) -> dict:
+    """The in-weights study: ``in-weights-small`` at ``preset`` for each seed, at the preset's lr and at
+    a tenth of it (three times the steps), evaluated ``EVALS`` times per run."""
+    if in_weights is None:
+        from .experiments import in_weights
+    base = presets.config("in-weights-small", preset)
+    out = {"graph": f"G({base.degree},{base.path_length})", "level": LEVEL, "runs": {}}
+    for label, lr, steps in (("preset lr", base.lr, base.steps),
+                             ("lr / 10", base.lr * LOW_LR_FACTOR, base.steps * LOW_LR_STEPS)):
+        per_seed, finals = [], []
+        for seed in seeds:
+            cfg = replace(base, seed=seed, lr=lr, steps=steps, eval_every=max(steps // EVALS, 1))
+            run = in_weights(cfg, desc=f"learning order, {label}, seed {seed}")
+            per_seed.append(crossings(run.history, cfg.path_length))
+            finals.append(run.metrics["test_exact_match"])
+        out["runs"][label] = {"lr": lr, "steps": steps, "eval_every": max(steps // EVALS, 1),
+                              "test_exact_match": as_record(spread(finals)), **summary(per_seed)}
+    return out
+
+
+def main(argv=None) -> None:
+    p = argparse.ArgumentParser(prog="python -m geomem_nb.learning_order", description=__doc__)
+    p.add_argument("--preset", choices=SCALES, default="cpu")
+    p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    p.add_argument("--out", required=True, help="folder for metrics.json")
+    a = p.parse_args(argv)
+    t0, commit = time.perf_counter(), git_commit()
+    record = study(a.preset, a.seeds)
+    from .runtime import device, device_name
+    record.update(preset=a.preset, provenance=provenance(device_name(device()), time.perf_counter() - t0,
+                                                         commit=commit))
+    write_json(record, f"{a.out}/metrics.json")
+
+
+if __name__ == "__main__":
+    main()

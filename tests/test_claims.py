@@ -1,4 +1,4 @@
-from geomem_nb import claims
+from geomem_nb import claims, results
 
 
 def test_every_claim_listed_once():
@@ -7,15 +7,17 @@ def test_every_claim_listed_once():
     assert all(set(c.chapters) <= set(claims.CHAPTERS) for c in claims.CLAIMS)
 
 
-def test_measured_text_comes_from_the_result_files():
-    m = claims.load("cpu/in-weights")
+def test_evidence_comes_from_the_result_files():
+    m = results.shipped("cpu/in-weights")
     assert m is not None, "the shipped cpu-preset run is missing"
-    row = next(r for r in claims.rows() if r["id"] == "C1")
-    assert f"{m['test_exact_match']:.3f}" in row["measured"]
-    assert claims.load("no/such/run") is None
+    c1 = claims.verdicts()["C1"]
+    assert any(f"{m['test_exact_match']:.3f}" in line for line in c1.evidence)
+    assert results.shipped("no/such/run") is None
 
 
-def test_table_links_only_existing_chapters():
-    html = claims.table().data
-    assert 'href="../notebooks/02_in_weights_path_star.html"' in html
-    assert "03_hardest_token.html" not in html or (claims.NOTEBOOKS / "03_hardest_token.py").exists()
+def test_page_shows_a_verdict_first_and_links_existing_chapters():
+    page = claims.table().data
+    assert "<b>Verdicts:</b>" in page and "<th>verdict</th><th>claim</th>" in page
+    assert 'href="../notebooks/02_in_weights_path_star.html"' in page
+    for status in ("partly", "not run"):
+        assert f">{status}</span>" in page

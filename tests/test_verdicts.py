@@ -1,0 +1,120 @@
+"""The verdict rules on hand-built records: each rule must say what the numbers say."""
+import pytest
+
+from geomem_nb import claims, verdicts as v
+
+
+def in_weights(d, ell, test, train=1.0, diagonal=1.0, first_hop=None, **config):
+    return {"test_exact_match": test, "test_hardest_token": test if first_hop is None else first_hop,
+            "train_exact_match": train, "leaf_first_hop_diagonal_accuracy": diagonal, "edge_recovery": 1.0,
+            "chance": 1 / d, "steps": 100, "train_seconds": 10.0, "device": "cpu",
+            "config": {"degree": d, "path_length": ell, "eval_every": 10, **config}, "history": []}
+
+
+def in_context(d, em, given, objective="forward", hop=None, child=1.0):
+    return {"objective": objective, "test_exact_match": em, "test_exact_match_given_first_hop": given,
+            "test_hardest_token": em if hop is None else hop, "test_first_hop_is_child": child, "chance": 1 / d,
+            "steps": 100, "train_seconds": 1.0, "device": "cpu", "config": {"degree": d, "path_length": 5}}
+
+
+def records(**named):
+    """``get`` over hand-built records; a keyword spells a result name with ``__`` for ``/`` and ``_``
+    for ``-``, except in the chapter names (which keep their underscores)."""
+    def name(k):
+        head, _, tail = k.rpartition("__")
+        tail = tail if tail[:2].isdigit() else tail.replace("_", "-")
+        return f"{head}/{tail}" if head else tail
+    return {name(k): m for k, m in named.items()}.get
+
+
+GOOD = dict(cpu__in_weights=in_weights(1000, 5, 0.99),
+            cpu__in_weights_frozen=in_weights(1000, 5, 0.0, train=1.0, diagonal=0.0),
+            in_weights_g5000_5=in_weights(5000, 5, 0.99), in_weights_g10000_6=in_weights(10000, 6, 0.97),
+            in_context_g2_5_forward=in_context(2, 0.5, 1.0))
+
+
+def test_c1_reproduced_only_when_every_paper_graph_is_solved():
+    ok = v.c1(records(**GOOD, in_weights_g10000_10=in_weights(10000, 10, 0.95)))
+    assert ok.status == "reproduced" and "frozen" in ok.control
+    failed = v.c1(records(**GOOD, in_weights_g10000_10=in_weights(10000, 10, 0.0, diagonal=0.0004)))
+    assert failed.status == "partly" and "NOT on G(10000,10)" in failed.reason
+    missing = v.c1(records(**GOOD))
+    assert missing.status == "partly" and "not run: G(10000,10)" in missing.reason
+
+
+def test_c1_an_under_trained_in_context_run_is_no_evidence():
+    r = v.c1(records(**{**GOOD, "in_context_g2_5_forward": in_context(2, 0.5, 0.3)},
+                     in_weights_g10000_10=in_weights(10000, 10, 0.95)))
+    assert r.status == "partly" and "under-trained" in r.reason
+
+
+def test_c1_without_a_learned_control_is_not_reproduced():
+    weak = {**GOOD, "cpu__in_weights_frozen": in_weights(1000, 5, 0.0, train=0.2)}
+    r = v.c1(records(**weak, in_weights_g10000_10=in_weights(10000, 10, 0.95)))
+    assert r.status == "partly" and r.control is None
+
+
+def _order_study(crossings):
+    return {"graph": "G(300,5)", "runs": {"preset lr": {"steps": 600, "eval_every": 10, **v.learning_order.summary(crossings)}}}
+
+
+def test_c2_follows_the_measured_order():
+    cascade = [{2: 300, 3: 200, 4: 100}] * 3
+    assert v.c2(records(cpu__02_learning_order=_order_study(cascade))).status == "differs"
+    together = [{2: 100, 3: 110, 4: 100}, {2: 120, 3: 100, 4: 130}, {2: 100, 3: 100, 4: 110}]
+    r = v.c2(records(cpu__02_learning_order=_order_study(together)))
+    assert r.status == "partly" and "in-context contrast is not run" in r.reason  # no control: not reproduced
+    assert v.c2(records()).status == "not run"
+
+
+def test_c3_needs_the_in_context_control_to_have_learned_its_format():
+    s = {"graph": "G(300,5)", "chance": 1 / 300, "in_weights_hardest_token": 0.96, "untrained_hardest_token": 0.0,
+         "staged_peak_hardest_token": 0.6, "staged_hardest_token": 0.3}
+    unlearned = in_context(2, None, None, "hardest-token", hop=0.116, child=0.245)
+    r = v.c3(records(cpu__03_hardest_token=s, cpu__in_context_hardest_token=unlearned))
+    assert r.status == "partly" and "under-trained" in r.reason
+    learned = in_context(2, None, None, "hardest-token", hop=0.5, child=0.99)
+    assert v.c3(records(cpu__03_hardest_token=s, cpu__in_context_hardest_token=learned)).status == "reproduced"
+    low = {**s, "in_weights_hardest_token": 0.01}
+    assert v.c3(records(cpu__03_hardest_token=low, cpu__in_context_hardest_token=learned)).status == "differs"
+
+
+def test_c4_an_under_trained_frozen_run_is_not_evidence():
+    assert v.c4(records(cpu__in_weights_frozen=in_weights(1000, 5, 0.0, train=0.3))).status == "not run"
+    assert v.c4(records(cpu__in_weights_frozen=in_weights(1000, 5, 0.0))).status == "reproduced"
+    assert v.c4(records(cpu__in_weights_frozen=in_weights(1000, 5, 0.8))).status == "differs"
+
+
+def _geometry(pa_edges):
+    return {"graph": "G(300,5)", "chance": 1 / 300, "diagonal": {"edges only": 1.0, "edges + full paths": 1.0},
+            "untrained": {"edges only": 0.0}, "contrast_leaf_first_hop": {"edges only": 0.6},
+            "contrast_path_averaged": {"edges only": pa_edges}}
+
+
+def test_c9_reports_a_path_averaged_diagonal_the_paper_does_not_see():
+    staged = {"staged_peak_hardest_token": 0.9, "staged_hardest_token": 0.85}
+    assert v.c9(records(cpu__04_path_star_geometry=_geometry(0.01), cpu__03_hardest_token=staged)).status == "reproduced"
+    r = v.c9(records(cpu__04_path_star_geometry=_geometry(0.4), cpu__03_hardest_token=staged))
+    assert r.status == "partly" and "where the paper finds none" in r.reason
+
+
+def test_c5_partly_when_a_paper_graph_has_no_diagonal():
+    get = records(cpu__04_path_star_geometry=_geometry(0.0), in_weights_g5000_5=in_weights(5000, 5, 0.99),
+                  in_weights_g10000_10=in_weights(10000, 10, 0.0, diagonal=0.0004))
+    r = v.c5(get)
+    assert r.status == "partly" and "none on G(10000,10)" in r.reason
+
+
+def test_a_verdict_is_one_of_four_and_reproduced_cites_a_control():
+    with pytest.raises(ValueError, match="status must be one of"):
+        v.Verdict("confirmed", "x")
+    with pytest.raises(ValueError, match="control"):
+        v.Verdict("reproduced", "x")
+
+
+def test_every_claim_has_a_verdict_from_the_shipped_results():
+    found = claims.verdicts()
+    assert list(found) == [f"C{i}" for i in range(1, 23)]
+    assert all(x.status in v.STATUSES and x.reason for x in found.values())
+    assert found["C1"].status != "reproduced"  # G(10^4,10) is at chance in the shipped run
+    assert sum(claims.summary(found).count(s) for s in v.STATUSES) == 4

@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install book test notebooks clean
+.PHONY: install book test notebooks records clean
 
 install: $(STAMP)
 
@@ -23,6 +23,11 @@ book: $(STAMP)
 test: $(STAMP)
 	OMP_NUM_THREADS=1 $(VENV)/bin/pytest -q -n 2 tests
 	OMP_NUM_THREADS=1 $(VENV)/bin/pytest -q -n 2 --nbmake --nbmake-timeout=1800 notebooks
+
+# Every results/cpu record, regenerated from a clean commit (hours on two cores; see the script for
+# running one group alone). The book loads the multi-seed sweeps it writes.
+records: $(STAMP)
+	PY=$(PY) bash results/make_records.sh
 
 # Refresh the .ipynb twins from the reviewed .py sources.
 notebooks: $(STAMP)

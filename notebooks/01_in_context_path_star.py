@@ -50,7 +50,7 @@ from dataclasses import replace
 import matplotlib.pyplot as plt
 import torch
 import geomem_nb as gm
-from geomem_nb import experiments, presets, results, viz
+from geomem_nb import controls, deviations, experiments, presets, results, verdicts, viz
 from geomem_nb.tasks.in_context import OBJECTIVES, InContextTask
 
 viz.setup()
@@ -185,10 +185,11 @@ paper = {f"G({d},5) {obj}": results.shipped(f"in-context-g{d}-5-{obj}")
 paper = {k: v for k, v in paper.items() if v is not None}
 for name, pm in paper.items():
     p = pm["provenance"]
-    state = "" if pm["test_exact_match_given_first_hop"] >= 0.9 else "  [under-trained]"
     print(f"{name}: held-out exact match {pm['test_exact_match']:.3f} (chance {pm['chance']:.3f}), "
           f"given the first hop {pm['test_exact_match_given_first_hop']:.3f}; {pm['steps']} steps, "
-          f"{pm['train_seconds']:.0f} s on {p['device']} (torch {p['torch_version']}){state}")
+          f"{pm['train_seconds']:.0f} s on {p['device']} (torch {p['torch_version']})"
+          + controls.tag(pm, verdicts.POSITIVE_CONTROL))
+    print("   " + deviations.regime(pm))
 if paper:
     viz.saved_curves(paper)
     plt.show()

@@ -10,7 +10,7 @@ import numpy as np
 import torch
 
 from . import evaluate as ev
-from .geometry import nearest_own_accuracy, neighbour_lists, topk_recovery
+from .geometry import diagonal_contrast, nearest_own_accuracy, neighbour_lists, path_averaged_cosines, topk_recovery
 from .graphs import TREE_STAR_SPLITS, check_int, path_star, tree_star
 from .models import build
 from .results import git_commit, provenance, write_json
@@ -101,7 +101,8 @@ class RunResult:
 
 def in_weights_evaluator(model, task: InWeightsTask, device, seed: int):
     """``evaluate(step) -> dict`` for the trainer: held-out and train path accuracy (greedy and
-    teacher-forced) and the leaf/first-hop diagonal accuracy, on fixed seeded subsets."""
+    teacher-forced), the leaf/first-hop diagonal accuracy and the path-averaged diagonal contrast
+    (held-out arms), on fixed seeded subsets."""
     g = task.graph
     rng = np.random.default_rng(seed)
     train_sub = np.sort(rng.permutation(g.train_arms)[:MAX_TRAIN_EVAL])
@@ -112,6 +113,12 @@ def in_weights_evaluator(model, task: InWeightsTask, device, seed: int):
     hops, own = np.unique(g.first_hops, return_inverse=True)
     first_hops, own_test = torch.as_tensor(hops, device=device), own[g.test_arms]
     ell, hop = g.path_length, task.first_hop_index
+    # Path-averaged contrast on at most MAX_TRAIN_EVAL held-out arms (cost grows as their square); it
+    # needs two arms and two non-root nodes per arm. Only those arms' rows leave the device.
+    test_sub = np.sort(rng.permutation(g.test_arms)[:MAX_TRAIN_EVAL])
+    sub_nodes = torch.as_tensor(g.arms[test_sub].reshape(-1), device=device)
+    sub_arms = np.arange(len(sub_nodes)).reshape(len(test_sub), ell)  # arms in the rows of emb[sub_nodes]
+    with_path_averaged = len(test_sub) >= 2 and ell >= 3
 
     def evaluate(step):
         rec = {}
@@ -131,6 +138,8 @@ def in_weights_evaluator(model, task: InWeightsTask, device, seed: int):
         emb = model.token_embeddings.detach()
         rec["leaf_first_hop_diagonal_accuracy"] = nearest_own_accuracy(
             emb[leaves].float().cpu().numpy(), emb[first_hops].float().cpu().numpy(), own_test)
+        rec["path_averaged_contrast"] = diagonal_contrast(path_averaged_cosines(
+            emb[sub_nodes].float().cpu().numpy(), sub_arms, np.arange(len(sub_arms)))) if with_path_averaged else None
         return rec
 
     return evaluate
@@ -194,6 +203,7 @@ def in_weights(cfg: InWeightsConfig, out: str | Path | None = None, resume: bool
         "test_hardest_token": final.get("test_hardest_token"),
         "train_exact_match": final.get("train_exact_match"),
         "leaf_first_hop_diagonal_accuracy": final["leaf_first_hop_diagonal_accuracy"],
+        "path_averaged_contrast": final.get("path_averaged_contrast"),
         "edge_recovery": edge_recovery(model.eval(), task, dev, cfg.seed),
         "test_per_position": final.get("test_per_position"),
         "test_teacher_forced": final.get("test_teacher_forced"),

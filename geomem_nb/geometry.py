@@ -34,11 +34,30 @@ def leaf_first_hop_cosines(embeddings: np.ndarray, arms: np.ndarray, arm_ids) ->
 
 
 def path_averaged_cosines(embeddings: np.ndarray, arms: np.ndarray, arm_ids) -> np.ndarray:
-    """(n, n) cosine similarity of arm i's mean node embedding and arm j's (root excluded): the
-    path-averaged heatmap (the paper's Fig. 17)."""
-    arms, arm_ids = np.asarray(arms), np.asarray(arm_ids)
-    means = np.asarray(embeddings, dtype=np.float64)[arms[arm_ids, 1:]].mean(1)
-    return cosine_matrix(means)
+    """(n, n) path-averaged heatmap (the paper's Fig. 17, in similarity rather than distance): cell
+    (i, j) is the mean cosine similarity over the node pairs (u on arm i, v on arm j), root excluded;
+    on the diagonal the self-pairs u = v are left out, so a diagonal means that *different* nodes of
+    one arm are closer than nodes of different arms (with self-pairs every arm would score 1 there).
+
+    Vectorized: with unit rows x_u and S_i = sum of arm i's rows, the sum of the pair cosines is
+    S_i . S_j, and the diagonal's self-pairs add sum_u |x_u|^2 (1 per node, 0 for a zero row)."""
+    arms = np.asarray(arms)
+    if arms.ndim != 2 or arms.shape[1] < 3:
+        raise ValueError(f"arms must be a (num_arms, path_length >= 3) array (>= 2 nodes besides the "
+                         f"root), got shape {arms.shape}")
+    arm_ids = np.asarray(arm_ids, dtype=np.int64).reshape(-1)
+    if len(arm_ids) == 0 or arm_ids.min() < 0 or arm_ids.max() >= len(arms):
+        raise ValueError(f"arm_ids must be non-empty indices into the {len(arms)} arms")
+    x = np.asarray(embeddings, dtype=np.float64)
+    x = x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
+    nodes = x[arms[arm_ids, 1:]]                     # (n, k, m): the k = l - 1 non-root nodes of each arm
+    k = nodes.shape[1]
+    sums = nodes.sum(1)                              # (n, m)
+    pair_sums = sums @ sums.T                        # (n, n): sum over (u, v) of cos(u, v)
+    out = pair_sums / (k * k)
+    self_pairs = np.einsum("nkm,nkm->n", nodes, nodes)
+    np.fill_diagonal(out, (np.diag(pair_sums) - self_pairs) / (k * (k - 1)))
+    return out
 
 
 def diagonal_contrast(m: np.ndarray) -> float:

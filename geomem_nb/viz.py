@@ -138,6 +138,8 @@ def arm_heatmap(matrix, ax=None, title: str | None = None, xlabel: str = "first 
                 ylabel: str = "leaf of held-out arm i"):
     """A cosine-similarity matrix over held-out arms (rows i, columns j); a diagonal = own-arm closeness."""
     ax = _ax(ax)
+    if ax.figure.get_layout_engine() is None:  # else a colour bar can run into the next panel
+        ax.figure.set_layout_engine("constrained")
     im = ax.imshow(matrix, cmap="plasma", vmin=-1, vmax=1)
     ax.figure.colorbar(im, ax=ax, fraction=0.046, pad=0.04, label="cosine similarity")
     ax.set_xlabel(xlabel)

@@ -21,6 +21,8 @@ from .train import TrainResult, train
 
 MAX_TRAIN_EVAL = 1000  # train arms scored at each evaluation (a fixed seeded subset)
 MAX_EDGE_EVAL = 1000   # nodes whose edge recovery is scored after training
+VALIDATION_FRACTION = 0.2  # held-out arms that decide an early stop (target > 0); never reported
+_VALIDATION_STREAM = 1     # the split's own seeded stream: the train-arm subset keeps its draws
 GRAPH_KINDS = ("path-star", "tree-star")
 SCHEDULES = ("mixed", "staged")
 
@@ -41,7 +43,7 @@ class InWeightsConfig(RunSettings):
     freeze_embeddings: bool = False
     pack: bool = True
     buckets: bool = False        # each example set in rows of its own length (see train.BucketLayout)
-    target: float = 0.0          # stop once held-out exact match reaches this (0 = never)
+    target: float = 0.0          # stop once the validation arms' exact match reaches this (0 = never)
 
     def validate(self) -> "InWeightsConfig":
         """Every check that can fail, before any work starts."""
@@ -67,7 +69,9 @@ class InWeightsConfig(RunSettings):
         if not (self.edge_lr > 0):
             raise ValueError(f"edge_lr must be a positive number, got {self.edge_lr!r}")
         self.validate_run()
-        self.make_task()  # the graph and task checks (e.g. tree-star size, reverse + hardest-token)
+        graph = self.make_task().graph  # the graph and task checks (e.g. tree-star size, reverse + hardest-token)
+        if self.target:
+            validation_split(graph, self.seed)  # enough held-out arms for a validation and a reported side
         return self
 
     def make_graph(self):
@@ -99,23 +103,45 @@ class RunResult:
         return self.model.token_embeddings[: self.graph.num_nodes].detach().float().cpu().numpy()
 
 
-def in_weights_evaluator(model, task: InWeightsTask, device, seed: int):
+def validation_split(graph, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """(validation, reported): the held-out arms of a run with a target, in two disjoint sorted sets.
+    The validation arms (a seeded ``VALIDATION_FRACTION``, at least one) decide when training stops;
+    every reported held-out number comes from the other arms, so no reported number is selected on
+    itself. Arms are drawn by first hop, so a tree-star subtree never sits on both sides (on a
+    path-star every arm has its own first hop: a plain 20% of the arms)."""
+    test = np.asarray(graph.test_arms)
+    hops = np.unique(graph.first_hops[test])
+    if len(hops) < 2:
+        raise ValueError(f"target > 0 needs held-out arms with at least 2 distinct first hops (validation "
+                         f"and reported); this graph's held-out arms have {len(hops)}")
+    n_val = max(1, int(VALIDATION_FRACTION * len(hops)))
+    val_hops = np.random.default_rng([seed, _VALIDATION_STREAM]).permutation(hops)[:n_val]
+    is_val = np.isin(graph.first_hops[test], val_hops)
+    return np.sort(test[is_val]), np.sort(test[~is_val])
+
+
+def in_weights_evaluator(model, task: InWeightsTask, device, seed: int, validation=None):
     """``evaluate(step) -> dict`` for the trainer: held-out and train path accuracy (greedy and
-    teacher-forced), the leaf/first-hop diagonal accuracy and the path-averaged diagonal contrast
-    (held-out arms), on fixed seeded subsets."""
+    teacher-forced), the leaf/first-hop diagonal accuracy and the path-averaged diagonal contrast, on
+    fixed seeded subsets. Given ``validation`` arms (a run with a target), their exact match is
+    recorded apart (``val_*``) and every ``test_*`` number is scored on the other held-out arms only."""
     g = task.graph
     rng = np.random.default_rng(seed)
     train_sub = np.sort(rng.permutation(g.train_arms)[:MAX_TRAIN_EVAL])
-    test_prompts, test_paths = task.prompts(g.test_arms).to(device), task.paths(g.test_arms).to(device)
+    reported = g.test_arms if validation is None else np.setdiff1d(g.test_arms, validation)
+    test_prompts, test_paths = task.prompts(reported).to(device), task.paths(reported).to(device)
     train_prompts, train_paths = task.prompts(train_sub).to(device), task.paths(train_sub).to(device)
-    leaves = torch.as_tensor(g.arms[g.test_arms, -1], device=device)
+    splits = [("test", test_prompts, test_paths), ("train", train_prompts, train_paths)]
+    if validation is not None:
+        splits.append(("val", task.prompts(validation).to(device), task.paths(validation).to(device)))
+    leaves = torch.as_tensor(g.arms[reported, -1], device=device)
     # Distinct first hops (a tree-star repeats them across the leaves of one subtree); own[i] = row i's.
     hops, own = np.unique(g.first_hops, return_inverse=True)
-    first_hops, own_test = torch.as_tensor(hops, device=device), own[g.test_arms]
+    first_hops, own_test = torch.as_tensor(hops, device=device), own[reported]
     ell, hop = g.path_length, task.first_hop_index
     # Path-averaged contrast on at most MAX_TRAIN_EVAL held-out arms (cost grows as their square); it
     # needs two arms and two non-root nodes per arm. Only those arms' rows leave the device.
-    test_sub = np.sort(rng.permutation(g.test_arms)[:MAX_TRAIN_EVAL])
+    test_sub = np.sort(rng.permutation(reported)[:MAX_TRAIN_EVAL])
     sub_nodes = torch.as_tensor(g.arms[test_sub].reshape(-1), device=device)
     sub_arms = np.arange(len(sub_nodes)).reshape(len(test_sub), ell)  # arms in the rows of emb[sub_nodes]
     with_path_averaged = len(test_sub) >= 2 and ell >= 3
@@ -123,7 +149,7 @@ def in_weights_evaluator(model, task: InWeightsTask, device, seed: int):
     def evaluate(step):
         rec = {}
         if task.objective == "hardest-token":
-            for split, p, t in (("test", test_prompts, test_paths), ("train", train_prompts, train_paths)):
+            for split, p, t in splits:
                 pred = ev.greedy_decode(model, p, 1)[:, 0]
                 rec[f"{split}_hardest_token"] = (pred == t[:, 1]).float().mean().item()
                 rec[f"{split}_exact_match"] = None
@@ -135,6 +161,10 @@ def in_weights_evaluator(model, task: InWeightsTask, device, seed: int):
                        test_hardest_token=test["per_position"][hop], train_exact_match=train_["exact_match"],
                        train_hardest_token=train_["per_position"][hop],
                        test_teacher_forced=tf["per_position"])
+            if validation is not None:
+                _, p, t = splits[2]
+                val = ev.path_accuracy(ev.greedy_decode(model, p, ell), t)
+                rec.update(val_exact_match=val["exact_match"], val_hardest_token=val["per_position"][hop])
         emb = model.token_embeddings.detach()
         rec["leaf_first_hop_diagonal_accuracy"] = nearest_own_accuracy(
             emb[leaves].float().cpu().numpy(), emb[first_hops].float().cpu().numpy(), own_test)
@@ -151,6 +181,18 @@ def edge_recovery(model, task: InWeightsTask, device, seed: int) -> float:
     nodes = np.sort(np.random.default_rng(seed).permutation(g.num_nodes)[:MAX_EDGE_EVAL])
     scores = ev.edge_scores(model, task.token("[EDGE]"), torch.as_tensor(nodes, device=device), g.num_nodes)
     return topk_recovery(scores.cpu().numpy(), neighbour_lists(g.num_nodes, g.edges(task.edges), nodes))
+
+
+def stopping_record(cfg: InWeightsConfig, history: list, reached, validation, reported) -> dict:
+    """How the run's reported evaluation was chosen: the rule, its target, the arms on each side and,
+    measured on the validation arms only, when the target was first reached (None: never)."""
+    first = next((h for h in history if cfg.target and reached(h)), None)
+    return {"rule": "validation arms" if cfg.target else "end of budget", "target": cfg.target,
+            "validation_arms": 0 if validation is None else len(validation), "reported_arms": len(reported),
+            "stopped_on_target": bool(cfg.target) and reached(history[-1]),
+            "step_at_target": None if first is None else first["step"],
+            "time_to_target": None if first is None else first["train_seconds"],
+            "validation_exact_match": history[-1].get("val_exact_match")}
 
 
 def graph_name(cfg: InWeightsConfig) -> str:
@@ -189,8 +231,11 @@ def in_weights(cfg: InWeightsConfig, out: str | Path | None = None, resume: bool
     model = build(cfg.model, cfg.model_config(task.vocab_size, task.block_size)).to(dev)
     if cfg.freeze_embeddings:
         model.freeze_embeddings()
-    evaluate = in_weights_evaluator(model, task, dev, cfg.seed)
-    stop = (lambda r: (r.get("test_exact_match") or 0) >= cfg.target) if cfg.target else None
+    # With a target, the stop is decided on validation arms and reported on the others (validation_split).
+    validation, reported = validation_split(graph, cfg.seed) if cfg.target else (None, graph.test_arms)
+    evaluate = in_weights_evaluator(model, task, dev, cfg.seed, validation)
+    reached = (lambda r: (r.get("val_exact_match") or 0) >= cfg.target)
+    stop = reached if cfg.target else None
     desc = desc or f"{graph_name(cfg)} {cfg.objective}"
     if cfg.schedule == "staged":
         tr = staged(model, task, cfg, evaluate, stop, desc)
@@ -198,6 +243,7 @@ def in_weights(cfg: InWeightsConfig, out: str | Path | None = None, resume: bool
         tr = train(model, task.training_examples(), cfg.train_config(), pad_id=task.token("[PAD]"),
                    evaluate=evaluate, stop=stop, resume=resume, desc=desc)
     final = dict(tr.history[-1])
+    stopping = stopping_record(cfg, tr.history, reached, validation, reported)
     metrics = {
         "test_exact_match": final.get("test_exact_match"),
         "test_hardest_token": final.get("test_hardest_token"),
@@ -212,8 +258,8 @@ def in_weights(cfg: InWeightsConfig, out: str | Path | None = None, resume: bool
         "train_seconds": round(tr.train_seconds, 2),
         "eval_seconds": round(tr.eval_seconds, 2),
         "compile_seconds": round(tr.compile_seconds, 2),
-        "time_to_target": next((h["train_seconds"] for h in tr.history
-                                if cfg.target and (h.get("test_exact_match") or 0) >= cfg.target), None),
+        "time_to_target": stopping["time_to_target"],  # on the validation arms (kept for old readers)
+        "stopping": stopping,
         "device": device_name(dev),
         "num_nodes": graph.num_nodes,
         "params": model.num_params(embeddings=True),

@@ -19,6 +19,9 @@ from .train import scaled_lr
 # compile + CUDA graphs: the fastest loop measured on an H200 (benchmarks/gpu_speed.py); both are
 # ignored off CUDA, so the same command still runs on a CPU. At ~100 compiled steps/s a fixed
 # evaluation interval cost 9% of training time: evaluations are held to 4% (eval_budget).
+# A ``target`` stops a run once its validation arms (a seeded 20% of the held-out arms) reach it; every
+# reported held-out number comes from the other held-out arms (experiments.validation_split). Runs
+# saved before that rule stopped on the held-out arms they report: ``selection.selection`` says which.
 _BIG = dict(layers=12, width=384, heads=8, batch_size=2048, lr=1e-3, warmup=300, eval_every=100, compile=True,
             cuda_graphs=True, eval_budget=0.04)
 EXPERIMENTS = {

@@ -150,8 +150,8 @@ def c2(get: Get) -> Verdict:
         for label, r in study["runs"].items():
             summaries.append(r)
             evidence.append(f"{study['graph']}, {label} ({r['steps']} steps, {r['seeds']} seeds, evaluations every "
-                            f"{r['eval_every']} steps): {r['cascades']} strict right-to-left cascades, first hop "
-                            f"last in {r['first_hop_last']}; crossings (v1, v2, ...) per seed "
+                            f"{r['eval_every']} steps): leaf side first in {r['leaf_side_first']}, strict "
+                            f"right-to-left cascades {r['cascades']}; crossings (v1, v2, ...) per seed "
                             + "; ".join(", ".join(str(c[p]) for p in sorted(c, key=int)) for c in r["crossings"]))
     tl = get("cpu/in-context-teacherless")
     if tl:

@@ -61,9 +61,13 @@ def _order_study(crossings):
 def test_c2_follows_the_measured_order():
     cascade = [{2: 300, 3: 200, 4: 100}] * 3
     assert v.c2(records(cpu__02_learning_order=_order_study(cascade))).status == "differs"
+    leaf_first_with_ties = [{2: 150, 3: 150, 4: 105}, {2: 160, 3: 135, 4: 135}, {2: 160, 3: 160, 4: 125}]
+    assert v.c2(records(cpu__02_learning_order=_order_study(leaf_first_with_ties))).status == "differs"
     together = [{2: 100, 3: 110, 4: 100}, {2: 120, 3: 100, 4: 130}, {2: 100, 3: 100, 4: 110}]
     r = v.c2(records(cpu__02_learning_order=_order_study(together)))
     assert r.status == "partly" and "in-context contrast is not run" in r.reason  # no control: not reproduced
+    mixed = [{2: 100, 3: 110, 4: 90}, {2: 120, 3: 100, 4: 130}, {2: 100, 3: 100, 4: 110}]
+    assert v.c2(records(cpu__02_learning_order=_order_study(mixed))).status == "partly"
     assert v.c2(records()).status == "not run"
 
 
@@ -118,3 +122,17 @@ def test_every_claim_has_a_verdict_from_the_shipped_results():
     assert all(x.status in v.STATUSES and x.reason for x in found.values())
     assert found["C1"].status != "reproduced"  # G(10^4,10) is at chance in the shipped run
     assert sum(claims.summary(found).count(s) for s in v.STATUSES) == 4
+
+
+def test_learning_order_reads_only_the_positions_a_model_works_out():
+    from geomem_nb import learning_order as lo
+
+    assert lo.learned_positions(5) == [2, 3, 4]
+    hist = [{"step": s, "test_per_position": [1.0, a, b, c, 1.0]} for s, a, b, c in
+            ((0, 0.0, 0.0, 0.0), (10, 0.1, 0.2, 0.6), (20, 0.2, 0.7, 0.9), (30, 0.8, 0.9, 1.0))]
+    c = lo.crossings(hist, 5)
+    assert c == {2: 30, 3: 20, 4: 10} and lo.is_cascade(c) and lo.leaf_side_first(c)
+    assert not lo.leaf_side_first({2: 10, 3: 20, 4: 30})
+    assert lo.leaf_side_first({2: None, 3: None, 4: 50}) and not lo.leaf_side_first({2: None, 3: None, 4: None})
+    with pytest.raises(ValueError, match="path_length"):
+        lo.learned_positions(2)

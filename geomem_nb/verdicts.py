@@ -504,3 +504,16 @@ def c17(get: Get) -> Verdict:
 
 
 c18 = c19 = c20 = c21 = c17
+
+
+def in_weights_status(m: dict) -> str:
+    """What one in-weights run shows, to print beside its numbers: under-trained (its training paths
+    not learned: no evidence either way), a success (held-out far above chance), or a failure that
+    learned its training paths (held-out near chance: the associative signature)."""
+    trained = {"train_exact_match": controls.LEARNED}
+    if not controls.learned(m, trained):
+        return controls.tag(m, trained)
+    if far_above(m["test_exact_match"], m["chance"]):
+        return ""
+    return (f" [fails: held-out {m['test_exact_match']:.3f} while the training paths are learned "
+            f"({m['train_exact_match']:.3f}): not a reproduction of C1 on this graph]")

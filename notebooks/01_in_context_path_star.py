@@ -133,20 +133,26 @@ print(f"held-out target loss {m['test_loss']:.3f} vs the cheat's ln(d)/l = {m['c
 # ## The hardest token alone (C3, in context)
 #
 # The paper's in-weights model learns the first hop even when it is the *only* target. Here the same
-# GPT, with the same budget, is trained only on the first hop (the prompt and the source in, the first
-# hop out). At `ci` the two control runs of this chapter (this one and the reversed target) get a
-# quarter of the budget, to keep the test short.
+# GPT is trained only on the first hop (the prompt and the source in, the first hop out). For its
+# failure to count, the run must first learn what it can: the *format* of the answer, a child of the
+# source (a one-step look-up in the prompt). With a single supervised token per example that takes
+# this small model far longer than the forward run's look-ups, so the control gets the budget it needs
+# (`presets.IN_CONTEXT_CONTROL_STEPS`); its `cpu` record is loaded when present (`make records`
+# writes it), else it runs here.
 
 # %%
-control_steps = cfg.steps // 4 if cfg.preset == "ci" else cfg.steps
-hardest = experiments.in_context(replace(cfg, objective="hardest-token", steps=control_steps),
-                                 desc="hardest token only")
-h = hardest.metrics
-viz.curves({"forward target: first hop": forward, "first hop as the only target": hardest},
-           "test_hardest_token", chance=chance, ylabel="held-out first-hop accuracy")
+h = results.shipped("cpu/in-context-hardest-token")
+if h is None:
+    h = experiments.in_context(replace(cfg, objective="hardest-token", steps=presets.IN_CONTEXT_CONTROL_STEPS),
+                               desc="hardest token only").metrics
+viz.saved_curves({"first hop as the only target": h}, key="test_hardest_token", chance=chance,
+                 ylabel="held-out first-hop accuracy")
+viz.saved_curves({"its guesses that are children of the source": h}, key="test_first_hop_is_child", ax=plt.gca(),
+                 ylabel="held-out first-hop accuracy")
 plt.show()
 print(f"first hop trained alone: {h['test_hardest_token']:.3f}  (chance {chance:.3f}); "
-      f"{h['test_first_hop_is_child']:.3f} of its guesses are children of the source")
+      f"{h['test_first_hop_is_child']:.3f} of its guesses are children of the source; {h['steps']} steps"
+      + controls.tag(h, verdicts.FORMAT))
 
 # %% [markdown]
 # ## Reversing the target
@@ -157,6 +163,7 @@ print(f"first hop trained alone: {h['test_hardest_token']:.3f}  (chance {chance:
 # more slowly than the forward cheat; the curve shows how far it got.
 
 # %%
+control_steps = cfg.steps // 4 if cfg.preset == "ci" else cfg.steps  # reported, not asserted
 reverse = experiments.in_context(replace(cfg, objective="reverse", steps=control_steps), desc="reverse")
 r = reverse.metrics
 fig, axes = plt.subplots(1, 2, figsize=(11, 3.8))
@@ -203,8 +210,9 @@ else:
 # $1/d$ (three binomial standard deviations on 1,000 held-out graphs), at least 0.9 exact match once
 # the true first hop is given, at least 0.9 teacher-forced accuracy at every position after the first
 # hop, and at least 0.9 of the guessed first hops are children of the source. The first hop trained
-# alone must stay within 0.05 of chance or below. The reversed target is reported, not asserted: on a
-# CPU budget its look-up circuit may not have formed yet.
+# alone must stay within 0.05 of chance — after learning its format (at least 0.9 of its guesses are
+# children of the source), else it is under-trained and no evidence. The reversed target is reported,
+# not asserted: on a CPU budget its look-up circuit may not have formed yet.
 #
 # At `ci` the run is shorter and scores 500 held-out graphs, so the bars are looser: exact match
 # within 0.08 of $1/d$ (about 3.5 standard deviations), 0.8 for the positive control, the teacher-forced
@@ -217,7 +225,8 @@ assert abs(m["test_exact_match"] - chance) <= margin, m["test_exact_match"]
 assert m["test_exact_match_given_first_hop"] >= bar, m["test_exact_match_given_first_hop"]
 assert min(after_first_hop) >= bar, after_first_hop
 assert m["test_first_hop_is_child"] >= bar, m["test_first_hop_is_child"]
-assert h["test_hardest_token"] <= chance + margin, h["test_hardest_token"]
+controls.assert_learned(h, verdicts.FORMAT, "the first-hop-only control")
+assert abs(h["test_hardest_token"] - chance) <= 0.05, h["test_hardest_token"]
 print("asserted: exact match", round(m["test_exact_match"], 3), "| given the first hop",
       round(m["test_exact_match_given_first_hop"], 3), "| teacher-forced after the first hop",
       [round(a, 3) for a in after_first_hop], "| first hop alone", round(h["test_hardest_token"], 3),

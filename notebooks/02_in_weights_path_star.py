@@ -42,7 +42,7 @@ from dataclasses import replace
 
 import matplotlib.pyplot as plt
 import geomem_nb as gm
-from geomem_nb import evaluate, experiments, graphs, presets, results, viz
+from geomem_nb import controls, deviations, experiments, graphs, learning_order, presets, results, selection, verdicts, viz
 from geomem_nb.tasks import InWeightsTask
 
 viz.setup()
@@ -111,20 +111,66 @@ print(f"chance 1/d = {chance:.4f}")
 #
 # ## Which tokens are learned first? (C2)
 #
-# If the path were learned through a right-to-left cascade (leaf-side tokens first, each one
-# making the previous hop easier), the accuracy curves below would rise in order from the last
-# position to position 2. In-weights, they rise largely together; the first hop after the root
-# (position 2, bold) is not the last one by a wide margin.
+# The paper: in weights the path tokens are learned "in no particular order", largely in tandem, with
+# no right-to-left cascade, unlike the in-context task trained with the teacherless objective, where
+# later tokens come first. This matters for its Hypothesis 1a: if the future tokens were learned first,
+# their gradients could be what teaches the first hop.
+#
+# Two target positions are not worked out at all: position 1 is the root (the same token on every path)
+# and position $\ell$ is the leaf, copied from the prompt. So the order is read on positions
+# $2..\ell-1$ ($v_1 .. v_{\ell-2}$): the step at which each first reaches 50% held-out accuracy.
 
 # %%
 viz.per_position(run, chance=chance)
 plt.title("held-out accuracy by target position (greedy decoding)")
 plt.show()
+crossing = learning_order.crossings(run.history, cfg.path_length)
+print(f"this run, evaluated every {cfg.eval_every} steps: first step at 50% for positions",
+      crossing, "→ leaf side first" if learning_order.leaf_side_first(crossing) else "→ leaf side not first")
 
+# %% [markdown]
+# One run on a grid of evaluations cannot order tokens that cross within one interval. The study below
+# runs the `in-weights-small` graph for three seeds with 60 evaluations per run, at the preset's
+# learning rate and (from `cpu` up) at a tenth of it with three times the steps; the paper-scale runs'
+# saved histories are read the same way (one seed each, their own evaluation grid). Its `cpu` record is
+# loaded when present (`make records` writes it); at `ci` the three seeds run here at the preset's rate.
 
-crossing = evaluate.first_crossing(run.history)
-print("step at which each position first reaches 50%:", dict(enumerate(crossing, start=1)))
+# %%
+study = results.shipped("cpu/02_learning_order") if cfg.preset != "ci" else None
+if study is None:
+    study = learning_order.study(cfg.preset, seeds=(0, 1, 2), low_lr=False)
+summaries = []
+for label, r in study["runs"].items():
+    summaries.append(r)
+    lag = r["first_hop_lag"]
+    print(f"{study['graph']}, {label} ({r['steps']} steps, every {r['eval_every']}): leaf side first in "
+          f"{r['leaf_side_first']} of {r['seeds']} seeds; first steps at 50% per seed "
+          f"{r['crossings']}" + (f"; first hop behind the leaf side by {lag['mean']:.0f} ± {lag['sd']:.0f} steps" if lag else ""))
+for name in ("in-weights-g5000-5", "in-weights-g10000-6", "in-weights-g10000-10"):
+    m = results.shipped(name)
+    if m:
+        c = learning_order.crossings(m["history"], m["config"]["path_length"])
+        if any(v is not None for v in c.values()):
+            summaries.append(learning_order.summary([c]))
+            print(f"{name} (every {m['config']['eval_every']} steps): first steps at 50% {c}")
+teacherless = results.shipped("cpu/in-context-teacherless")
+if teacherless:
+    tl = learning_order.crossings(teacherless["history"], teacherless["config"]["path_length"], key="test_teacher_forced")
+    print(f"in context, teacherless (cpu record): first steps at 50% {tl}" + controls.tag(
+        teacherless, {"test_exact_match": controls.LEARNED}))
+status, reason = learning_order.verdict(summaries)
+print(f"C2 in weights: {status} — {reason}")
 
+# %% [markdown]
+# In our runs the tokens are **not** learned in tandem: the leaf-side position crosses first and the
+# first hop last (ties between neighbouring positions aside), in every seed of the study and in the
+# paper-scale histories. That is the order a right-to-left cascade predicts, so on this point our
+# runs differ from the paper. What might explain it: our small models and high learning rates learn
+# fast, so the order shows within a few hundred steps, where the paper's curves (peak lr $5\times10^{-5}$,
+# 50,000 epochs) are plotted on a coarse epoch axis; and the paper's own in-context contrast is the
+# same kind of order. For Hypothesis 1a this means our data do not weaken it: the later tokens *are*
+# available first, and their gradients could help teach the first hop.
+#
 # %% [markdown]
 # ## At the paper's scale
 #
@@ -139,8 +185,11 @@ paper_runs = {name: results.shipped(name) for name in
 shipped_runs = {k: v for k, v in paper_runs.items() if v is not None}
 for name, m in shipped_runs.items():
     p = m["provenance"]
-    print(f"{name}: held-out exact match {m['test_exact_match']:.3f} (chance {m['chance']:.1e}) after "
-          f"{m['steps']} steps, {m['train_seconds']:.0f} s of training on {p['device']} (torch {p['torch_version']})")
+    print(f"{name}: held-out exact match {m['test_exact_match']:.3f} (chance {m['chance']:.1e}), train "
+          f"{m['train_exact_match']:.3f}, after {m['steps']} steps, {m['train_seconds']:.0f} s of training on "
+          f"{p['device']} (torch {p['torch_version']})" + verdicts.in_weights_status(m))
+    print("   how the number was chosen:", selection.selection(m))
+    print("   " + deviations.regime(m))
 if shipped_runs:
     viz.saved_curves(shipped_runs, x="train_seconds")
     plt.show()
@@ -150,9 +199,11 @@ else:
 # %% [markdown]
 # ## The claim, asserted
 #
-# The thresholds depend on the preset: at `ci` the run is short, so the bar is 20× chance
-# (and the control must stay within 3× chance); from `cpu` up the model must get at least 90% of
-# held-out paths exactly right.
+# C1: at `ci` the run is short, so the bar is 20× chance; from `cpu` up the model must get at least 90%
+# of held-out paths exactly right. The frozen-embedding control must stay within 3× chance **and**
+# show that it learned what it could: at least 0.9 train exact match (else it is under-trained and no
+# evidence). C2 is asserted as measured: the study's verdict is `differs` (leaf side first in at least
+# two thirds of the runs, the first hop's lag positive beyond its spread).
 
 # %%
 learned, control = run.metrics, frozen.metrics
@@ -161,9 +212,9 @@ if cfg.preset == "ci":
 else:
     assert learned["test_exact_match"] >= 0.90, learned["test_exact_match"]
 assert learned["test_hardest_token"] >= 20 * chance, learned["test_hardest_token"]
+controls.assert_learned(control, {"train_exact_match": controls.LEARNED}, "the frozen-embedding control")
 assert control["test_exact_match"] <= 3 * chance, control["test_exact_match"]
-# C2: not a right-to-left cascade — the leaf-side positions are not learned strictly before the first hop.
-later = [c for c in crossing[1:] if c is not None]
-assert crossing[1] is not None and not all(a > b for a, b in zip(later, later[1:])), crossing
+assert status == "differs", (status, reason)
 print("asserted: held-out exact match", round(learned["test_exact_match"], 3),
-      "| frozen control", round(control["test_exact_match"], 3), "| chance", round(chance, 4))
+      "| frozen control", round(control["test_exact_match"], 3), "with train", round(control["train_exact_match"], 3),
+      "| chance", round(chance, 4), "| C2:", status)

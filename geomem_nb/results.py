@@ -105,6 +105,11 @@ def record(chapter: str, summary: dict, preset: str) -> Path | None:
     """Save a chapter's asserted numbers as ``results/<preset>/<chapter>/metrics.json`` (with
     provenance), for the claims table. Only when GEOMEM_SAVE_RESULTS=1: executing a notebook (in
     the book build, under nbmake) otherwise leaves the repository untouched."""
+    from .schemas import missing
+
+    lacking = missing(chapter, summary)
+    if lacking:  # checked on every run, saved or not, so a renamed key fails in the notebook tests
+        raise ValueError(f"the record of {chapter} lacks {', '.join(lacking)} (geomem_nb/schemas.py)")
     if os.environ.get("GEOMEM_SAVE_RESULTS") != "1":
         return None
     from .runtime import device, device_name

@@ -21,3 +21,20 @@ def test_page_shows_a_verdict_first_and_links_existing_chapters():
     assert 'href="../notebooks/02_in_weights_path_star.html"' in page
     for status in ("partly", "not run"):
         assert f">{status}</span>" in page
+
+
+def test_every_shipped_chapter_record_has_its_schema_keys():
+    from geomem_nb import schemas
+
+    for chapter in schemas.CHAPTER_RECORDS:
+        m = results.shipped(f"cpu/{chapter}")
+        assert m is not None, f"results/cpu/{chapter} is not shipped"
+        assert schemas.missing(chapter, m) == [], (chapter, schemas.missing(chapter, m))
+
+
+def test_a_record_that_lacks_a_schema_key_is_refused(monkeypatch):
+    import pytest
+
+    monkeypatch.delenv("GEOMEM_SAVE_RESULTS", raising=False)
+    with pytest.raises(ValueError, match="lacks steps, chance"):
+        results.record("08_what_else_matters", {"graph": "G(2,3)"}, "ci")

@@ -321,8 +321,10 @@ _ = widgets.interact(show_step, i=widgets.IntSlider(min=0, max=len(snap_steps) -
 # The runs are the same at every preset (they take seconds), so the thresholds are too:
 #
 # * every model, the controls included, recovers 100% of the edges (and the fast control within 2 steps);
-# * the associative controls' geometric level stays within 0.1 of zero, while the Transformer's (its
-#   most geometric memorized state) reaches 0.3 and Node2Vec's 0.8, on every graph;
+# * the associative controls' geometric level stays within 0.1 of zero, while Node2Vec's reaches 0.8 on
+#   every graph; the Transformer's *final* level (the one judged; its most geometric memorized state is
+#   printed beside it, labelled) is above both frozen controls' on every graph, but well below
+#   Node2Vec's and weak on some graphs (the claims page's C16 verdict says which);
 # * the bilinear network's geometry is the zig-zag one: at least 40% of its non-trivial energy on
 #   negative eigendirections; with self-edges that share falls (for the Transformer too) and the
 #   network's geometric level turns clearly positive (≥ 0.3);
@@ -337,7 +339,8 @@ for g in G:
     assert fast["steps_to_full_recovery"] <= 2, (g, fast["steps_to_full_recovery"])
     for m in ("associative", "associative-fast"):
         assert abs(runs[(g, m)].metrics["geometric_level"]) <= 0.1, (g, m, runs[(g, m)].metrics["geometric_level"])
-    assert runs[(g, "transformer")].metrics["memorized_geometric_level"] >= 0.3, g
+    frozen_level = max(abs(runs[(g, m)].metrics["geometric_level"]) for m in ("associative", "associative-fast"))
+    assert runs[(g, "transformer")].metrics["geometric_level"] > frozen_level, (g, frozen_level)
     assert runs[(g, "node2vec")].metrics["geometric_level"] >= 0.8, g
     assert runs[(g, "nn")].metrics["negative_share"] >= 0.4, g
     n2v, tf = runs[(g, "node2vec")].metrics, runs[(g, "transformer")].metrics
@@ -351,7 +354,7 @@ for g in variant_graphs:
 for g in G:
     for m in ("associative", "associative-fast"):
         assert abs(runs[(g, m)].metrics["geometric_margin"]) <= 0.5, (g, m, runs[(g, m)].metrics["geometric_margin"])
-print("asserted on", len(G), "graphs:", {g: (round(runs[(g, "transformer")].metrics["memorized_geometric_level"], 3),
+print("asserted on", len(G), "graphs:", {g: (round(runs[(g, "transformer")].metrics["geometric_level"], 3),
                                             round(runs[(g, "node2vec")].metrics["spectral_concentration"], 3),
                                             round(runs[(g, "transformer")].metrics["spectral_concentration"], 3))
-                                        for g in G}, "(transformer memorized level, node2vec / transformer concentration)")
+                                        for g in G}, "(transformer final level, node2vec / transformer concentration)")

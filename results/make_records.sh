@@ -17,10 +17,12 @@ runs() {
     cli in-weights --preset cpu --out results/cpu/in-weights
     cli in-weights --preset cpu --freeze-embeddings --out results/cpu/in-weights-frozen
     cli in-weights --preset cpu --model mamba --steps 3000 --out results/cpu/in-weights-mamba
-    for objective in forward hardest-token reverse teacherless; do
+    for objective in forward reverse; do
         cli in-context --degree 2 --path-length 6 --num-labels 20 --objective "$objective" --preset cpu \
             --out "results/cpu/in-context-$objective"
     done
+    cli in-context --degree 2 --path-length 6 --objective teacherless --preset cpu --steps 3000 --eval-every 50 \
+        --eval-examples 500 --out results/cpu/in-context-teacherless
 }
 
 tiny() {

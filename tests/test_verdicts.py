@@ -65,7 +65,7 @@ def test_c2_follows_the_measured_order():
     assert v.c2(records(cpu__02_learning_order=_order_study(leaf_first_with_ties))).status == "differs"
     together = [{2: 100, 3: 110, 4: 100}, {2: 120, 3: 100, 4: 130}, {2: 100, 3: 100, 4: 110}]
     r = v.c2(records(cpu__02_learning_order=_order_study(together)))
-    assert r.status == "partly" and "in-context contrast is not run" in r.reason  # no control: not reproduced
+    assert r.status == "partly" and "teacherless contrast is not run" in r.reason  # no control: not reproduced
     mixed = [{2: 100, 3: 110, 4: 90}, {2: 120, 3: 100, 4: 130}, {2: 100, 3: 100, 4: 110}]
     assert v.c2(records(cpu__02_learning_order=_order_study(mixed))).status == "partly"
     assert v.c2(records()).status == "not run"

@@ -136,9 +136,9 @@ print(f"held-out target loss {m['test_loss']:.3f} vs the cheat's ln(d)/l = {m['c
 # GPT is trained only on the first hop (the prompt and the source in, the first hop out). For its
 # failure to count, the run must first learn what it can: the *format* of the answer, a child of the
 # source (a one-step look-up in the prompt). With a single supervised token per example that takes
-# this small model far longer than the forward run's look-ups, so the control gets the budget it needs
+# this small model far longer than the forward run's look-ups, so the control gets a larger budget
 # (`presets.IN_CONTEXT_CONTROL_STEPS`); its `cpu` record is loaded when present (`make records`
-# writes it), else it runs here.
+# writes it), else it runs here. Whether that was enough is printed under the figure.
 
 # %%
 h = results.shipped("cpu/in-context-hardest-token")
@@ -210,8 +210,10 @@ else:
 # $1/d$ (three binomial standard deviations on 1,000 held-out graphs), at least 0.9 exact match once
 # the true first hop is given, at least 0.9 teacher-forced accuracy at every position after the first
 # hop, and at least 0.9 of the guessed first hops are children of the source. The first hop trained
-# alone must stay within 0.05 of chance — after learning its format (at least 0.9 of its guesses are
-# children of the source), else it is under-trained and no evidence. The reversed target is reported,
+# alone must stay within 0.05 of chance — but only once it has learned its format (at least 0.9 of its
+# guesses are children of the source). Until then it is under-trained, its failure is no evidence,
+# and nothing is asserted about it (at the `cpu` budget of its record it is still under-trained, and
+# the claims page counts the in-context half of C3 as not shown). The reversed target is reported,
 # not asserted: on a CPU budget its look-up circuit may not have formed yet.
 #
 # At `ci` the run is shorter and scores 500 held-out graphs, so the bars are looser: exact match
@@ -225,8 +227,10 @@ assert abs(m["test_exact_match"] - chance) <= margin, m["test_exact_match"]
 assert m["test_exact_match_given_first_hop"] >= bar, m["test_exact_match_given_first_hop"]
 assert min(after_first_hop) >= bar, after_first_hop
 assert m["test_first_hop_is_child"] >= bar, m["test_first_hop_is_child"]
-controls.assert_learned(h, verdicts.FORMAT, "the first-hop-only control")
-assert abs(h["test_hardest_token"] - chance) <= 0.05, h["test_hardest_token"]
+if controls.learned(h, verdicts.FORMAT):
+    assert abs(h["test_hardest_token"] - chance) <= 0.05, h["test_hardest_token"]
+else:  # its failure is no evidence: the claims page counts the in-context half of C3 as not shown
+    print("NOT asserted: the first-hop-only control is under-trained" + controls.tag(h, verdicts.FORMAT))
 print("asserted: exact match", round(m["test_exact_match"], 3), "| given the first hop",
       round(m["test_exact_match_given_first_hop"], 3), "| teacher-forced after the first hop",
       [round(a, 3) for a in after_first_hop], "| first hop alone", round(h["test_hardest_token"], 3),

@@ -126,9 +126,11 @@ plt.show()
 #
 # In the weights, the held-out first hop must beat chance by a wide margin: at least 20× chance at
 # `ci` (a few hundred steps), at least 0.5 from `cpu` up; the untrained model scores at most chance.
-# In context, the first hop trained alone must stay within 0.05 of chance $1/d$ — and, for that to be
-# evidence, the run must have learned the output format: at least 0.9 of its guesses are children of
-# the source (a run that guesses other labels is under-trained, not a failure to learn the first hop).
+# In context, the first hop trained alone must stay within 0.05 of chance $1/d$ — but that counts only
+# once the run has learned the output format: at least 0.9 of its guesses are children of the source.
+# A run that still guesses other labels is under-trained, not a failure to learn the first hop; then
+# nothing is asserted about it and the in-context half of C3 is not shown here (chapter 01 has the
+# run and its curves).
 # The two-phase run: at most chance at the end of the edge phase (it has never seen a `[PATH]` prompt),
 # then at least 10× chance after fine-tuning on the first hop alone, at its peak and at the end.
 
@@ -136,11 +138,13 @@ plt.show()
 assert untrained <= chance, untrained
 bar = 20 * chance if cfg.preset == "ci" else 0.5
 assert m["test_hardest_token"] >= bar, (m["test_hardest_token"], bar)
-controls.assert_learned(in_context, verdicts.FORMAT, "the in-context first-hop control")
-assert abs(in_context["test_hardest_token"] - ic_chance) <= 0.05, in_context["test_hardest_token"]
+if controls.learned(in_context, verdicts.FORMAT):
+    assert abs(in_context["test_hardest_token"] - ic_chance) <= 0.05, in_context["test_hardest_token"]
+else:  # its failure is no evidence: the claims page counts the in-context half of C3 as not shown
+    print("NOT asserted: the in-context control is under-trained" + controls.tag(in_context, verdicts.FORMAT))
 assert edge_phase_end["test_hardest_token"] <= chance, edge_phase_end["test_hardest_token"]
 assert staged_peak >= 10 * chance and s["test_hardest_token"] >= 10 * chance, (staged_peak, s["test_hardest_token"])
-print(f"asserted: in weights {m['test_hardest_token']:.3f} (bar {bar:.3f}), in context "
+print(f"asserted: in weights {m['test_hardest_token']:.3f} (bar {bar:.3f}), in context (asserted only if learned) "
       f"{in_context['test_hardest_token']:.3f} (chance {ic_chance:.2f}), two-phase {s['test_hardest_token']:.3f}")
 results.record("03_hardest_token", {
     "graph": f"G({cfg.degree},{cfg.path_length})", "steps": m["steps"], "chance": chance,

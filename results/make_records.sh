@@ -23,6 +23,8 @@ runs() {
     done
     cli in-context --degree 2 --path-length 6 --objective teacherless --preset cpu --steps 3000 --eval-every 50 \
         --eval-examples 500 --out results/cpu/in-context-teacherless
+    cli in-context --degree 2 --path-length 6 --objective hardest-token --preset cpu --steps 4000 --eval-every 100 \
+        --eval-examples 500 --out results/cpu/in-context-hardest-token
 }
 
 tiny() {

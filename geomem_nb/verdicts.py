@@ -44,7 +44,8 @@ def not_run(what: str) -> Verdict:
 
 def _graph(m) -> str:
     c = m["config"]
-    return f"{'T' if c.get('graph') == 'tree-star' else 'G'}({c['degree']},{c['path_length']})"
+    model = " Mamba" if c.get("model") == "mamba" else ""
+    return f"{'T' if c.get('graph') == 'tree-star' else 'G'}({c['degree']},{c['path_length']}){model}"
 
 
 def _where(m) -> str:

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from . import controls, learning_order
+from .deviations import regime
+from .selection import rederive
 from .stats import above, from_record
 
 STATUSES = ("reproduced", "partly", "differs", "not run")
@@ -53,10 +55,20 @@ def _where(m) -> str:
     return f"{m['steps']} steps, {m['train_seconds']:.0f} s on {p.get('device', m.get('device'))}"
 
 
+def _chosen(m: dict) -> str:
+    """How the number was chosen, for a run with a target (with the evaluation before a selected stop)."""
+    if not m["config"].get("target") or not m.get("history"):
+        return ""
+    r = rederive(m)
+    before = (f"; the evaluation before: {r['previous']:.3f}" if r["selection"].startswith("selected")
+              and r.get("previous") is not None else "")
+    return f"; {r['selection']}{before}"
+
+
 def _in_weights_line(name: str, m: dict) -> str:
     return (f"{name} {_graph(m)}: held-out exact match {m['test_exact_match']:.3f} vs chance {m['chance']:.2g}, "
             f"train {m['train_exact_match']:.3f}, leaf/first-hop diagonal "
-            f"{m['leaf_first_hop_diagonal_accuracy']:.3f} ({_where(m)})")
+            f"{m['leaf_first_hop_diagonal_accuracy']:.3f} ({_where(m)}{_chosen(m)})")
 
 
 POSITIVE_CONTROL = {"test_exact_match_given_first_hop": controls.LEARNED}
@@ -89,6 +101,7 @@ def c1(get: Get) -> Verdict:
             missing.append(f"G({d},{ell})")
             continue
         evidence.append(_in_weights_line(name, m))
+        evidence.append(regime(m))
         (shown if far_above(m["test_exact_match"], m["chance"]) else failed).append(
             f"G({d},{ell}) {m['test_exact_match']:.3f}")
     ic_ok, ic_bad = [], []

@@ -101,7 +101,8 @@ def c1(get: Get) -> Verdict:
             missing.append(f"G({d},{ell})")
             continue
         evidence.append(_in_weights_line(name, m))
-        evidence.append(regime(m))
+        if m.get("provenance"):  # a saved run (hand-built test records have no regime to state)
+            evidence.append(regime(m))
         (shown if far_above(m["test_exact_match"], m["chance"]) else failed).append(
             f"G({d},{ell}) {m['test_exact_match']:.3f}")
     ic_ok, ic_bad = [], []

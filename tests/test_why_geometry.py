@@ -196,19 +196,17 @@ def test_spectral_concentration_of_the_incidence_embedding_is_the_adjacency_s():
 # claims rows ------------------------------------------------------------------------------------
 
 
-def test_claims_rows_c8_and_c22_are_computed():
-    from geomem_nb import claims
+def test_claims_c8_and_c22_are_computed():
+    from geomem_nb import claims, results
 
-    rows = {r["id"]: r for r in claims.rows()}
-    assert "07_why_geometry" in rows["C8"]["chapters"]
+    found = claims.verdicts()
+    assert "07" in next(c for c in claims.CLAIMS if c.id == "C8").chapters
     c4 = sc.cycle_costs(4).ratios("tied, both directions")["bits"]
-    assert c4 == 2.0 and "bits 1.00 to 2.00" in rows["C8"]["measured"]
-    m = claims.load("cpu/tiny-cycle-node2vec")
-    if m is None:
-        assert rows["C22"]["measured"] is None
-    else:
-        assert f"cycle 0.55 vs {m['spectral_concentration']:.2f}" in rows["C22"]["measured"]
-        assert "exactly 1 on every edge" in rows["C22"]["measured"]
+    assert c4 == 2.0 and "cycle bits 1.00 to 2.00" in found["C8"].evidence[0]
+    m = results.shipped("cpu/tiny-cycle-node2vec")
+    assert f"cycle dimension 15, concentration 0.55 vs trained Node2Vec {m['spectral_concentration']:.2f}" in \
+        found["C22"].evidence[0]
+    assert found["C22"].status == "reproduced"
 
 
 # figures ----------------------------------------------------------------------------------------
@@ -246,15 +244,9 @@ def test_knob_rows_apply_their_settings_at_the_preset_scale():
         tiny.knobs("ci", rows=["lr 1"])
 
 
-def test_claims_rows_c10_and_c12_read_the_chapter_record():
-    from geomem_nb import claims
+def test_claim_c10_reads_the_chapter_record():
+    from geomem_nb import claims, results
 
-    rows = {r["id"]: r for r in claims.rows()}
-    m = claims.load("cpu/07_why_geometry")
-    if m is None:
-        assert rows["C10"]["measured"] is None and rows["C12"]["measured"] is None
-        return
+    m = results.shipped("cpu/07_why_geometry")
     frozen = m["race"]["frozen, width 512, lr 0.1"]
-    assert f"stores every edge by step {frozen['steps_to_full_recovery']} " in rows["C10"]["measured"]
-    nongeo = m["knobs"]["rows"]["unit-normal init, lr 1e-4"]["geometric_margin"]
-    assert f"unit-normal init, lr 1e-4: {nongeo:+.2f}" in rows["C12"]["measured"]
+    assert f"stores every edge by step {frozen['steps_to_full_recovery']} " in claims.verdicts()["C10"].evidence[0]

@@ -14,11 +14,11 @@ fi
 cli() { "$PY" -m geomem_nb "$@"; }
 
 runs() {
-    cli in-weights --preset cpu --out results/cpu/in-weights
-    cli in-weights --preset cpu --freeze-embeddings --out results/cpu/in-weights-frozen
-    cli in-weights --preset cpu --model mamba --steps 3000 --out results/cpu/in-weights-mamba
+    cli in-weights --preset cpu --overwrite --out results/cpu/in-weights
+    cli in-weights --preset cpu --freeze-embeddings --overwrite --out results/cpu/in-weights-frozen
+    cli in-weights --preset cpu --model mamba --steps 3000 --overwrite --out results/cpu/in-weights-mamba
     for objective in forward hardest-token reverse teacherless; do
-        cli in-context --degree 2 --path-length 6 --num-labels 20 --objective "$objective" --preset cpu \
+        cli in-context --degree 2 --path-length 6 --num-labels 20 --objective "$objective" --preset cpu --overwrite \
             --out "results/cpu/in-context-$objective"
     done
 }
@@ -26,12 +26,12 @@ runs() {
 tiny() {
     for graph in star grid cycle irregular; do
         for model in transformer nn associative associative-fast node2vec; do
-            cli tiny --preset cpu --graph "$graph" --model "$model" --out "results/cpu/tiny-$graph-$model"
+            cli tiny --preset cpu --graph "$graph" --model "$model" --overwrite --out "results/cpu/tiny-$graph-$model"
         done
         for model in transformer nn node2vec; do
-            cli tiny --preset cpu --graph "$graph" --model "$model" --self-edges --out "results/cpu/tiny-$graph-$model-self-edges"
+            cli tiny --preset cpu --graph "$graph" --model "$model" --self-edges --overwrite --out "results/cpu/tiny-$graph-$model-self-edges"
         done
-        cli tiny --preset cpu --graph "$graph" --model transformer --forward-only \
+        cli tiny --preset cpu --graph "$graph" --model transformer --forward-only --overwrite \
             --out "results/cpu/tiny-$graph-transformer-forward-only"
     done
 }

@@ -22,13 +22,13 @@ print(' '.join(['--attention', b['attention']] + ['--compile'] * b['compile'] + 
 " "$R/benchmarks/gpu_speed.json" 2>/dev/null || echo "--compile")
 echo "reproduction flags: $FLAGS"
 if [ "${4:-0}" != 0 ]; then
-  timeout $(( ${4} + 120 )) $PY -m geomem_nb reproduce in-weights-g10000-10 --time-budget "$4" $FLAGS --out "$R/in-weights-g10000-10"
+  timeout $(( ${4} + 120 )) $PY -m geomem_nb reproduce in-weights-g10000-10 --time-budget "$4" $FLAGS --overwrite --out "$R/in-weights-g10000-10"
 fi
-[ "${1:-60}" != 0 ] && timeout 200 $PY -m geomem_nb reproduce in-weights-g5000-5 --time-budget "${1:-60}" $FLAGS --out "$R/in-weights-g5000-5"
+[ "${1:-60}" != 0 ] && timeout 200 $PY -m geomem_nb reproduce in-weights-g5000-5 --time-budget "${1:-60}" $FLAGS --overwrite --out "$R/in-weights-g5000-5"
 for d in 2 10 20; do
   for obj in forward reverse; do
     s=${3:-25}; [ "$d" = 2 ] && s=${2:-60}
     [ "$s" = 0 ] && continue
-    timeout $((s + 60)) $PY -m geomem_nb reproduce "in-context-g$d-5-$obj" --time-budget "$s" --out "$R/in-context-g$d-5-$obj"
+    timeout $((s + 60)) $PY -m geomem_nb reproduce "in-context-g$d-5-$obj" --time-budget "$s" --overwrite --out "$R/in-context-g$d-5-$obj"
   done
 done

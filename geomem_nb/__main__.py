@@ -1,5 +1,11 @@
 import sys
 
-from .cli import main
+from .guard import preflight
+
+code = preflight(sys.argv[1:])  # a bad --out is refused before torch loads
+if code is not None:
+    sys.exit(code)
+
+from .cli import main  # noqa: E402
 
 sys.exit(main())

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from . import verdicts as v
-from .results import REPO, shipped
+from .results import REPO, BadRecord, shipped
 
 NOTEBOOKS = REPO / "notebooks"
 
@@ -87,8 +87,15 @@ CLAIMS = [
 
 
 def verdicts(get=shipped) -> dict:
-    """``{claim id: Verdict}`` from the records ``get(name)`` returns (default: the saved ``results/``)."""
-    return {c.id: c.rule(get) for c in CLAIMS}
+    """``{claim id: Verdict}`` from the records ``get(name)`` returns (default: the saved ``results/``).
+    A claim whose record is unreadable shows as such; the other claims are still judged."""
+    found = {}
+    for c in CLAIMS:
+        try:
+            found[c.id] = c.rule(get)
+        except BadRecord as err:
+            found[c.id] = v.Verdict("not run", f"unreadable record: {err}")
+    return found
 
 
 def summary(found: dict) -> str:

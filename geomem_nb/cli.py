@@ -1,10 +1,13 @@
 """``python -m geomem_nb``: argument parsing and validation only; the work is in ``experiments``.
 
-Bad input exits with status 2 and one line naming the parameter and what is allowed, before any
-file is written."""
+Bad input (arguments, files, devices, environment variables, a run too big for memory) exits with
+status 2 and one line naming the parameter and what is allowed, before any file is written; a run
+that fails (divergence, a full disk, out of memory) exits with status 1 and one line. GEOMEM_DEBUG=1
+shows the traceback instead."""
 from __future__ import annotations
 
 import argparse
+import os
 import shlex
 import sys
 
@@ -47,7 +50,15 @@ def _common_training(p):
                    help="each example set in rows of its own length: no padding, no attention mask")
     p.add_argument("--checkpoint-dir")
     p.add_argument("--checkpoint-every", type=int)
-    p.add_argument("--resume", action="store_true", help="continue from --checkpoint-dir if it holds a checkpoint")
+    p.add_argument("--resume", action="store_true", help="continue from --checkpoint-dir if it holds a checkpoint "
+                   "of this run (the same settings and graph; another run's is refused)")
+    _output_flags(p)
+
+
+def _output_flags(p):
+    p.add_argument("--overwrite", action="store_true", help="replace the finished run --out holds")
+    p.add_argument("--no-memory-check", dest="memory_check", action="store_false",
+                   help="start even if the memory estimate exceeds what the device has")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -93,11 +104,13 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument("--preset", choices=SCALES, help="scale (default: GEOMEM_SCALE, else cpu)")
     t.add_argument("--out", required=True, help="folder for metrics.json, embeddings.npy, graph.json "
                    "(and dynamics.npz for node2vec)")
+    _output_flags(t)
 
-    r = sub.add_parser("reproduce", help="run a headline experiment and save it under results/")
+    r = sub.add_parser("reproduce", help="run a headline experiment (written to runs/<experiment>)")
     r.add_argument("experiment", choices=sorted(rep.EXPERIMENTS))
     r.add_argument("--preset", choices=SCALES, default="paper")
-    r.add_argument("--out", help="default: results/<experiment> at the paper preset, else outputs/")
+    r.add_argument("--out", help="default: runs/<experiment> (runs/<experiment>-<preset> below paper); "
+                   "results/<experiment> ships it (from a GPU, or with --overwrite)")
     r.add_argument("--time-budget", type=float)
     r.add_argument("--batch-size", type=int, help="a larger batch; the peak lr scales by sqrt(new/old) unless --lr")
     r.add_argument("--lr", type=float)
@@ -110,74 +123,98 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--checkpoint-dir")
     r.add_argument("--checkpoint-every", type=int)
     r.add_argument("--resume", action="store_true")
+    _output_flags(r)
     return top
 
 
 def run_tiny(args, command: str) -> int:
     """``tiny``: validate everything, then train and write the results."""
-    from pathlib import Path
-
     cfg = presets.config("tiny", args.preset, graph=args.graph, model=args.model, self_edges=args.self_edges,
                          forward_only=args.forward_only, steps=args.steps, lr=args.lr, dim=args.dim,
                          seed=args.seed).validate()
-    if Path(args.out).exists() and not Path(args.out).is_dir():
-        raise ValueError(f"--out must be a folder, but {args.out!r} is a file")
-    m = tiny(cfg, out=args.out, command=command).metrics
+    m = tiny(cfg, out=args.out, command=command, overwrite=args.overwrite, memory_check=args.memory_check).metrics
     print(f"topk_recovery={m['topk_recovery']:.3f} geometric_level={m['geometric_level']:.3f} "
           f"spectral_concentration={m['spectral_concentration']:.3f} final_loss={m['final_loss']:.4f} "
           f"steps={m['steps']} train_seconds={m['train_seconds']}")
     return 0
 
 
+def _one_line(err: BaseException) -> str:
+    text = " ".join(str(err).split()) or "no detail"
+    return text if len(text) <= 400 else text[:400] + " ..."
+
+
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     args = parser().parse_args(argv)
     command = "python -m geomem_nb " + shlex.join(argv)
+    prog = f"python -m geomem_nb {args.command}"
     try:
-        if args.command == "tiny":
-            return run_tiny(args, command)
-        if args.command == "in-weights":
-            cfg = presets.config(
-                "in-weights", args.preset, degree=args.degree, path_length=args.path_length, seed=args.seed,
-                model=args.model, path_direction=args.path_direction, graph=args.graph, split=args.split,
-                schedule=args.schedule, edge_steps=args.edge_steps, edge_lr=args.edge_lr,
-                objective=args.objective, edges=args.edges, pause_tokens=args.pause_tokens,
-                layers=args.layers, width=args.width, heads=args.heads, freeze_embeddings=args.freeze_embeddings,
-                steps=args.steps, batch_size=args.batch_size, lr=args.lr, warmup=args.warmup,
-                eval_every=args.eval_every, eval_budget=args.eval_budget, time_budget=args.time_budget,
-                compile=args.compile, pack=args.pack, buckets=args.buckets,
-                cuda_graphs=args.cuda_graphs, attention=args.attention,
-                target=args.target, checkpoint_dir=args.checkpoint_dir, checkpoint_every=args.checkpoint_every,
-            ).validate()
-            if args.resume and not cfg.checkpoint_dir:
-                raise ValueError("--resume needs --checkpoint-dir")
-            result = in_weights(cfg, out=args.out, resume=args.resume, command=command)
-        elif args.command == "in-context":
-            cfg = presets.config(
-                "in-context", args.preset, degree=args.degree, path_length=args.path_length,
-                num_labels=args.num_labels, objective=args.objective, eval_examples=args.eval_examples,
-                seed=args.seed, model=args.model, layers=args.layers, width=args.width, heads=args.heads, steps=args.steps,
-                batch_size=args.batch_size, lr=args.lr, warmup=args.warmup, eval_every=args.eval_every,
-                eval_budget=args.eval_budget, time_budget=args.time_budget, compile=args.compile,
-                cuda_graphs=args.cuda_graphs,
-                attention=args.attention, checkpoint_dir=args.checkpoint_dir, checkpoint_every=args.checkpoint_every,
-            ).validate()
-            if args.pack is False or args.buckets:
-                raise ValueError("--no-pack and --buckets do not apply: each row holds one in-context example")
-            if args.resume and not cfg.checkpoint_dir:
-                raise ValueError("--resume needs --checkpoint-dir")
-            result = in_context(cfg, out=args.out, resume=args.resume, command=command)
-        else:
-            cfg, out = rep.plan(args.experiment, args.preset, args.out, time_budget=args.time_budget,
-                                eval_budget=args.eval_budget, buckets=args.buckets, batch_size=args.batch_size,
-                                lr=args.lr, steps=args.steps,
-                                compile=args.compile, cuda_graphs=args.cuda_graphs, attention=args.attention,
-                                checkpoint_dir=args.checkpoint_dir,
-                                checkpoint_every=args.checkpoint_every)
-            result = rep.run(args.experiment, cfg, out, resume=args.resume, command=command)
-    except ValueError as err:
-        print(f"python -m geomem_nb {args.command}: error: {err}", file=sys.stderr)
+        return run(args, command)
+    except ValueError as err:  # bad input: arguments, files, devices, environment, memory
+        if os.environ.get("GEOMEM_DEBUG") == "1":
+            raise
+        print(f"{prog}: error: {_one_line(err)}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print(f"{prog}: interrupted (a result set is written whole or not at all)", file=sys.stderr)
+        return 130
+    except Exception as err:  # the run failed: divergence, disk full, out of memory, ...
+        if os.environ.get("GEOMEM_DEBUG") == "1":
+            raise
+        what = "could not write" if isinstance(err, OSError) else "run failed"
+        print(f"{prog}: {what}: {type(err).__name__}: {_one_line(err)} (GEOMEM_DEBUG=1 shows the traceback)",
+              file=sys.stderr)
+        return 1
+
+
+def run(args, command: str) -> int:
+    """The subcommand, after parsing: 0 on success; bad input raises ValueError."""
+    out = dict(overwrite=args.overwrite, memory_check=args.memory_check)
+    if args.command == "tiny":
+        return run_tiny(args, command)
+    if args.command == "in-weights":
+        cfg = presets.config(
+            "in-weights", args.preset, degree=args.degree, path_length=args.path_length, seed=args.seed,
+            model=args.model, path_direction=args.path_direction, graph=args.graph, split=args.split,
+            schedule=args.schedule, edge_steps=args.edge_steps, edge_lr=args.edge_lr,
+            objective=args.objective, edges=args.edges, pause_tokens=args.pause_tokens,
+            layers=args.layers, width=args.width, heads=args.heads, freeze_embeddings=args.freeze_embeddings,
+            steps=args.steps, batch_size=args.batch_size, lr=args.lr, warmup=args.warmup,
+            eval_every=args.eval_every, eval_budget=args.eval_budget, time_budget=args.time_budget,
+            compile=args.compile, pack=args.pack, buckets=args.buckets,
+            cuda_graphs=args.cuda_graphs, attention=args.attention,
+            target=args.target, checkpoint_dir=args.checkpoint_dir, checkpoint_every=args.checkpoint_every,
+        ).validate()
+        if args.resume and not cfg.checkpoint_dir:
+            raise ValueError("--resume needs --checkpoint-dir")
+        result = in_weights(cfg, out=args.out, resume=args.resume, command=command, **out)
+    elif args.command == "in-context":
+        cfg = presets.config(
+            "in-context", args.preset, degree=args.degree, path_length=args.path_length,
+            num_labels=args.num_labels, objective=args.objective, eval_examples=args.eval_examples,
+            seed=args.seed, model=args.model, layers=args.layers, width=args.width, heads=args.heads, steps=args.steps,
+            batch_size=args.batch_size, lr=args.lr, warmup=args.warmup, eval_every=args.eval_every,
+            eval_budget=args.eval_budget, time_budget=args.time_budget, compile=args.compile,
+            cuda_graphs=args.cuda_graphs,
+            attention=args.attention, checkpoint_dir=args.checkpoint_dir, checkpoint_every=args.checkpoint_every,
+        ).validate()
+        if args.pack is False or args.buckets:
+            raise ValueError("--no-pack and --buckets do not apply: each row holds one in-context example")
+        if args.resume and not cfg.checkpoint_dir:
+            raise ValueError("--resume needs --checkpoint-dir")
+        result = in_context(cfg, out=args.out, resume=args.resume, command=command, **out)
+    else:
+        cfg, path = rep.plan(args.experiment, args.preset, args.out, time_budget=args.time_budget,
+                            eval_budget=args.eval_budget, buckets=args.buckets, batch_size=args.batch_size,
+                            lr=args.lr, steps=args.steps,
+                            compile=args.compile, cuda_graphs=args.cuda_graphs, attention=args.attention,
+                            checkpoint_dir=args.checkpoint_dir,
+                            checkpoint_every=args.checkpoint_every)
+        if args.resume and not cfg.checkpoint_dir:
+            raise ValueError("--resume needs --checkpoint-dir")
+        rep.check_ship(path, args.overwrite)
+        result = rep.run(args.experiment, cfg, path, resume=args.resume, command=command, **out)
     m = result.metrics
     print(f"test_exact_match={m['test_exact_match']} test_hardest_token={m['test_hardest_token']} "
           f"chance={m['chance']:.4g} steps={m['steps']} train_seconds={m['train_seconds']}")

@@ -25,7 +25,7 @@ from dataclasses import asdict, fields
 from functools import lru_cache
 from pathlib import Path
 
-from .results import RESULTS, read_json
+from .results import RESULTS, read_record
 from .runtime import SCALES
 
 IN_WEIGHTS, IN_CONTEXT = "in-weights", "in-context"
@@ -411,7 +411,7 @@ def shipped_runs(root: Path = RESULTS) -> dict:
     paths = sorted(root.glob("*/metrics.json")) + [p for s in SCALES for p in sorted(root.glob(f"{s}/*/metrics.json"))]
     out = {}
     for p in paths:
-        m = read_json(p)
+        m = read_record(p)  # schema-checked: a bad record names its file
         if isinstance(m.get("config"), dict) and family(m["config"]) and "steps" in m:
             out[f"run results/{p.parent.relative_to(root).as_posix()}"] = m
     return out

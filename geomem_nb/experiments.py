@@ -11,9 +11,11 @@ import torch
 
 from . import evaluate as ev
 from .geometry import diagonal_contrast, nearest_own_accuracy, neighbour_lists, path_averaged_cosines, topk_recovery
-from .graphs import TREE_STAR_SPLITS, check_int, path_star, tree_star
+from .graphs import TREE_STAR_SPLITS, check_int, check_tree_star, held_out_count, path_star, tree_star
+from .guard import (check_memory, check_outputs, clean_leftovers, estimate_sequence_model, run_identity, save_json,
+                    save_npy, write_set)
 from .models import build
-from .results import git_commit, provenance, write_json
+from .results import git_commit, provenance
 from .runtime import device as pick_device, device_name, set_seed
 from .settings import RunSettings
 from .tasks.in_weights import EDGE_DIRECTIONS, OBJECTIVES, PATH_DIRECTIONS, InWeightsTask
@@ -66,13 +68,59 @@ class InWeightsConfig(RunSettings):
                 raise ValueError("schedule staged needs a path objective (full-path or hardest-token)")
             if self.checkpoint_dir:
                 raise ValueError("checkpoint_dir is not supported with schedule staged")
-        if not (self.edge_lr > 0):
-            raise ValueError(f"edge_lr must be a positive number, got {self.edge_lr!r}")
+        if isinstance(self.edge_lr, bool) or not isinstance(self.edge_lr, (int, float)) \
+                or not 0 < self.edge_lr < float("inf"):
+            raise ValueError(f"edge_lr must be a finite positive number, got {self.edge_lr!r}")
         self.validate_run()
-        graph = self.make_task().graph  # the graph and task checks (e.g. tree-star size, reverse + hardest-token)
-        if self.target:
-            validation_split(graph, self.seed)  # enough held-out arms for a validation and a reported side
+        if self.schedule == "staged" and self.warmup > self.edge_steps:
+            raise ValueError(f"warmup ({self.warmup}) must not exceed edge_steps ({self.edge_steps}): the edge "
+                             "phase would never leave warm-up")
+        # The task's checks (e.g. reverse + hardest-token) need no graph; sizes come from formulas, so a
+        # huge graph is refused (or sized by the memory check) before anything is built.
+        InWeightsTask(None, self.pause_tokens, self.objective, self.edges, self.path_direction)
+        self.sizes()
+        if self.target:  # enough held-out arms for a validation and a reported side
+            hops = self._held_out_hops()
+            if hops is None:  # tree-star leaf split on a small tree: only the draw can say
+                validation_split(self.make_graph(), self.seed)
+            elif hops < 2:
+                raise ValueError(f"target > 0 needs held-out arms with at least 2 distinct first hops (validation "
+                                 f"and reported); this graph's held-out arms have {hops}")
         return self
+
+    def sizes(self) -> dict:
+        """The graph's sizes from the formulas (nothing built): nodes, arm rows, held-out rows."""
+        if self.graph == "tree-star":
+            _, _, nodes = check_tree_star(self.degree, self.path_length, self.split)
+            rows = self.degree * 2 ** (self.path_length - 2)
+        else:
+            nodes, rows = self.degree * (self.path_length - 1) + 1, self.degree
+        held_out = held_out_count(rows)
+        if self.graph == "tree-star" and self.split == "first-token":  # whole subtrees held out
+            held_out = held_out_count(self.degree) * 2 ** (self.path_length - 2)
+        return {"nodes": nodes, "rows": rows, "held_out": held_out}
+
+    def _held_out_hops(self) -> int | None:
+        """Distinct first hops among the held-out arms, None where only the seeded draw decides."""
+        if self.graph != "tree-star":
+            return held_out_count(self.degree)
+        if self.split == "first-token":
+            return held_out_count(self.degree)
+        per_subtree = 2 ** (self.path_length - 2)
+        return 2 if self.sizes()["held_out"] > per_subtree else None  # pigeonhole: more leaves than one subtree
+
+    def memory_estimate(self) -> dict:
+        """Bytes by part this run needs (``guard.check_memory``), from the sizes alone."""
+        s = self.sizes()
+        vocab, block, ell = s["nodes"] + 4, 2 + self.pause_tokens + self.path_length - 1, self.path_length
+        edges = (1 if self.edges in ("forward", "backward") else 2) * (s["nodes"] - 1)
+        paths = 0 if self.objective == "edges-only" else s["rows"] - s["held_out"]
+        per_path = 1 if self.objective == "hardest-token" else ell
+        targets_per_row = (edges + paths * per_path) / max(1, edges + paths)
+        graph = 8 * 2 * (2 * s["nodes"] + s["rows"] * ell + 3 * edges + paths * (block + ell))
+        return estimate_sequence_model(self.model, vocab, block, self.layers, self.width, self.heads,
+                                       self.batch_size, targets_per_row, self.freeze_embeddings, graph,
+                                       s["held_out"], ell)
 
     def make_graph(self):
         if self.graph == "tree-star":
@@ -217,15 +265,28 @@ def staged(model, task: InWeightsTask, cfg: InWeightsConfig, evaluate, stop, des
                        eval_seconds=edges.eval_seconds + paths.eval_seconds)
 
 
+def prepare(cfg, out, resume: bool, overwrite: bool, memory_check: bool):
+    """Every check before any work (settings, outputs, device, memory), then the leftovers of a
+    killed run cleaned: (out as a Path or None, device)."""
+    cfg.validate()
+    out = check_outputs(out, cfg.checkpoint_dir, overwrite=overwrite, resume=resume)
+    dev = pick_device()
+    if memory_check:
+        check_memory(cfg.memory_estimate(), dev)
+    clean_leftovers(out, cfg.checkpoint_dir)
+    return out, dev
+
+
 def in_weights(cfg: InWeightsConfig, out: str | Path | None = None, resume: bool = False,
                command: str | None = None, desc: str | None = None, save_embeddings: bool = True,
-               save_graph: bool = True) -> RunResult:
-    """Train a GPT on one G(d, l) in its weights and score held-out leaves."""
-    cfg.validate()
+               save_graph: bool = True, overwrite: bool = False, memory_check: bool = True) -> RunResult:
+    """Train a GPT on one G(d, l) in its weights and score held-out leaves. ``out`` (a folder) gets the
+    result set, written as one (``guard.write_set``); a folder holding a finished run is refused unless
+    ``overwrite`` or ``resume``; a run that cannot fit in memory is refused unless not ``memory_check``."""
+    out, dev = prepare(cfg, out, resume, overwrite, memory_check)
     t0 = time.perf_counter()
     commit = git_commit()  # the code that runs, not the code when the run ends
     set_seed(cfg.seed)
-    dev = pick_device()
     task = cfg.make_task()
     graph = task.graph
     model = build(cfg.model, cfg.model_config(task.vocab_size, task.block_size)).to(dev)
@@ -241,7 +302,7 @@ def in_weights(cfg: InWeightsConfig, out: str | Path | None = None, resume: bool
         tr = staged(model, task, cfg, evaluate, stop, desc)
     else:
         tr = train(model, task.training_examples(), cfg.train_config(), pad_id=task.token("[PAD]"),
-                   evaluate=evaluate, stop=stop, resume=resume, desc=desc)
+                   evaluate=evaluate, stop=stop, resume=resume, desc=desc, run=run_identity(cfg, graph))
     final = dict(tr.history[-1])
     stopping = stopping_record(cfg, tr.history, reached, validation, reported)
     metrics = {
@@ -264,16 +325,17 @@ def in_weights(cfg: InWeightsConfig, out: str | Path | None = None, resume: bool
         "num_nodes": graph.num_nodes,
         "params": model.num_params(embeddings=True),
         "config": asdict(cfg),
+        "resumed_from_step": tr.resumed_from or None,  # None: trained from step 0 in this process
     }
     result = RunResult(asdict(cfg), metrics, tr.history, tr.losses, graph, task, model)
     if out is not None:
-        out = Path(out)
         metrics["provenance"] = provenance(metrics["device"], time.perf_counter() - t0, command, commit)
-        write_json({**metrics, "history": tr.history}, out / "metrics.json")
+        files = {"metrics.json": save_json({**metrics, "history": tr.history})}
         if save_embeddings:
-            np.save(out / "embeddings.npy", result.embeddings())
+            files["embeddings.npy"] = save_npy(result.embeddings())
         if save_graph:
-            write_json(graph.to_json(), out / "graph.json")
+            files["graph.json"] = save_json(graph.to_json())
+        write_set(out, files)
     return result
 
 

@@ -157,13 +157,8 @@ class TreeStar(_Arms):
         }
 
 
-def tree_star(degree: int, path_length: int, seed: int = 0, split: str = "leaf") -> TreeStar:
-    """T(degree, path_length) with random node labels and a seeded 75/25 split of its leaves.
-
-    ``split="leaf"``: held-out leaves drawn uniformly at random, so a held-out leaf's first hop is
-    usually on some training path. ``split="first-token"``: whole first-hop subtrees are held out
-    (25% of them, at least 1 and at most d-1), so a held-out leaf's first hop is on no training path.
-    """
+def check_tree_star(degree: int, path_length: int, split: str = "leaf") -> tuple[int, int, int]:
+    """The checks of ``tree_star``'s arguments, without building it: (degree, path_length, nodes)."""
     degree = check_int("degree", degree, 2)
     path_length = check_int("path_length", path_length, 3)
     if split not in TREE_STAR_SPLITS:
@@ -174,7 +169,22 @@ def tree_star(degree: int, path_length: int, seed: int = 0, split: str = "leaf")
         size = "more than 2^21" if path_length > 22 else str(_tree_star_num_nodes(degree, path_length))
         raise ValueError(f"tree_star({degree}, {path_length}) would have {size} nodes; "
                          f"at most {TREE_STAR_MAX_NODES} are allowed")
-    n = _tree_star_num_nodes(degree, path_length)
+    return degree, path_length, _tree_star_num_nodes(degree, path_length)
+
+
+def held_out_count(units: int) -> int:
+    """How many of ``units`` arms (or leaves, or subtrees) the seeded 75/25 split holds out."""
+    return units - min(max(int(TRAIN_FRACTION * units), 1), units - 1)
+
+
+def tree_star(degree: int, path_length: int, seed: int = 0, split: str = "leaf") -> TreeStar:
+    """T(degree, path_length) with random node labels and a seeded 75/25 split of its leaves.
+
+    ``split="leaf"``: held-out leaves drawn uniformly at random, so a held-out leaf's first hop is
+    usually on some training path. ``split="first-token"``: whole first-hop subtrees are held out
+    (25% of them, at least 1 and at most d-1), so a held-out leaf's first hop is on no training path.
+    """
+    degree, path_length, n = check_tree_star(degree, path_length, split)
     per_subtree = 2 ** (path_length - 2)
     num_leaves = degree * per_subtree
     rng = np.random.default_rng(seed)

@@ -14,9 +14,10 @@ import torch.nn.functional as F
 from . import evaluate as ev
 from .graphs import check_int
 from .models import build
-from .results import git_commit, provenance, write_json
+from .guard import estimate_sequence_model, run_identity, save_json, write_set
+from .results import git_commit, provenance
 from .settings import RunSettings
-from .runtime import device as pick_device, device_name, set_seed
+from .runtime import device_name, set_seed
 from .tasks.in_context import OBJECTIVES, FreshBatches, InContextTask
 from .train import train
 
@@ -37,6 +38,14 @@ class InContextConfig(RunSettings):
         check_int("eval_examples", self.eval_examples, 1)
         self.validate_run()
         return self
+
+    def memory_estimate(self) -> dict:
+        """Bytes by part this run needs (``guard.check_memory``), from the sizes alone."""
+        t = self.task()
+        batches = 8 * 4 * (self.eval_examples + self.batch_size) * t.block_size  # drawn graphs and their rows
+        return estimate_sequence_model(self.model, t.vocab_size, t.block_size, self.layers, self.width, self.heads,
+                                       self.batch_size, self.path_length, False, batches, self.eval_examples,
+                                       self.path_length)
 
     def task(self) -> InContextTask:
         return InContextTask(self.degree, self.path_length, self.num_labels, self.objective)
@@ -79,20 +88,21 @@ def score(model, task: InContextTask, batch) -> dict:
 
 
 def in_context(cfg: InContextConfig, out: str | Path | None = None, resume: bool = False,
-               command: str | None = None, desc: str | None = None):
-    """Train a GPT on fresh in-context G(d, l) graphs with one objective; score held-out graphs."""
-    from .experiments import RunResult  # experiments imports this module
+               command: str | None = None, desc: str | None = None, overwrite: bool = False,
+               memory_check: bool = True):
+    """Train a GPT on fresh in-context G(d, l) graphs with one objective; score held-out graphs. ``out``,
+    ``overwrite`` and ``memory_check`` as for ``experiments.in_weights``."""
+    from .experiments import RunResult, prepare  # experiments imports this module
 
-    cfg.validate()
+    out, dev = prepare(cfg, out, resume, overwrite, memory_check)
     t0 = time.perf_counter()
     commit = git_commit()  # the code that runs, not the code when the run ends
     set_seed(cfg.seed)
-    dev = pick_device()
     task = cfg.task()
     model = build(cfg.model, cfg.model_config(task.vocab_size, task.block_size)).to(dev)
     test = held_out(task, cfg.eval_examples, cfg.seed, dev)
     tr = train(model, FreshBatches(task, cfg.batch_size, dev), cfg.train_config(),
-               evaluate=lambda step: score(model, task, test), resume=resume,
+               evaluate=lambda step: score(model, task, test), resume=resume, run=run_identity(cfg),
                desc=desc or f"G({cfg.degree},{cfg.path_length}) in context, {cfg.objective}")
     final = tr.history[-1]
     metrics = {
@@ -114,9 +124,10 @@ def in_context(cfg: InContextConfig, out: str | Path | None = None, resume: bool
         "sequence_length": task.layout(test)[0].shape[1],
         "params": model.num_params(embeddings=True),
         "config": asdict(cfg),
+        "resumed_from_step": tr.resumed_from or None,  # None: trained from step 0 in this process
     }
     result = RunResult(asdict(cfg), metrics, tr.history, tr.losses, None, task, model)
     if out is not None:
         metrics["provenance"] = provenance(metrics["device"], time.perf_counter() - t0, command, commit)
-        write_json({**metrics, "history": tr.history}, Path(out) / "metrics.json")
+        write_set(out, {"metrics.json": save_json({**metrics, "history": tr.history})})
     return result

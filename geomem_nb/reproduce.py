@@ -1,4 +1,5 @@
-"""The paper's headline experiments as named, reproducible runs saved under ``results/``.
+"""The paper's headline experiments as named, reproducible runs (written to ``runs/<name>``; the
+shipped ones are under ``results/``).
 
 At the ``paper`` preset each follows Table 1 where it matters (GPT-mid: 12 layers, width 384 (784 for
 G(10^4,10)), 8 heads; 5 / 6 / 10 pause tokens); the smaller presets shrink the graph and model so
@@ -14,6 +15,8 @@ from . import presets
 from .experiments import InContextConfig, in_context, in_weights
 from .graphs import check_int
 from .results import REPO, RESULTS
+
+RUNS = REPO / "runs"  # where ``reproduce`` writes by default
 from .train import scaled_lr
 
 # compile + CUDA graphs: the fastest loop measured on an H200 (benchmarks/gpu_speed.py); both are
@@ -40,11 +43,13 @@ for _d, _n, _w in ((2, 50, 384), (10, 100, 384), (20, 100, 784)):
 # Off the GPU, the same experiments on a graph and model small enough for a CPU check: no time limit
 # and every evaluation kept, so the run and its history are deterministic.
 _CHECK = dict(time_budget=0.0, eval_budget=0.0)
-_SHRINK = {"ci": dict(_CHECK, degree=200, layers=2, width=64, heads=4, batch_size=256, steps=60, eval_every=30),
+# (The ci check's 60 steps take a 10-step warm-up: the experiments' 300 / 500 would never end.)
+_SHRINK = {"ci": dict(_CHECK, degree=200, layers=2, width=64, heads=4, batch_size=256, steps=60, eval_every=30,
+                      warmup=10),
            "cpu": dict(_CHECK, degree=1000, layers=2, width=128, heads=4, batch_size=512, steps=1500,
                        eval_every=100, lr=2e-3, warmup=100)}
 _SHRINK_IC = {"ci": dict(_CHECK, layers=2, width=64, heads=2, batch_size=64, steps=60, eval_every=30,
-                         eval_examples=200),
+                         eval_examples=200, warmup=10),
               "cpu": dict(_CHECK, layers=2, width=64, heads=2, batch_size=128, lr=3e-3, warmup=50, steps=1200,
                           eval_every=100)}
 
@@ -65,13 +70,29 @@ def plan(name: str, preset: str, out=None, **overrides):
         check_int("batch_size", overrides["batch_size"], 1)
         overrides["lr"] = scaled_lr(cfg.lr, cfg.batch_size, overrides["batch_size"])
     cfg = replace(cfg, **overrides).validate()
-    if out is None:
-        out = RESULTS / name if preset in ("paper", "gpu") else REPO / "outputs" / "reproduce" / f"{name}-{preset}"
+    if out is not None and not str(out).strip():  # Path("") would be the current folder
+        raise ValueError("--out must name a folder, got an empty string")
+    if out is None:  # never results/: shipping a run there is an explicit --out (see check_ship)
+        out = RUNS / (name if preset == "paper" else f"{name}-{preset}")
     return cfg, Path(out)
 
 
-def run(name: str, cfg, out: Path, resume: bool = False, command: str | None = None):
+def check_ship(out, overwrite: bool = False) -> None:
+    """A run is shipped into ``results/`` only from a GPU (the shipped runs are the paper-scale H200
+    ones), unless ``overwrite`` says the replacement is meant."""
+    from .runtime import device
+
+    inside = Path(out).resolve() == RESULTS.resolve() or RESULTS.resolve() in Path(out).resolve().parents
+    if inside and device().type != "cuda" and not overwrite:
+        raise ValueError(f"--out {str(out)!r} is inside results/, where the shipped GPU runs live, and this machine "
+                         "has no GPU; write to runs/ (the default), or pass --overwrite if you mean it")
+
+
+def run(name: str, cfg, out: Path, resume: bool = False, command: str | None = None, overwrite: bool = False,
+        memory_check: bool = True):
     if isinstance(cfg, InContextConfig):
-        return in_context(cfg, out=out, resume=resume, command=command, desc=name)
+        return in_context(cfg, out=out, resume=resume, command=command, desc=name, overwrite=overwrite,
+                          memory_check=memory_check)
     return in_weights(cfg, out=out, resume=resume, command=command, desc=name, save_embeddings=False,
-                      save_graph=False)  # the graph is (degree, path_length, seed): regenerate it
+                      save_graph=False, overwrite=overwrite,
+                      memory_check=memory_check)  # the graph is (degree, path_length, seed): regenerate it

@@ -1,8 +1,11 @@
-"""Reading and writing results: atomic writes, provenance, the shipped ``results/`` folder."""
+"""Reading and writing results: atomic writes, provenance, the shipped ``results/`` folder (every record
+schema-checked on load: ``BadRecord`` names the file and what is wrong)."""
 from __future__ import annotations
 
 import json
+import math
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -20,7 +23,8 @@ def _atomic(path, write) -> None:
     """Write to a temporary file in the same folder, then rename over ``path``."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    # The pid in the name lets the next run tell a dead run's leftover from a live one's (guard.clean_leftovers).
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.")
     try:
         with os.fdopen(fd, "wb") as f:
             write(f)
@@ -92,10 +96,99 @@ def provenance(device_name: str, seconds: float, command: str | None = None, com
     }
 
 
+class BadRecord(ValueError):
+    """A saved record that cannot be read as one: its message is ``<path>: <what is wrong>``."""
+
+
+# Keys every record of a kind must have. Chapter records (``results/<preset>/NN_chapter``) carry their
+# own summary; runs (everything else) their config, history and headline numbers.
+CHAPTER_KEYS = ("preset", "provenance")
+RUN_KEYS = ("config", "steps", "history", "provenance")
+RUN_KINDS = {"tiny": ("topk_recovery", "geometric_level"),
+             "sequence": ("test_exact_match", "test_hardest_token", "chance")}
+
+
+def _non_finite(x, where: str = "") -> str | None:
+    """Where the first NaN or infinity sits in ``x`` (None: none). A diverged run's training loss in its
+    history (``history[i].loss``) is a measurement and may be NaN."""
+    if isinstance(x, float) and not math.isfinite(x):
+        return where or "the value"
+    items = x.items() if isinstance(x, dict) else enumerate(x) if isinstance(x, list) else ()
+    for k, v in items:
+        here = f"{where}[{k}]" if isinstance(k, int) else f"{where}.{k}" if where else str(k)
+        if re.fullmatch(r"history\[\d+\]\.loss", here):
+            continue
+        found = _non_finite(v, here)
+        if found:
+            return found
+    return None
+
+
+def check_record(record, name: str = "") -> dict:
+    """``record`` if it is a well-formed saved record, else a ValueError saying what is wrong."""
+    if not isinstance(record, dict):
+        raise ValueError(f"holds a JSON {type(record).__name__}, not an object")
+    chapter = re.fullmatch(r"\d\d_\w+", Path(name).name or "") is not None
+    keys = CHAPTER_KEYS if chapter else RUN_KEYS
+    if not chapter:
+        kind = "tiny" if "topk_recovery" in record or "spectral_concentration" in record else "sequence"
+        keys = keys + RUN_KINDS[kind]
+    missing = [k for k in keys if k not in record]
+    if missing:
+        raise ValueError(f"lacks the key(s) {', '.join(missing)}")
+    if not isinstance(record["provenance"], dict):
+        raise ValueError("provenance is not an object")
+    if not chapter and not (isinstance(record["config"], dict) and isinstance(record["history"], list)):
+        raise ValueError("config must be an object and history a list")
+    bad = _non_finite(record)
+    if bad:
+        raise ValueError(f"{bad} is not a finite number")
+    for k in keys:
+        v = record[k]
+        if k not in ("config", "history", "provenance", "preset") and not (v is None or isinstance(v, (int, float))):
+            raise ValueError(f"{k} is {type(v).__name__}, not a number")
+    return record
+
+
+def _reject_constant(token):
+    return float(token)  # NaN / Infinity parse to floats; check_record reports where they sit
+
+
+def read_record(path, name: str = "") -> dict:
+    """A saved ``metrics.json``, schema-checked: a ``BadRecord`` names the file and what is wrong."""
+    path = Path(path)
+    shown = path.relative_to(REPO) if path.is_absolute() and REPO in path.parents else path
+    try:
+        text = path.read_text()
+    except (OSError, UnicodeDecodeError) as err:
+        raise BadRecord(f"{shown}: cannot be read ({err})") from None
+    if not text.strip():
+        raise BadRecord(f"{shown}: is empty")
+    try:
+        record = json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as err:
+        raise BadRecord(f"{shown}: is not valid JSON (truncated?): {err}") from None
+    try:
+        return check_record(record, name or path.parent.name)
+    except ValueError as err:
+        raise BadRecord(f"{shown}: {err}") from None
+
+
 def shipped(name: str) -> dict | None:
-    """The shipped result ``results/<name>/metrics.json``, or None when it is not there."""
+    """The shipped result ``results/<name>/metrics.json``, or None when it is not there; a record that
+    is there but unreadable raises ``BadRecord`` (naming the file and what is wrong)."""
     path = RESULTS / name / "metrics.json"
-    return read_json(path) if path.exists() else None
+    return read_record(path, name) if path.exists() else None
+
+
+def load_if_present(name: str) -> dict | None:
+    """For a chapter's "load if present" cell: ``shipped(name)``, but a bad record is reported in one
+    line (which file, what is wrong) and treated as absent, so the chapter runs its preset instead."""
+    try:
+        return shipped(name)
+    except BadRecord as err:
+        print(f"ignoring an unreadable record: {err}; running the preset instead")
+        return None
 
 
 _CHAPTER_T0 = time.perf_counter()  # a chapter's record counts its seconds from the package import

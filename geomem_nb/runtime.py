@@ -22,9 +22,21 @@ def scale() -> str:
 
 def device(name: str | None = None) -> torch.device:
     """``cuda`` when available (or when asked for), else ``cpu``."""
+    source = "device"
     if name is None:
+        source = "GEOMEM_DEVICE"
         name = os.environ.get("GEOMEM_DEVICE") or ("cuda" if torch.cuda.is_available() else "cpu")
-    return torch.device(name)
+    try:
+        dev = torch.device(name)
+    except (RuntimeError, TypeError):
+        raise ValueError(f"{source}={name!r} is not a device; use cpu or cuda (cuda:N)") from None
+    if dev.type not in ("cpu", "cuda"):
+        raise ValueError(f"{source}={name!r} is not supported; use cpu or cuda (cuda:N)")
+    if dev.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(f"{source}={name!r} but torch sees no CUDA device; use cpu")
+    if dev.type == "cuda" and dev.index is not None and dev.index >= torch.cuda.device_count():
+        raise ValueError(f"{source}={name!r} but there are {torch.cuda.device_count()} CUDA device(s)")
+    return dev
 
 
 def set_seed(seed: int) -> None:

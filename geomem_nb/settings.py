@@ -3,8 +3,10 @@ trainer's knobs. Experiment configs add their task's fields on top."""
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from os import PathLike
 
 from .graphs import check_int
+from .guard import finite_number
 from .models import GPTConfig, check as check_model
 from .models.gpt import ATTENTION
 from .train import TrainConfig
@@ -36,6 +38,18 @@ class RunSettings:
         """The checks of the shared settings, before any work starts."""
         check_int("seed", self.seed, 0)
         self.train_config()
+        if self.warmup > self.steps:
+            raise ValueError(f"warmup ({self.warmup}) must not exceed steps ({self.steps}): the run would "
+                             "never leave warm-up")
+        finite_number("time_budget", self.time_budget)
+        check_int("checkpoint_every", self.checkpoint_every, 0)
+        if self.checkpoint_dir is not None and not isinstance(self.checkpoint_dir, (str, PathLike)):
+            raise ValueError(f"checkpoint_dir must be a folder path, got {self.checkpoint_dir!r}")
+        if self.checkpoint_dir and not self.checkpoint_every:
+            raise ValueError("checkpoint_dir needs checkpoint_every (--checkpoint-every N): without it no "
+                             "checkpoint is ever written")
+        if self.checkpoint_every and not self.checkpoint_dir:
+            raise ValueError("checkpoint_every needs checkpoint_dir (--checkpoint-dir D)")
         check_model(self.model, self.layers, self.width, self.heads)
         if self.attention not in ATTENTION:
             raise ValueError(f"attention must be one of {', '.join(ATTENTION)}; got {self.attention!r}")

@@ -32,7 +32,8 @@ from .graphs import check_int, tiny_graph
 from .models import GPT, GPTConfig
 from .models.bilinear import Bilinear
 from .models.node2vec import Node2Vec, gradient_descent, loss_per_node, targets_matrix
-from .results import provenance, write_json
+from .guard import check_memory, check_outputs, clean_leftovers, save_json, save_npy, save_npz, write_set
+from .results import provenance
 from .runtime import device as pick_device, device_name, set_seed, single_thread
 from .tasks.examples import Examples
 from .train import TrainConfig, train
@@ -74,6 +75,10 @@ class TinyConfig:
 
     def validate(self) -> "TinyConfig":
         """Every check that can fail, before any work starts; fills unset values from SETTINGS."""
+        nodes = spec_nodes(self.graph)
+        if nodes is not None and nodes > MAX_NODES:
+            raise ValueError(f"graph {self.graph!r} would have {nodes} nodes; tiny graphs have at most {MAX_NODES} "
+                             "(every score takes the dense n x n spectrum)")
         tiny_graph(self.graph)
         if self.model not in MODELS:
             raise ValueError(f"model must be one of {', '.join(MODELS)}; got {self.model!r}")
@@ -110,6 +115,17 @@ class TinyConfig:
         if not isinstance(self.tied, bool):
             raise ValueError(f"tied must be True or False, got {self.tied!r}")
         return self
+
+    def memory_estimate(self) -> dict:
+        """Bytes by part this run needs (``guard.check_memory``): the model and its optimizer, the kept
+        embedding snapshots and the dense spectrum of the graph."""
+        n, d = spec_nodes(self.graph) or 16, self.dim
+        params = (n + 1) * d + (d * d + d if self.model in BILINEAR else 0) \
+            + (12 * d * d + 13 * d if self.model == "transformer" else 0) + (n * d if self.tied is False else 0)
+        return {"embedding table": 4 * (n + 1) * d, "other parameters": 4 * (params - (n + 1) * d),
+                "gradients and optimizer state": 12 * params,
+                "activations": 8 * 4 * n * (n + 4 * d), "evaluation": 8 * (SNAPSHOTS + 2) * n * d,
+                "graph": 8 * 6 * n * n}
 
     def train_config(self) -> TrainConfig:
         cosine = self.model not in ("nn",) if self.cosine is None else self.cosine
@@ -228,10 +244,34 @@ def build_model(cfg: TinyConfig, num_nodes: int, device):
     return model.to(device)
 
 
-def tiny(cfg: TinyConfig, out: str | Path | None = None, command: str | None = None) -> TinyResult:
-    """Train one model on one tiny graph's edges; score memorization, geometry and spectrum."""
+MAX_NODES = 4096  # a tiny graph's dense spectrum (n x n, float64) and O(n^3) eigendecomposition stay small
+
+
+def spec_nodes(spec) -> int | None:
+    """The node count a ``graphs.tiny_graph`` spec asks for, read from the spec alone (None: not a
+    sized spec; ``tiny_graph`` then says what is wrong with it)."""
+    kind, _, size = str(spec).partition(":")
+    try:
+        if kind in ("cycle", "path") and size:
+            return int(size)
+        if kind == "grid" and "x" in size:
+            r, _, c = size.partition("x")
+            return int(r) * int(c)
+    except ValueError:
+        return None
+    return 16 if spec in ("star", "grid", "cycle", "irregular") else None
+
+
+def tiny(cfg: TinyConfig, out: str | Path | None = None, command: str | None = None, overwrite: bool = False,
+         memory_check: bool = True) -> TinyResult:
+    """Train one model on one tiny graph's edges; score memorization, geometry and spectrum. ``out``,
+    ``overwrite`` and ``memory_check`` as for ``experiments.in_weights``."""
     cfg = replace(cfg).validate()
+    out = check_outputs(out, overwrite=overwrite)
     dev = pick_device() if cfg.model != "node2vec" else torch.device("cpu")
+    if memory_check:
+        check_memory(cfg.memory_estimate(), dev)
+    clean_leftovers(out)
     with single_thread(dev):
         return _tiny(cfg, dev, out, command)
 
@@ -323,14 +363,13 @@ def _tiny(cfg: TinyConfig, dev, out, command) -> TinyResult:
                         snapshots={"steps": np.array(snap_steps), "embeddings": np.stack(snaps)},
                         dynamics=dynamics)
     if out is not None:
-        out = Path(out)
         metrics["provenance"] = provenance(metrics["device"], time.perf_counter() - t0, command)
         stride = max(1, len(history) // SNAPSHOTS)  # keep the file small: at most ~SNAPSHOTS records
-        write_json({**metrics, "history": history[:-1:stride] + history[-1:]}, out / "metrics.json")
-        np.save(out / "embeddings.npy", emb)
-        write_json(graph.to_json(), out / "graph.json")
+        files = {"metrics.json": save_json({**metrics, "history": history[:-1:stride] + history[-1:]}),
+                 "embeddings.npy": save_npy(emb), "graph.json": save_json(graph.to_json())}
         if dynamics is not None:
-            np.savez_compressed(out / "dynamics.npz", **dynamics)
+            files["dynamics.npz"] = save_npz(dynamics)
+        write_set(out, files)
     return result
 
 

@@ -207,15 +207,30 @@ class TrainResult:
     resumed_from: int = 0
 
 
+def load_checkpoint(path: str, device) -> dict:
+    """A checkpoint's state; an unreadable file is reported in one line naming it."""
+    try:
+        state = torch.load(path, map_location=device, weights_only=False)
+    except Exception as err:  # a truncated or foreign file: pickle, zip and torch errors alike
+        detail = (str(err).splitlines() or ["no detail"])[0].split(". ")[0]
+        raise ValueError(f"--resume: the checkpoint {path} is unreadable ({type(err).__name__}: {detail}); "
+                         "remove it or start without --resume") from None
+    if not isinstance(state, dict) or not {"model", "optimizer", "generator", "result"} <= set(state):
+        raise ValueError(f"--resume: {path} is not a checkpoint of this package; remove it or start without --resume")
+    return state
+
+
 def train(model, data, cfg: TrainConfig, *, pad_id: int | None = None, evaluate=None, stop=None,
-          resume: bool = False, desc: str = "train") -> TrainResult:
+          resume: bool = False, desc: str = "train", run: dict | None = None) -> TrainResult:
     """Train ``model`` on ``data``: a list of ``Examples`` (packed by ``BatchLayout``), or any batch
     source with the same interface (``pos``, ``mask``, ``flat_targets`` and ``sample(generator) ->
     (tokens, targets)``; ``pos``/``mask`` None mean default positions / causal), e.g. a generator of
     fresh examples. ``evaluate(step) -> dict`` runs every ``cfg.eval_every`` steps (and at steps 0
     and the last); with ``cfg.eval_budget`` an evaluation is skipped while evaluations so far exceed
     that fraction of the training time (a fast compiled step makes a fixed interval costly; the
-    history then depends on timing). ``stop(record) -> bool`` may end training early."""
+    history then depends on timing). ``stop(record) -> bool`` may end training early. ``run`` (the
+    settings that define the run, ``guard.run_identity``) is saved in every checkpoint, and a resume
+    from a checkpoint of another run is refused (``guard.check_same_run``)."""
     device = next(model.parameters()).device
     layout = make_layout(data, cfg, model, pad_id, device) if isinstance(data, (list, tuple)) else data
     opt = make_optimizer(model, cfg, device)
@@ -229,7 +244,10 @@ def train(model, data, cfg: TrainConfig, *, pad_id: int | None = None, evaluate=
 
     ckpt = os.path.join(cfg.checkpoint_dir, "checkpoint.pt") if cfg.checkpoint_dir else None
     if resume and ckpt and os.path.exists(ckpt):
-        state = torch.load(ckpt, map_location=device, weights_only=False)
+        state = load_checkpoint(ckpt, device)
+        if run is not None:
+            from .guard import check_same_run
+            check_same_run(state.get("run"), run, ckpt)
         model.load_state_dict(state["model"])
         opt.load_state_dict(state["optimizer"])
         scaler.load_state_dict(state["scaler"])
@@ -293,7 +311,7 @@ def train(model, data, cfg: TrainConfig, *, pad_id: int | None = None, evaluate=
             if at_ckpt:
                 atomic_save({"model": model.state_dict(), "optimizer": opt.state_dict(),
                              "scaler": scaler.state_dict(), "generator": gen.get_state(),
-                             "cpu_rng": torch.get_rng_state(), "result": asdict(result)}, ckpt)
+                             "cpu_rng": torch.get_rng_state(), "result": asdict(result), "run": run}, ckpt)
             over_time = cfg.time_budget and result.train_seconds >= cfg.time_budget
             if (record is not None and stop is not None and stop(record)) or over_time:
                 if record is None:

@@ -11,7 +11,7 @@ if ! git diff --quiet HEAD -- . ':(exclude)results'; then
     echo "make records: commit first, so that every record names a clean commit" >&2
     exit 1
 fi
-cli() { "$PY" -m geomem_nb "$@"; }
+cli() { local sub=$1; shift; "$PY" -m geomem_nb "$sub" --overwrite "$@"; }  # records replace records
 
 runs() {
     cli in-weights --preset cpu --out results/cpu/in-weights

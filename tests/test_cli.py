@@ -54,7 +54,7 @@ def test_in_weights_rejects_bad_input(tmp_path, capsys, args, name):
 
 def test_in_weights_writes_contract(tmp_path):
     out = tmp_path / "run"
-    r = cli("in-weights", *TINY, "--steps", "10", "--eval-every", "10", "--out", str(out))
+    r = cli("in-weights", *TINY, "--steps", "10", "--warmup", "2", "--eval-every", "10", "--out", str(out))
     assert r.returncode == 0, r.stderr
     m = json.loads((out / "metrics.json").read_text())
     for key in ("test_exact_match", "test_hardest_token", "train_exact_match", "chance", "steps",

@@ -161,7 +161,7 @@ def test_held_out_graphs_are_seeded_and_apart_from_training():
 
 
 def test_tiny_run_learns_and_is_deterministic(tmp_path):
-    cfg = presets.config("in-context", "ci", steps=30, eval_every=15, eval_examples=64, lr=3e-3)
+    cfg = presets.config("in-context", "ci", steps=30, eval_every=15, eval_examples=64, lr=3e-3, warmup=10)
     r1 = in_context(cfg, out=tmp_path / "a")
     r2 = in_context(cfg)
     m = json.loads((tmp_path / "a" / "metrics.json").read_text())
@@ -225,7 +225,7 @@ def test_cli_requires_its_arguments(missing, tmp_path, capsys):
 def test_cli_writes_metrics(tmp_path):
     out = tmp_path / "run"
     p = cli("--degree", "2", "--path-length", "3", "--num-labels", "8", "--objective", "reverse",
-            "--preset", "ci", "--steps", "4", "--eval-every", "2", "--out", str(out), tmp_path=tmp_path)
+            "--preset", "ci", "--steps", "4", "--warmup", "2", "--eval-every", "2", "--out", str(out), tmp_path=tmp_path)
     assert p.returncode == 0, p.stderr
     m = json.loads((out / "metrics.json").read_text())
     assert m["config"]["objective"] == "reverse" and m["config"]["num_labels"] == 8

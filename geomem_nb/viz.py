@@ -352,3 +352,25 @@ def race(histories: dict, keys=("topk_recovery", "geometric_margin", "geometric_
             ax.axhline(0.0, **CHANCE_STYLE)
     axes[0].legend(fontsize=7)
     return axes
+
+
+def seed_spread(spreads: dict, ax=None, xlabel: str = "", reference: dict | None = None, line: float | None = 0.0,
+                line_label: str | None = None):
+    """One row per label (``label -> stats.Spread``): each seed as a dot, mean ± sd as a bar, an
+    optional reference value per label (e.g. the paper's) as a cross, and a dotted line (0, or chance)."""
+    ax = _ax(ax)
+    labels = list(spreads)[::-1]  # first label on top
+    for y, label in enumerate(labels):
+        s = spreads[label]
+        ax.errorbar(s.mean, y, xerr=s.sd, fmt="|", color="tab:blue", markersize=12, capsize=4)
+        ax.plot(s.values, [y] * s.n, "o", color="tab:blue", alpha=0.6, markersize=4)
+        if reference and reference.get(label) is not None:
+            ax.plot(reference[label], y, "x", color="tab:red", markersize=7,
+                    label="paper" if y == max(i for i, k in enumerate(labels) if reference.get(k) is not None) else None)
+    ax.set_yticks(range(len(labels)), labels, fontsize=8)
+    if line is not None:
+        ax.axvline(line, label=line_label, **CHANCE_STYLE)
+    ax.set_xlabel(xlabel)
+    if reference or line_label:
+        ax.legend(fontsize=7)
+    return ax

@@ -250,3 +250,53 @@ def test_claim_c10_reads_the_chapter_record():
     m = results.shipped("cpu/07_why_geometry")
     frozen = m["race"]["frozen, width 512, lr 0.1"]
     assert f"stores every edge by step {frozen['steps_to_full_recovery']} " in claims.verdicts()["C10"].evidence[0]
+
+
+def test_knob_seeds_spreads_and_directions():
+    from geomem_nb.stats import spread
+
+    runs = tiny.knob_seeds("ci", seeds=[7, 0, 1], rows=["lr 1e-2", "untied, lr 1e-2"], steps=5, dim=8)
+    assert [r.metrics["config"]["seed"] for r in runs["lr 1e-2"]] == [7, 0, 1]
+    sp = tiny.knob_spreads(runs)
+    assert sp["lr 1e-2"]["geometric_margin"].n == 3 and "output_fiedler_share" not in sp["lr 1e-2"]
+    assert "geometric_margin" not in sp["untied, lr 1e-2"]  # no margin without one table on both sides
+    out = sp["untied, lr 1e-2"]["output_fiedler_share"]
+    assert out.n == 3 and all(0 <= v <= 1 for v in out.values)
+    dirs = tiny.knob_directions(sp)
+    assert set(dirs["untying lowers the geometry (output table U)"]) == {"fiedler_share", "spectral_concentration"}
+    assert dirs["untying lowers the geometry (output table U)"]["fiedler_share"]["lower"] == out
+    assert "learning rate: 1e-2 above 1e-4 (default init)" not in dirs  # a direction whose rows were not run
+    for kwargs in (dict(seeds=[]), dict(seeds=[1, 1]), dict(seeds=[-1]), dict(rows=["lr 1"])):
+        with pytest.raises(ValueError, match="seeds" if "seeds" in kwargs else "rows"):
+            tiny.knob_seeds("ci", steps=2, dim=4, **{"rows": ["lr 1e-2"], **kwargs})
+    # The verdict: beyond the spread either way, or neither.
+    hi, lo, mid = spread([5, 6, 7]), spread([0, 1, 2]), spread([1, 4, 7])
+    lr = "learning rate: 1e-2 above 1e-4 (default init)"
+    for a, b, verdict in ((hi, lo, "holds"), (lo, hi, "reversed"), (mid, lo, "within the spread")):
+        d = tiny.knob_directions({"lr 1e-2": {"geometric_margin": a}, "lr 1e-4": {"geometric_margin": b}})
+        assert list(d[lr]) == ["geometric_margin"] and d[lr]["geometric_margin"]["verdict"] == verdict
+    two = {"lr 1e-2": {"geometric_margin": spread([5, 6])}, "lr 1e-4": {"geometric_margin": spread([0, 1])}}
+    assert tiny.knob_directions(two)[lr]["geometric_margin"]["verdict"] == "within the spread"  # < 3 seeds
+
+
+def test_knob_record_and_seed_spread_figure():
+    import matplotlib.pyplot as plt
+
+    from geomem_nb import viz
+    from geomem_nb.stats import spread
+
+    s = {"lr 1e-2": {"geometric_margin": spread([1, 2, 3]), "fiedler_share": spread([0.3, 0.3, 0.4]),
+                     "spectral_concentration": spread([0.4, 0.5, 0.5]), "topk_recovery": spread([1, 1, 1])},
+         "untied, lr 1e-2": {"fiedler_share": spread([0.2, 0.2, 0.3]), "spectral_concentration": spread([0.4, 0.4, 0.5]),
+                             "output_fiedler_share": spread([0.1, 0.2, 0.2]),
+                             "output_spectral_concentration": spread([0.3, 0.3, 0.3]),
+                             "output_geometric_level": spread([-0.1, -0.2, -0.3])}}
+    rec = tiny.knob_record(s, tiny.knob_directions(s), {"fiedler_share": 0.1, "spectral_concentration": 0.3})
+    row = rec["rows"]["lr 1e-2"]
+    assert row["geometric_margin"] == 2.0 and row["edge_margin"] is None and row["paper_geometric_margin"] == 7.871
+    assert row["spread"]["geometric_margin"]["values"] == [1.0, 2.0, 3.0]
+    assert rec["untying"]["untied_output"]["fiedler_share"]["n"] == 3 and rec["untied_output_geometric_level"] == pytest.approx(-0.2)
+    assert rec["directions"]["untying lowers the geometry (output table U)"]["lower_prefix"] == "output_"
+    ax = viz.seed_spread({k: d["fiedler_share"] for k, d in s.items()}, line=0.1, line_label="chance")
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["untied, lr 1e-2", "lr 1e-2"]
+    plt.close("all")

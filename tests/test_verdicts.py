@@ -136,3 +136,18 @@ def test_learning_order_reads_only_the_positions_a_model_works_out():
     assert lo.leaf_side_first({2: None, 3: None, 4: 50}) and not lo.leaf_side_first({2: None, 3: None, 4: None})
     with pytest.raises(ValueError, match="path_length"):
         lo.learned_positions(2)
+
+
+def _knobs(verdict_lr):
+    d = lambda v: {"verdicts": {"geometric_margin": v, "fiedler_share": v}}  # noqa: E731
+    return {"knobs": {"width": 128, "steps": 100, "seeds": [7, 0, 1], "directions": {
+        "initialization: N(0, 0.02) above unit-normal": d("holds"), "weight decay 10 restores": d("holds"),
+        "learning rate: 1e-2 above 1e-4": d(verdict_lr)}}}
+
+
+def test_c12_judges_each_knob_beyond_the_spread():
+    assert v.c12(records(cpu__07_why_geometry=_knobs("holds"))).status == "reproduced"
+    r = v.c12(records(cpu__07_why_geometry=_knobs("within the spread")))
+    assert r.status == "partly" and "on none: learning rate" in r.reason
+    assert v.c12(records(cpu__07_why_geometry=_knobs("reversed"))).status == "differs"
+    assert v.c12(records()).status == "not run"

@@ -12,6 +12,7 @@ writes its record."""
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from dataclasses import replace
 
@@ -127,8 +128,9 @@ def main(argv=None) -> None:
     t0, commit = time.perf_counter(), git_commit()
     record = study(a.preset, a.seeds)
     from .runtime import device, device_name
+    command = " ".join(["python -m geomem_nb.learning_order"] + list(sys.argv[1:] if argv is None else argv))
     record.update(preset=a.preset, provenance=provenance(device_name(device()), time.perf_counter() - t0,
-                                                         commit=commit))
+                                                         command, commit))
     write_json(record, f"{a.out}/metrics.json")
 
 

@@ -7,6 +7,7 @@ numbers; and a sweep over seeds that stores each number's spread (mean ± sd) as
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from dataclasses import replace
@@ -116,13 +117,18 @@ def measure(runs: dict) -> dict:
     return m
 
 
-def sweep(preset: str | None, seeds, known: dict | None = None, **overrides) -> tuple[dict, list]:
+def sweep(preset: str | None, seeds, known: dict | None = None, on_seed=None, **overrides) -> tuple[dict, list]:
     """{measurement: Spread over ``seeds``} and the per-seed flat dicts; ``known`` ({seed: measure(...)})
-    holds seeds already run (the chapter's live seed), which are not run again."""
-    seeds, known = list(seeds), known or {}
+    holds seeds already run (the chapter's live seed), which are not run again; ``on_seed(seed, numbers)``
+    hears each seed as it ends (a long sweep shows its progress)."""
+    seeds, known = list(seeds), dict(known or {})
     if len(seeds) < 1 or len(set(seeds)) != len(seeds) or not all(isinstance(s, int) for s in seeds):
         raise ValueError(f"seeds must be distinct integers, at least one; got {seeds}")
-    per_seed = [known[s] if s in known else measure(run_seed(preset, s, **overrides)) for s in seeds]
+    per_seed = []
+    for s in seeds:
+        per_seed.append(known[s] if s in known else measure(run_seed(preset, s, **overrides)))
+        if on_seed is not None:
+            on_seed(s, per_seed[-1])
     keys = per_seed[0].keys()
     return {k: stats.spread([p[k] for p in per_seed]) for k in keys}, per_seed
 
@@ -165,7 +171,8 @@ def main(argv=None) -> int:
 
     out = args.out or RESULTS / args.preset / SEEDS_RECORD
     t0 = time.perf_counter()
-    spreads, _ = sweep(args.preset, args.seeds)
+    spreads, _ = sweep(args.preset, args.seeds, on_seed=lambda s, m: print(
+        f"seed {s} ({time.perf_counter() - t0:.0f} s): {json.dumps(m)}", flush=True))
     path = write(out, args.preset, args.seeds, spreads, time.perf_counter() - t0,
                  " ".join(["python -m geomem_nb.variants"] + (sys.argv[1:] if argv is None else list(argv))))
     for k, s in spreads.items():

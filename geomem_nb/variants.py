@@ -95,24 +95,27 @@ def path_phase(run) -> tuple[float, float]:
 
 
 def measure(runs: dict) -> dict:
-    """The flat dict of numbers of one seed's runs (keys 'section/variant/metric')."""
+    """The flat dict of numbers of one seed's runs (keys 'section/variant/metric'); sections not run
+    yet are left out (the chapter measures as it goes)."""
     base, m = runs["base"], {}
     m["chance"] = 1 / base.degree
-    for (e, p), r in runs["directions"].items():
+    for (e, p), r in runs.get("directions", {}).items():
         for k in ("test_exact_match", "train_exact_match", "edge_recovery"):
             m[f"directions/{e}/{p}/{k}"] = r.metrics[k]
-    for k, r in runs["pauses"].items():
+    for k, r in runs.get("pauses", {}).items():
         m[f"pauses/{k}/test_exact_match"] = r.metrics["test_exact_match"]
-    for name, r in runs["staged"].items():
+    for name, r in runs.get("staged", {}).items():
         m[f"staged/{name}/peak"], m[f"staged/{name}/final"] = path_phase(r)
         m[f"staged/{name}/train_exact_match"] = r.metrics["train_exact_match"]
         m[f"staged/{name}/edge_phase_edge_recovery"] = r.metrics["edge_phase_edge_recovery"]
-    m["mixed/test_exact_match"] = runs["mixed"].metrics["test_exact_match"]
-    m["tree/chance"] = runs["trees"]["leaf"].metrics["chance"]
-    for s, r in runs["trees"].items():
+    if "mixed" in runs:
+        m["mixed/test_exact_match"] = runs["mixed"].metrics["test_exact_match"]
+    if "trees" in runs:
+        m["tree/chance"] = runs["trees"]["leaf"].metrics["chance"]
+    for s, r in runs.get("trees", {}).items():
         for k in ("test_exact_match", "test_hardest_token", "train_exact_match"):
             m[f"tree/{s}/{k}"] = r.metrics[k]
-    for (model, name), r in runs["mamba"].items():
+    for (model, name), r in runs.get("mamba", {}).items():
         m[f"mamba/{name}/{model}"] = r.metrics[MAMBA_OBJECTIVES[name][1]]
     return m
 
@@ -147,6 +150,51 @@ def describe(base) -> dict:
     t = tree_config(base)
     return {"graph": f"G({base.degree},{base.path_length})", "steps": base.steps,
             "tree": f"T({t['degree']},{t['path_length']})"}
+
+
+def control(source: dict, prefix: str, bars: dict) -> dict:
+    """A control's learnable targets as ``controls`` reads them: ``{metric: value}`` for the metrics of
+    ``bars`` under ``prefix`` ('directions/forward/forward/'); from a sweep's Spreads, the *worst* seed
+    (every seed must have learned for the failure to count)."""
+    out = {}
+    for k in bars:
+        v = source[prefix + k]
+        out[k] = min(v.values) if isinstance(v, stats.Spread) else v
+    return out
+
+
+def fmt(one: dict, spreads: dict | None, key: str) -> str:
+    """One measurement: this seed's value, and the spread over seeds when there is one."""
+    shown = f"{one[key]:.3f}"
+    return shown + (f"  | over seeds {spreads[key]}" if spreads and key in spreads else "")
+
+
+def beyond_spread(spreads: dict) -> dict:
+    """The chapter's comparisons, each 'a > b' -> whether it holds beyond the spread (``stats.above``)."""
+    def em(key):
+        return spreads[key]
+
+    pairs = {"C17 both-edges > forward-only edges, forward paths": ("directions/both/forward/test_exact_match",
+                                                                   "directions/forward/forward/test_exact_match"),
+             "C17 both-edges > forward-only edges, reverse paths": ("directions/both/reverse/test_exact_match",
+                                                                   "directions/forward/reverse/test_exact_match"),
+             "C17 backward-only edges, reverse paths > chance": ("directions/backward/reverse/test_exact_match",
+                                                                 "chance"),
+             "C19 mixed > staged slow peak": ("mixed/test_exact_match", "staged/slow/peak"),
+             "C19 staged slow peak > its final": ("staged/slow/peak", "staged/slow/final"),
+             "C19 staged fast peak > its final": ("staged/fast/peak", "staged/fast/final"),
+             "C20 leaf split > chance": ("tree/leaf/test_exact_match", "tree/chance"),
+             "C20 first-token split > chance": ("tree/first-token/test_exact_match", "tree/chance"),
+             "C20 leaf split > first-token split": ("tree/leaf/test_exact_match", "tree/first-token/test_exact_match")}
+    for a, b in zip(PAUSES, PAUSES[1:]):
+        pairs[f"C18 {b} pauses > {a} pauses"] = (f"pauses/{b}/test_exact_match", f"pauses/{a}/test_exact_match")
+    pairs["C18 any pauses (1) > none"] = ("pauses/1/test_exact_match", "pauses/0/test_exact_match")
+    for name in MAMBA_OBJECTIVES:
+        pairs[f"C21 GPT > Mamba, {name}"] = (f"mamba/{name}/gpt", f"mamba/{name}/mamba")
+        pairs[f"C21 Mamba > GPT, {name}"] = (f"mamba/{name}/mamba", f"mamba/{name}/gpt")
+    out = {label: stats.above(em(a), em(b)) for label, (a, b) in pairs.items()}
+    out["C18 0 < 1 < 2 < 4 pauses"] = stats.ordered([em(f"pauses/{k}/test_exact_match") for k in PAUSES])
+    return out
 
 
 def load(preset: str, root=None) -> dict | None:

@@ -135,5 +135,9 @@ def test_variants_sweep_measures_every_variant_and_writes_spreads(tmp_path):
     loaded = variants.load("ci", root=tmp_path)
     assert loaded["seeds"] == [0, 1] and loaded["spreads"]["chance"].values == spreads["chance"].values
     assert isinstance(loaded["spreads"]["staged/slow/peak"], stats.Spread)
+    checks = variants.beyond_spread(spreads)
+    assert checks and not any(checks.values())  # two seeds never count as a spread
+    worst = variants.control(spreads, "directions/forward/forward/", {"edge_recovery": 0.9})
+    assert worst["edge_recovery"] == min(p["directions/forward/forward/edge_recovery"] for p in per_seed)
     with pytest.raises(ValueError, match="seeds"):
         variants.sweep("ci", [0, 0], **tiny)

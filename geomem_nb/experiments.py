@@ -254,6 +254,9 @@ def staged(model, task: InWeightsTask, cfg: InWeightsConfig, evaluate, stop, des
     pad = task.token("[PAD]")
     edges = train(model, [task.edge_examples()], replace(cfg.train_config(), steps=cfg.edge_steps, lr=cfg.edge_lr),
                   pad_id=pad, evaluate=evaluate, desc=f"{desc}, edge phase")
+    # What the edge phase learned, before the path phase can overwrite it (a collapse of the path
+    # phase is evidence only if the edges were memorized first).
+    edges.history[-1]["edge_recovery"] = edge_recovery(model.eval(), task, next(model.parameters()).device, cfg.seed)
     paths = train(model, task.training_examples()[1:], cfg.train_config(), pad_id=pad,
                   evaluate=evaluate, stop=stop, desc=f"{desc}, path phase")
     for r in edges.history:
@@ -312,6 +315,7 @@ def in_weights(cfg: InWeightsConfig, out: str | Path | None = None, resume: bool
         "leaf_first_hop_diagonal_accuracy": final["leaf_first_hop_diagonal_accuracy"],
         "path_averaged_contrast": final.get("path_averaged_contrast"),
         "edge_recovery": edge_recovery(model.eval(), task, dev, cfg.seed),
+        "edge_phase_edge_recovery": next((h["edge_recovery"] for h in tr.history if "edge_recovery" in h), None),
         "test_per_position": final.get("test_per_position"),
         "test_teacher_forced": final.get("test_teacher_forced"),
         "chance": 1.0 / graph.num_leaves,

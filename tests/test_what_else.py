@@ -118,3 +118,26 @@ def test_curves_marks_where_a_staged_run_switches_phase_and_accepts_adapters():
     assert any(list(line.get_xdata()) == [20, 20] for line in ax.lines)  # the phase marker
     ax = viz.run_metrics(run, {"x": "x"})  # an adapter without a history draws too
     assert len(ax.lines) >= 1
+
+
+def test_variants_sweep_measures_every_variant_and_writes_spreads(tmp_path):
+    """Chapter 08's grid on a toy graph: every measurement is a number per seed, stored as a spread."""
+    from geomem_nb import stats, variants
+
+    tiny = dict(degree=16, path_length=4, layers=1, width=32, heads=2, batch_size=64, steps=10, eval_every=10,
+                warmup=2)
+    spreads, per_seed = variants.sweep("ci", [0, 1], **tiny)
+    assert len(per_seed) == 2 and spreads["chance"].mean == pytest.approx(1 / 16)
+    assert {"directions/forward/forward/edge_recovery", "staged/fast/edge_phase_edge_recovery",
+            "tree/first-token/train_exact_match", "mamba/edges only/mamba", "pauses/4/test_exact_match"} <= set(spreads)
+    assert all(s.n == 2 for s in spreads.values())
+    variants.write(tmp_path / "ci" / variants.SEEDS_RECORD, "ci", [0, 1], spreads, 1.0, "test")
+    loaded = variants.load("ci", root=tmp_path)
+    assert loaded["seeds"] == [0, 1] and loaded["spreads"]["chance"].values == spreads["chance"].values
+    assert isinstance(loaded["spreads"]["staged/slow/peak"], stats.Spread)
+    checks = variants.beyond_spread(spreads)
+    assert checks and not any(checks.values())  # two seeds never count as a spread
+    worst = variants.control(spreads, "directions/forward/forward/", {"edge_recovery": 0.9})
+    assert worst["edge_recovery"] == min(p["directions/forward/forward/edge_recovery"] for p in per_seed)
+    with pytest.raises(ValueError, match="seeds"):
+        variants.sweep("ci", [0, 0], **tiny)

@@ -1,0 +1,233 @@
+"""Chapter 08's grid of in-weights variants (edge directions, pause tokens, staged vs mixed training,
+tree-star splits, Mamba vs GPT), run for one seed as RunResults and reduced to a flat dict of
+numbers; and a sweep over seeds that stores each number's spread (mean ± sd) as a record.
+
+    python -m geomem_nb.variants --preset cpu --seeds 0 1 2 --out results/cpu/08_what_else_matters_seeds
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from . import experiments, presets, stats
+from .results import provenance, read_json, write_json
+from .runtime import device, device_name
+
+EDGES = ("both", "forward", "backward")
+PATHS = ("forward", "reverse")
+PAUSES = (0, 1, 2, 4)
+SPLITS = ("leaf", "first-token")
+# objective name in the chapter -> (objective, the metric that scores it)
+MAMBA_OBJECTIVES = {"full paths": ("full-path", "test_exact_match"),
+                    "first hop": ("hardest-token", "test_hardest_token"),
+                    "edges only": ("edges-only", "leaf_first_hop_diagonal_accuracy")}
+SEEDS = (0, 1, 2)
+SEEDS_RECORD = "08_what_else_matters_seeds"
+
+
+def base_config(preset: str | None = None, seed: int | None = None, **overrides):
+    """The chapter's base run: the ``in-weights-small`` preset (at ``seed`` when given; ``overrides``
+    shrink it for tests)."""
+    return presets.config("in-weights-small", preset, seed=seed, **overrides)
+
+
+def _run(base, desc: str, **overrides):
+    """One variant: the base run with ``overrides``."""
+    return experiments.in_weights(replace(base, **overrides), desc=f"{desc} (seed {base.seed})")
+
+
+def directions(base) -> dict:
+    """(edges, path direction) -> run, for every edge set and both path directions (C17)."""
+    return {(e, p): _run(base, f"edges {e}, paths {p}", edges=e, path_direction=p) for e in EDGES for p in PATHS}
+
+
+def pauses(base, mixed) -> dict:
+    """Pause count -> run at the same budget (C18); ``mixed`` is the base run (the preset's count)."""
+    return {k: mixed if k == base.pause_tokens else _run(base, f"{k} pause tokens", pause_tokens=k) for k in PAUSES}
+
+
+def staged(base) -> dict:
+    """'fast' (the preset's path lr) and 'slow' (a tenth of it) -> a staged run: the edges alone for the
+    whole budget, then the paths alone for the same budget, evaluated 4x as often to catch a peak (C19)."""
+    fine = max(base.eval_every // 4, 1)
+    return {name: _run(base, f"staged, path lr {lr:g}", schedule="staged", edge_steps=base.steps, lr=lr,
+                       eval_every=fine)
+            for name, lr in (("fast", base.lr), ("slow", base.lr / 10))}
+
+
+def tree_config(base) -> dict:
+    """The tree-star graph of C20: root degree d/8, the base path length."""
+    return dict(graph="tree-star", degree=max(base.degree // 8, 2), path_length=base.path_length)
+
+
+def trees(base) -> dict:
+    """Split -> run on the tree-star graph (C20)."""
+    return {s: _run(base, f"tree-star, {s} split", split=s, **tree_config(base)) for s in SPLITS}
+
+
+def mamba_vs_gpt(base, mixed) -> dict:
+    """(model, objective name) -> run (C21). Mamba gets twice the GPT's steps; the GPT's full-path run
+    is ``mixed``."""
+    out = {}
+    for name, (obj, _) in MAMBA_OBJECTIVES.items():
+        out[("mamba", name)] = _run(base, f"mamba, {name}", model="mamba", objective=obj, steps=2 * base.steps)
+        out[("gpt", name)] = mixed if obj == "full-path" else _run(base, f"gpt, {name}", objective=obj)
+    return out
+
+
+def run_seed(preset: str | None = None, seed: int | None = None, **overrides) -> dict:
+    """Every variant of the chapter for one seed: {section: {key: RunResult}}."""
+    base = base_config(preset, seed, **overrides)
+    d = directions(base)
+    mixed = d[("both", "forward")]
+    return {"base": base, "directions": d, "pauses": pauses(base, mixed), "staged": staged(base),
+            "mixed": mixed, "trees": trees(base), "mamba": mamba_vs_gpt(base, mixed)}
+
+
+def path_phase(run) -> tuple[float, float]:
+    """(peak, final) held-out exact match over the path phase of a staged run."""
+    em = [h["test_exact_match"] for h in run.history if h["phase"] == "paths"]
+    return max(em), em[-1]
+
+
+def measure(runs: dict) -> dict:
+    """The flat dict of numbers of one seed's runs (keys 'section/variant/metric'); sections not run
+    yet are left out (the chapter measures as it goes)."""
+    base, m = runs["base"], {}
+    m["chance"] = 1 / base.degree
+    for (e, p), r in runs.get("directions", {}).items():
+        for k in ("test_exact_match", "train_exact_match", "edge_recovery"):
+            m[f"directions/{e}/{p}/{k}"] = r.metrics[k]
+    for k, r in runs.get("pauses", {}).items():
+        m[f"pauses/{k}/test_exact_match"] = r.metrics["test_exact_match"]
+    for name, r in runs.get("staged", {}).items():
+        m[f"staged/{name}/peak"], m[f"staged/{name}/final"] = path_phase(r)
+        m[f"staged/{name}/train_exact_match"] = r.metrics["train_exact_match"]
+        m[f"staged/{name}/edge_phase_edge_recovery"] = r.metrics["edge_phase_edge_recovery"]
+    if "mixed" in runs:
+        m["mixed/test_exact_match"] = runs["mixed"].metrics["test_exact_match"]
+    if "trees" in runs:
+        m["tree/chance"] = runs["trees"]["leaf"].metrics["chance"]
+    for s, r in runs.get("trees", {}).items():
+        for k in ("test_exact_match", "test_hardest_token", "train_exact_match"):
+            m[f"tree/{s}/{k}"] = r.metrics[k]
+    for (model, name), r in runs.get("mamba", {}).items():
+        m[f"mamba/{name}/{model}"] = r.metrics[MAMBA_OBJECTIVES[name][1]]
+    return m
+
+
+def sweep(preset: str | None, seeds, known: dict | None = None, on_seed=None, **overrides) -> tuple[dict, list]:
+    """{measurement: Spread over ``seeds``} and the per-seed flat dicts; ``known`` ({seed: measure(...)})
+    holds seeds already run (the chapter's live seed), which are not run again; ``on_seed(seed, numbers)``
+    hears each seed as it ends (a long sweep shows its progress)."""
+    seeds, known = list(seeds), dict(known or {})
+    if len(seeds) < 1 or len(set(seeds)) != len(seeds) or not all(isinstance(s, int) for s in seeds):
+        raise ValueError(f"seeds must be distinct integers, at least one; got {seeds}")
+    per_seed = []
+    for s in seeds:
+        per_seed.append(known[s] if s in known else measure(run_seed(preset, s, **overrides)))
+        if on_seed is not None:
+            on_seed(s, per_seed[-1])
+    keys = per_seed[0].keys()
+    return {k: stats.spread([p[k] for p in per_seed]) for k in keys}, per_seed
+
+
+def write(out, preset: str, seeds, spreads: dict, seconds: float, command: str | None = None) -> Path:
+    """The seeds record: per measurement, ``stats.as_record``; with the preset, the seeds and provenance."""
+    path = Path(out) / "metrics.json"
+    write_json({"preset": preset, "seeds": list(seeds), "graph": describe(base_config(preset)),
+                "measurements": {k: stats.as_record(s) for k, s in spreads.items()},
+                "provenance": provenance(device_name(device()), seconds, command)}, path)
+    return path
+
+
+def describe(base) -> dict:
+    """What the record was run on (the base run's graph and budget)."""
+    t = tree_config(base)
+    return {"graph": f"G({base.degree},{base.path_length})", "steps": base.steps,
+            "tree": f"T({t['degree']},{t['path_length']})"}
+
+
+def control(source: dict, prefix: str, bars: dict) -> dict:
+    """A control's learnable targets as ``controls`` reads them: ``{metric: value}`` for the metrics of
+    ``bars`` under ``prefix`` ('directions/forward/forward/'); from a sweep's Spreads, the *worst* seed
+    (every seed must have learned for the failure to count)."""
+    out = {}
+    for k in bars:
+        v = source[prefix + k]
+        out[k] = min(v.values) if isinstance(v, stats.Spread) else v
+    return out
+
+
+def fmt(one: dict, spreads: dict | None, key: str) -> str:
+    """One measurement: this seed's value, and the spread over seeds when there is one."""
+    shown = f"{one[key]:.3f}"
+    return shown + (f"  | over seeds {spreads[key]}" if spreads and key in spreads else "")
+
+
+def beyond_spread(spreads: dict) -> dict:
+    """The chapter's comparisons, each 'a > b' -> whether it holds beyond the spread (``stats.above``)."""
+    def em(key):
+        return spreads[key]
+
+    pairs = {"C17 both-edges > forward-only edges, forward paths": ("directions/both/forward/test_exact_match",
+                                                                   "directions/forward/forward/test_exact_match"),
+             "C17 both-edges > forward-only edges, reverse paths": ("directions/both/reverse/test_exact_match",
+                                                                   "directions/forward/reverse/test_exact_match"),
+             "C17 backward-only edges, reverse paths > chance": ("directions/backward/reverse/test_exact_match",
+                                                                 "chance"),
+             "C19 mixed > staged slow peak": ("mixed/test_exact_match", "staged/slow/peak"),
+             "C19 staged slow peak > its final": ("staged/slow/peak", "staged/slow/final"),
+             "C19 staged fast peak > its final": ("staged/fast/peak", "staged/fast/final"),
+             "C20 leaf split > chance": ("tree/leaf/test_exact_match", "tree/chance"),
+             "C20 first-token split > chance": ("tree/first-token/test_exact_match", "tree/chance"),
+             "C20 leaf split > first-token split": ("tree/leaf/test_exact_match", "tree/first-token/test_exact_match")}
+    for a, b in zip(PAUSES, PAUSES[1:]):
+        pairs[f"C18 {b} pauses > {a} pauses"] = (f"pauses/{b}/test_exact_match", f"pauses/{a}/test_exact_match")
+    pairs["C18 any pauses (1) > none"] = ("pauses/1/test_exact_match", "pauses/0/test_exact_match")
+    for name in MAMBA_OBJECTIVES:
+        pairs[f"C21 GPT > Mamba, {name}"] = (f"mamba/{name}/gpt", f"mamba/{name}/mamba")
+        pairs[f"C21 Mamba > GPT, {name}"] = (f"mamba/{name}/mamba", f"mamba/{name}/gpt")
+    out = {label: stats.above(em(a), em(b)) for label, (a, b) in pairs.items()}
+    out["C18 0 < 1 < 2 < 4 pauses"] = stats.ordered([em(f"pauses/{k}/test_exact_match") for k in PAUSES])
+    return out
+
+
+def load(preset: str, root=None) -> dict | None:
+    """{measurement: Spread} from the shipped seeds record of ``preset``, or None when it is not there."""
+    from .results import RESULTS
+
+    path = Path(root or RESULTS) / preset / SEEDS_RECORD / "metrics.json"
+    if not path.exists():
+        return None
+    rec = read_json(path)
+    return {"seeds": rec["seeds"], "provenance": rec["provenance"],
+            "spreads": {k: stats.from_record(v) for k, v in rec["measurements"].items()}}
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(prog="python -m geomem_nb.variants", description=__doc__.split("\n\n")[0])
+    p.add_argument("--preset", default="cpu", choices=presets.SCALES)
+    p.add_argument("--seeds", type=int, nargs="+", default=list(SEEDS))
+    p.add_argument("--out", default=None, help="folder of metrics.json (default results/<preset>/" + SEEDS_RECORD + ")")
+    args = p.parse_args(argv)
+    from .results import RESULTS
+
+    out = args.out or RESULTS / args.preset / SEEDS_RECORD
+    t0 = time.perf_counter()
+    spreads, _ = sweep(args.preset, args.seeds, on_seed=lambda s, m: print(
+        f"seed {s} ({time.perf_counter() - t0:.0f} s): {json.dumps(m)}", flush=True))
+    path = write(out, args.preset, args.seeds, spreads, time.perf_counter() - t0,
+                 " ".join(["python -m geomem_nb.variants"] + (sys.argv[1:] if argv is None else list(argv))))
+    for k, s in spreads.items():
+        print(f"{k:50s} {s}")
+    print("wrote", path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -12,7 +12,7 @@ from typing import Callable
 from . import controls, learning_order
 from .deviations import regime
 from .selection import rederive
-from .stats import above, from_record
+from .stats import above, from_record, ordered
 
 STATUSES = ("reproduced", "partly", "differs", "not run")
 BIG = 0.5            # "far above chance / highly non-trivial": at least this held-out accuracy ...
@@ -558,11 +558,139 @@ def c12(get: Get) -> Verdict:
     return Verdict("partly" if held or partial else "differs", reason, evidence)
 
 
+SEEDS_08 = "cpu/08_what_else_matters_seeds"
+
+
+def _seeds(get: Get) -> tuple[dict, str] | None:
+    """Chapter 08's seed sweep as ``({measurement: Spread}, 'G(d,l), n seeds, s steps')``, or None."""
+    rec = get(SEEDS_08)
+    if not rec:
+        return None
+    sp = {k: from_record(x) for k, x in rec["measurements"].items()}
+    g = rec["graph"]
+    return sp, f"cpu, {g['graph']}, {g['steps']} steps, seeds {rec['seeds']}"
+
+
+def _learned_worst(sp: dict, prefix: str, keys=("train_exact_match",)) -> bool:
+    """Every seed of a control reached the learned bar on its learnable targets."""
+    return all(min(sp[prefix + k].values) >= controls.LEARNED for k in keys)
+
+
+def _at_chance(x, chance: float) -> bool:
+    return x.mean + x.sd <= 3 * chance
+
+
 def c17(get: Get) -> Verdict:
-    return not_run("the multi-seed sweep of chapter 08")
+    got = _seeds(get)
+    if not got:
+        return not_run("the multi-seed sweep of chapter 08")
+    sp, where = got
+    chance, em = sp["chance"].mean, lambda e, p: sp[f"directions/{e}/{p}/test_exact_match"]
+    evidence = [f"{where}: held-out exact match (mean ± sd) " + "; ".join(
+        f"edges {e}, paths {p}: {em(e, p)}" for e in ("both", "forward", "backward") for p in ("forward", "reverse"))
+        + f"; chance {chance:.2g}"]
+    fwd_learned = _learned_worst(sp, "directions/forward/forward/", ("train_exact_match", "edge_recovery")) and \
+        _learned_worst(sp, "directions/forward/reverse/", ("train_exact_match", "edge_recovery"))
+    curse = fwd_learned and _at_chance(em("forward", "forward"), chance) and _at_chance(em("forward", "reverse"), chance)
+    both = em("both", "forward").mean - em("both", "forward").sd >= 0.8
+    back_reverse = above(em("backward", "reverse"), sp["chance"])
+    back_forward_fails = _at_chance(em("backward", "forward"), chance)
+    parts = [("forward-only edges fail both ways after learning their edges" if curse else
+              "forward-only edges: " + ("under-trained" if not fwd_learned else "not at chance")),
+             "both edges: high forward accuracy" if both else "both edges: forward accuracy not high",
+             ("backward-only edges give non-trivial reverse paths" if back_reverse else
+              "backward-only edges do NOT give reverse paths above chance (the paper: non-trivial, mainly on smaller graphs)"),
+             "backward-only edges fail forward" if back_forward_fails else "backward-only edges do not fail forward"]
+    control = "forward-only edges, which memorized their edges (edge recovery and train exact match >= 0.9 on every seed)"
+    if curse and both and back_reverse and back_forward_fails:
+        return Verdict("reproduced", "; ".join(parts), evidence, control)
+    return Verdict("partly" if curse and both else "differs", "; ".join(parts), evidence, control if fwd_learned else None)
 
 
-c18 = c19 = c20 = c21 = c17
+def c18(get: Get) -> Verdict:
+    got = _seeds(get)
+    if not got:
+        return not_run("the multi-seed sweep of chapter 08")
+    sp, where = got
+    pauses = [0, 1, 2, 4]
+    em = {k: sp[f"pauses/{k}/test_exact_match"] for k in pauses}
+    evidence = [f"{where}, same number of steps (the paper compares at equal training time): held-out exact match "
+                + "; ".join(f"{k} pauses {em[k]}" for k in pauses)]
+    boost, order = above(em[1], em[0]), ordered([em[k] for k in pauses])
+    if boost and order:
+        return Verdict("reproduced", "pauses help, and more pauses help more, beyond the spread", evidence,
+                       "the same run with no pause token")
+    if boost or any(above(em[k], em[0]) for k in pauses[1:]):
+        return Verdict("partly", "some pause count beats none beyond the spread, but more pauses are not better beyond "
+                       "the spread", evidence)
+    return Verdict("differs", "no pause count beats none beyond the spread at this budget", evidence)
+
+
+def c19(get: Get) -> Verdict:
+    got = _seeds(get)
+    if not got:
+        return not_run("the multi-seed sweep of chapter 08")
+    sp, where = got
+    chance = sp["chance"].mean
+    g = lambda k: sp[k]  # noqa: E731
+    evidence = [f"{where}: staged at the preset's path lr (fast): peak {g('staged/fast/peak')}, final "
+                f"{g('staged/fast/final')}; at a tenth of it (slow): peak {g('staged/slow/peak')}, final "
+                f"{g('staged/slow/final')}; mixed {g('mixed/test_exact_match')}; edge recovery after the edge phase "
+                f"{g('staged/fast/edge_phase_edge_recovery')}"]
+    learned = min(g("staged/fast/edge_phase_edge_recovery").values) >= controls.LEARNED
+    collapse = learned and above(g("staged/fast/peak"), g("staged/fast/final")) or (
+        learned and above(g("staged/slow/peak"), g("staged/slow/final")))
+    peak = max(g("staged/fast/peak").mean, g("staged/slow/peak").mean)
+    high = peak >= BIG
+    stable = above(g("mixed/test_exact_match"), g("staged/slow/peak")) and g("mixed/test_exact_match").mean >= 0.8
+    parts = ["the staged run peaks, then falls beyond the spread" if collapse else "no collapse beyond the spread",
+             f"its best peak is {'high' if high else 'not high'} ({peak:.3f}; the paper: still high)",
+             "interleaving is stable and above the staged peaks" if stable else "interleaving is not above the staged peaks"]
+    if collapse and high and stable:
+        return Verdict("reproduced", "; ".join(parts), evidence, "the mixed (interleaved) run at the same budget")
+    return Verdict("partly" if collapse and stable else "differs", "; ".join(parts), evidence)
+
+
+def c20(get: Get) -> Verdict:
+    got = _seeds(get)
+    if not got:
+        return not_run("the multi-seed sweep of chapter 08")
+    sp, where = got
+    leaf, first, chance = sp["tree/leaf/test_exact_match"], sp["tree/first-token/test_exact_match"], sp["tree/chance"]
+    evidence = [f"{where}, tree-star: leaf split {leaf}, first-token split {first} (train exact match "
+                f"{sp['tree/first-token/train_exact_match']}), chance 1/num_leaves {chance.mean:.2g}"]
+    first_learned = _learned_worst(sp, "tree/first-token/")
+    leaf_ok, first_ok, harder = above(leaf, chance), above(first, chance), above(leaf, first)
+    parts = ["leaf split above chance" if leaf_ok else "leaf split not above chance beyond the spread",
+             "first-token split above chance" if first_ok else
+             ("first-token split NOT above chance (the paper: above chance)" if first_learned
+              else "first-token split under-trained (train exact match < 0.9 on some seed)"),
+             "first-token split harder" if harder else "first-token split not harder beyond the spread"]
+    if leaf_ok and first_ok and harder:
+        return Verdict("reproduced", "; ".join(parts), evidence, "chance 1/num_leaves")
+    return Verdict("partly" if leaf_ok and harder else "differs", "; ".join(parts), evidence)
+
+
+def c21(get: Get) -> Verdict:
+    got = _seeds(get)
+    if not got:
+        return not_run("the multi-seed sweep of chapter 08")
+    sp, where = got
+    names = ("full paths", "first hop", "edges only")
+    close, behind = [], []
+    lines = []
+    for n in names:
+        gpt, mamba = sp[f"mamba/{n}/gpt"], sp[f"mamba/{n}/mamba"]
+        lines.append(f"{n}: GPT {gpt}, Mamba {mamba}")
+        (behind if above(gpt, mamba) else close).append(n)
+    evidence = [f"{where} (Mamba twice the GPT's steps): " + "; ".join(lines)]
+    reason = (f"Mamba matches the GPT within the spread on {', '.join(close) or 'nothing'}"
+              + (f"; the GPT is above Mamba beyond the spread on {', '.join(behind)}" if behind else ""))
+    strong = sp["mamba/edges only/mamba"].mean >= 0.9
+    reason += "; Mamba's edge-only geometry is strong" if strong else "; Mamba's edge-only geometry is not strong"
+    if not behind and strong:
+        return Verdict("reproduced", reason, evidence, "the GPT on the same graph and objectives")
+    return Verdict("partly" if close else "differs", reason, evidence)
 
 
 def in_weights_status(m: dict) -> str:

@@ -151,3 +151,44 @@ def test_c12_judges_each_knob_beyond_the_spread():
     assert r.status == "partly" and "on none: learning rate" in r.reason
     assert v.c12(records(cpu__07_why_geometry=_knobs("reversed"))).status == "differs"
     assert v.c12(records()).status == "not run"
+
+
+def _sweep(**overrides):
+    """A chapter-08 seeds record: three seeds per measurement, the paper's picture unless overridden."""
+    chance = 1 / 300
+    m = {"chance": [chance] * 3, "tree/chance": [0.003] * 3, "mixed/test_exact_match": [0.9, 0.91, 0.92]}
+    for e, p, v in (("both", "forward", 0.9), ("both", "reverse", 0.9), ("forward", "forward", 0.0),
+                    ("forward", "reverse", 0.0), ("backward", "forward", 0.0), ("backward", "reverse", 0.5)):
+        m[f"directions/{e}/{p}/test_exact_match"] = [v, v + 0.01, v + 0.02] if v else [0.0] * 3
+        m[f"directions/{e}/{p}/train_exact_match"] = m[f"directions/{e}/{p}/edge_recovery"] = [1.0] * 3
+    for k, v in ((0, 0.5), (1, 0.6), (2, 0.7), (4, 0.8)):
+        m[f"pauses/{k}/test_exact_match"] = [v, v + 0.01, v + 0.02]
+    for name, peak, final in (("fast", 0.7, 0.0), ("slow", 0.8, 0.6)):
+        m[f"staged/{name}/peak"], m[f"staged/{name}/final"] = [peak, peak + 0.01, peak + 0.02], [final] * 3
+        m[f"staged/{name}/edge_phase_edge_recovery"] = m[f"staged/{name}/train_exact_match"] = [1.0] * 3
+    for split, v in (("leaf", 0.3), ("first-token", 0.1)):
+        m[f"tree/{split}/test_exact_match"], m[f"tree/{split}/train_exact_match"] = [v, v + 0.01, v + 0.02], [1.0] * 3
+    for name in ("full paths", "first hop", "edges only"):
+        m[f"mamba/{name}/gpt"], m[f"mamba/{name}/mamba"] = [0.9, 0.95, 1.0], [0.92, 0.95, 0.98]
+    m.update(overrides)
+    rec = {"seeds": [0, 1, 2], "graph": {"graph": "G(300,5)", "steps": 600, "tree": "T(37,5)"},
+           "measurements": {k: {"values": v} for k, v in m.items()}}
+    return records(cpu__08_what_else_matters_seeds=rec)
+
+
+def test_chapter_08_claims_follow_the_seed_spreads():
+    paper = _sweep()
+    assert [getattr(v, f"c{i}")(paper).status for i in range(17, 22)] == ["reproduced"] * 5
+    flat = _sweep(**{f"pauses/{k}/test_exact_match": [0.8, 0.85, 0.9] for k in (0, 1, 2, 4)})
+    assert v.c18(flat).status == "differs"
+    no_back = _sweep(**{"directions/backward/reverse/test_exact_match": [0.0, 0.0, 0.0]})
+    assert v.c17(no_back).status == "partly" and "do NOT give reverse paths" in v.c17(no_back).reason
+    unlearned = _sweep(**{"directions/forward/forward/edge_recovery": [1.0, 0.5, 1.0]})
+    assert v.c17(unlearned).status == "differs" and "under-trained" in v.c17(unlearned).reason
+    low_peak = _sweep(**{"staged/fast/peak": [0.1, 0.12, 0.14], "staged/slow/peak": [0.3, 0.32, 0.34]})
+    assert v.c19(low_peak).status == "partly" and "not high" in v.c19(low_peak).reason
+    first_zero = _sweep(**{"tree/first-token/test_exact_match": [0.0, 0.0, 0.0]})
+    assert v.c20(first_zero).status == "partly" and "NOT above chance" in v.c20(first_zero).reason
+    mamba_behind = _sweep(**{"mamba/full paths/mamba": [0.3, 0.35, 0.4]})
+    assert v.c21(mamba_behind).status == "partly" and "above Mamba beyond the spread on full paths" in v.c21(mamba_behind).reason
+    assert v.c21(records()).status == "not run"

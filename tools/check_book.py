@@ -70,7 +70,8 @@ addEventListener('load', function () {
     out.id = 'geomem-check';
     out.textContent = JSON.stringify({errors: window.__errors, raw_math: raw, broken_images: broken,
                                       wide_tables: wide, cut_off_output: cutoff,
-                                      math: document.querySelectorAll('mjx-container').length});
+                                      math: document.querySelectorAll('mjx-container').length,
+                                      images: document.images.length});
     document.body.appendChild(out);
   };
   var later = function () { setTimeout(done, 500); };
@@ -175,7 +176,8 @@ def main(argv=None) -> int:
         warnings = [] if args.strict else found.get("cut_off_output", [])
         shot = screenshot(page, root, out)
         status = "FAIL" if problems else "ok"
-        print(f"{status:4s} {name}  ({found.get('math', 0)} formulas rendered; screenshot {shot})")
+        print(f"{status:4s} {name}  ({found.get('math', 0)} formulas rendered, {found.get('images', 0)} images; "
+              f"screenshot {shot})")
         for p in problems:
             print(f"       {p}")
         for w in warnings:

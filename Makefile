@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install book test notebooks records clean
+.PHONY: install book check-book badges test notebooks records clean
 
 install: $(STAMP)
 
@@ -17,6 +17,23 @@ $(STAMP): requirements.txt pyproject.toml
 # Executes every notebook at the `cpu` preset and builds the HTML book into _build/html.
 book: $(STAMP)
 	GEOMEM_SCALE=cpu GEOMEM_PROGRESS=0 $(VENV)/bin/jupyter-book build --all -W -n --keep-going .
+
+# The book as a reader meets it: built at the ci preset, then every page opened offline in headless
+# Chromium (Debian's chromium, installed when absent); fails on a JavaScript error, raw \( or $$ left in the
+# text, a broken image, a table wider than the page, or anything loaded from another host. One screenshot
+# per page goes to _build/screenshots/. About as long as the ci notebook tests plus a minute.
+check-book: $(STAMP)
+	command -v chromium >/dev/null || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium; }
+	rm -rf _build/html _build/screenshots
+	GEOMEM_SCALE=ci GEOMEM_PROGRESS=0 $(VENV)/bin/jupyter-book build --all -W -n --keep-going .
+	$(PY) tools/check_book.py _build/html --screenshots _build/screenshots
+	$(VENV)/bin/pytest -q tests/test_book_offline.py
+
+# Rewrite every chapter's Colab badge and install line from _config.yml's repository setting.
+badges: $(STAMP)
+	$(PY) -m geomem_nb.repository --write
+	$(VENV)/bin/jupytext --to ipynb --update notebooks/*.py
 
 # Unit tests, then every notebook at the `ci` preset (conftest.py sets it). Two workers of one thread
 # each: the small models here use two cores better as two processes than as two threads of one.

@@ -14,9 +14,84 @@ def setup() -> None:
         set_matplotlib_formats("svg")
     except ImportError:  # outside Jupyter
         pass
+    # Constrained layout keeps colour bars and labels of neighbouring panels apart; titles are never
+    # smaller than the tick labels.
     plt.rcParams.update({"figure.figsize": (6.0, 3.6), "axes.grid": True, "grid.alpha": 0.3,
                          "axes.spines.top": False, "axes.spines.right": False, "lines.linewidth": 2.0,
-                         "legend.frameon": False})
+                         "legend.frameon": False, "figure.constrained_layout.use": True,
+                         "axes.titlesize": 10, "figure.titlesize": 11, "axes.labelsize": 9.5,
+                         "xtick.labelsize": 8.5, "ytick.labelsize": 8.5, "legend.fontsize": 8.5})
+
+
+def _cell(value, digits: int) -> tuple[str, bool]:
+    """A value as table text, rounded to what it can support; True when it is a number."""
+    import math
+
+    if value is None:
+        return "—", False
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        return str(value), False
+    if isinstance(value, (int, np.integer)):
+        return f"{int(value):,}", True
+    x = float(value)
+    if not math.isfinite(x):
+        return str(x), True
+    if x != 0 and abs(x) < 10 ** -digits:  # a chance level like 1/5000: keep its two significant digits
+        return f"{x:.1e}", True
+    return (f"{x:,.0f}" if abs(x) >= 100 else f"{x:.1f}" if abs(x) >= 10 else f"{x:.{digits}f}"), True
+
+
+class Table:
+    """A small run summary: an HTML table in the book and Jupyter, aligned text in a terminal."""
+
+    def __init__(self, rows: list, columns: list, caption: str | None, digits: int):
+        self.columns, self.caption = columns, caption
+        self.cells = [[_cell(r.get(c), digits) for c in columns] for r in rows]
+
+    def _repr_html_(self) -> str:
+        import html
+
+        esc = html.escape
+        head = "".join(f"<th>{esc(str(c))}</th>" for c in self.columns)
+        body = "".join("<tr>" + "".join(f'<td class="num">{esc(s)}</td>' if num else f"<td>{esc(s)}</td>"
+                                        for s, num in row) + "</tr>" for row in self.cells)
+        cap = f"<caption>{esc(self.caption)}</caption>" if self.caption else ""
+        return f'<table class="runs">{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+    def __repr__(self) -> str:
+        text = [[str(c) for c in self.columns]] + [[s for s, _ in row] for row in self.cells]
+        widths = [max(len(r[j]) for r in text) for j in range(len(self.columns))]
+        lines = ["  ".join(s.ljust(w) for s, w in zip(r, widths)).rstrip() for r in text]
+        return "\n".join(([self.caption] if self.caption else []) + lines)
+
+
+def table(rows, columns: list | None = None, caption: str | None = None, digits: int = 3, show: bool = True):
+    """Show run summaries as a small table instead of long printed lines. ``rows``: a list of dicts, or
+    ``{label: dict}`` (the label becomes the first column, named ``columns[0]`` when given). Floats are
+    rounded to ``digits`` decimals (fewer above 10, scientific below 10^-digits). Displays the table
+    (printed outside Jupyter) and returns None, unless ``show=False``, which returns it."""
+    if isinstance(rows, dict):
+        first = columns[0] if columns else "run"
+        rows = [{first: label, **values} for label, values in rows.items()]
+    rows = list(rows)
+    if not all(isinstance(r, dict) for r in rows):
+        raise ValueError("rows must be a list of dicts or a dict of dicts")
+    if isinstance(digits, bool) or not isinstance(digits, int) or not 0 <= digits <= 6:
+        raise ValueError(f"digits must be an integer from 0 to 6; got {digits!r}")
+    columns = list(columns or dict.fromkeys(k for r in rows for k in r))
+    t = Table(rows, columns, caption, digits)
+    if not show:
+        return t
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:
+        get_ipython = None
+    if get_ipython is not None and get_ipython() is not None:
+        display(t)
+    else:
+        print(repr(t))
+    return None
 
 
 def _ax(ax):
@@ -130,7 +205,7 @@ def value_grid(values: dict, ax=None, title: str | None = None, fmt: str = "{:.2
     ax.set_yticks(range(len(rows)), rows)
     ax.grid(False)
     if title:
-        ax.set_title(title, fontsize=9)
+        ax.set_title(title)
     return ax
 
 
@@ -146,7 +221,7 @@ def arm_heatmap(matrix, ax=None, title: str | None = None, xlabel: str = "first 
     ax.set_ylabel(ylabel)
     ax.grid(False)
     if title:
-        ax.set_title(title, fontsize=9)
+        ax.set_title(title)
     return ax
 
 
@@ -166,7 +241,7 @@ def arm_projection(embeddings, arms, arm_ids, ax=None, title: str | None = None)
     ax.set_xticks([])
     ax.set_yticks([])
     if title:
-        ax.set_title(title, fontsize=9)
+        ax.set_title(title)
     return ax
 
 
@@ -187,7 +262,7 @@ def draw_embedding(coords, edges, ax=None, title: str | None = None, labels: boo
     ax.set_yticks([])
     ax.grid(False)
     if title:
-        ax.set_title(title, fontsize=9)
+        ax.set_title(title)
     return ax
 
 
@@ -206,7 +281,7 @@ def memorization_vs_geometry(history, ax=None, title: str | None = None):
     right.grid(False)
     right.spines["right"].set_visible(True)
     if title:
-        ax.set_title(title, fontsize=9)
+        ax.set_title(title)
     return ax
 
 
@@ -215,9 +290,9 @@ def similarity_heatmaps(cosines, adjacency, axes=None, title: str | None = None)
     if axes is None:
         axes = plt.subplots(1, 2, figsize=(7, 3.2))[1]
     im = axes[0].imshow(cosines, cmap="RdBu_r", vmin=-1, vmax=1)
-    axes[0].set_title(title or "cosine similarity", fontsize=9)
+    axes[0].set_title(title or "cosine similarity")
     axes[1].imshow(adjacency, cmap="Greys", vmin=0, vmax=1)
-    axes[1].set_title("adjacency", fontsize=9)
+    axes[1].set_title("adjacency")
     for a in axes:
         a.grid(False)
         a.set_xticks([])
@@ -239,7 +314,7 @@ def spectral_bars(spectral_energy, ax=None, title: str | None = None):
     ax.set_ylabel("share of non-trivial energy")
     ax.set_ylim(0, 1.02)
     if title:
-        ax.set_title(title, fontsize=9)
+        ax.set_title(title)
     return ax
 
 
@@ -267,7 +342,7 @@ def node2vec_dynamics(dynamics, axes=None, top: int = 2, title: str | None = Non
         ax.legend(fontsize=7)
     axes[1].set_yscale("log")
     if title:
-        axes[0].set_title(title, fontsize=9)
+        axes[0].set_title(title)
     return axes
 
 
@@ -292,8 +367,9 @@ def embedding_evolution(steps, coords, edges, picks, axes=None, title: str | Non
         draw_embedding(coords[i], edges, ax=ax, title=f"step {steps[i]}{extra}")
     fig = np.atleast_1d(axes)[0].figure
     if title:
-        fig.suptitle(title, fontsize=10)
-    fig.tight_layout()
+        fig.suptitle(title)
+    if fig.get_layout_engine() is None:
+        fig.tight_layout()
     return axes
 
 
@@ -326,7 +402,7 @@ def cost_ratios(sizes, series: dict, ax=None, xlabel: str = "number of nodes |V|
     ax.set_ylabel("associative cost / geometric cost")
     ax.legend(fontsize=7)
     if title:
-        ax.set_title(title, fontsize=9)
+        ax.set_title(title)
     return ax
 
 
@@ -373,4 +449,28 @@ def seed_spread(spreads: dict, ax=None, xlabel: str = "", reference: dict | None
     ax.set_xlabel(xlabel)
     if reference or line_label:
         ax.legend(fontsize=7)
+    return ax
+
+
+# The landing page ---------------------------------------------------------------------------------
+
+def weights_vs_context(rows, ax=None):
+    """Held-out exact match per graph (``landing.headline`` rows), in weights and in context side by side,
+    each bar with its chance level 1/d as a black tick; a note (e.g. under-trained) above a bar."""
+    ax = _ax(ax)
+    colours = {"in weights": "tab:blue", "in context": "tab:orange"}
+    for i, r in enumerate(rows):
+        value, chance = r["held-out exact match"], r["chance 1/d"]
+        ax.bar(i, value, color=colours[r["setting"]], width=0.7,
+               label=r["setting"] if r["setting"] not in ax.get_legend_handles_labels()[1] else None)
+        ax.plot([i - 0.4, i + 0.4], [chance, chance], color="k", linewidth=2,
+                label="chance 1/d" if i == 0 else None)
+        ax.text(i, max(value, chance) + 0.03, f"{value:.2f}" + (f"\n{r['note']}" if r["note"] else ""),
+                ha="center", va="bottom", fontsize=8)
+    ax.set_xticks(range(len(rows)), [r["graph"] for r in rows])
+    ax.set_ylabel("held-out exact match")
+    ax.set_ylim(0, 1.25)
+    ax.set_yticks([0, 0.25, 0.5, 0.75, 1.0])
+    ax.legend(loc="upper right", ncols=3)
+    ax.grid(axis="x", visible=False)
     return ax

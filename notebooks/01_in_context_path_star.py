@@ -16,7 +16,7 @@
 # %% [markdown]
 # # In-context path-star: next-token training learns everything but the one decision
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/geomem/geomem/blob/main/notebooks/01_in_context_path_star.ipynb)
+# [![Open In Colab](../book/images/colab-badge.svg)](https://colab.research.google.com/github/geomem/geomem/blob/main/notebooks/01_in_context_path_star.ipynb)
 # *On Colab: Runtime → Change runtime type → GPU, then run all.*
 #
 # This chapter is the baseline the paper contrasts itself with: the path-star task of Bachmann &
@@ -44,7 +44,7 @@ if "google.colab" in sys.modules:
     # %pip install -q "geomem_nb @ git+https://github.com/geomem/geomem@main"
     pass
 
-# %%
+# %% tags=["hide-input"]
 from dataclasses import replace
 
 import matplotlib.pyplot as plt
@@ -113,13 +113,18 @@ axes[1].set_title("teacher-forced accuracy by target position")
 fig.suptitle(f"G({cfg.degree},{cfg.path_length}) in context, N = {cfg.num_labels} labels, forward target")
 plt.show()
 
+# %% [markdown]
+# *What to see:* on the left, free generation stays on the dotted chance line while the positive control
+# (the same model handed the true first hop) rises towards 1; on the right, every teacher-forced
+# position rises except position 2, the first hop (bold), which stays near chance.
+
+# %% tags=["hide-input"]
 tf = m["teacher_forced_token_accuracy"]
-print(f"held-out exact match            {m['test_exact_match']:.3f}   (chance 1/d = {chance:.3f})")
-print(f"first hop (greedy)              {m['test_hardest_token']:.3f}")
-print(f"first hop is a child of source  {m['test_first_hop_is_child']:.3f}")
-print(f"exact match given the first hop {m['test_exact_match_given_first_hop']:.3f}")
-print("teacher-forced, by position     " + "  ".join(f"{i}: {a:.3f}" for i, a in enumerate(tf, start=1)))
-print(f"held-out target loss {m['test_loss']:.3f} vs the cheat's ln(d)/l = {m['cheat_loss']:.3f}")
+viz.table([{"held-out exact match": m["test_exact_match"], "chance 1/d": chance,
+            "first hop (greedy)": m["test_hardest_token"], "first hop is a child of the source": m["test_first_hop_is_child"],
+            "exact match given the first hop": m["test_exact_match_given_first_hop"]}])
+viz.table([{"position": i, "teacher-forced accuracy": a} for i, a in enumerate(tf, start=1)])
+viz.table([{"held-out target loss": m["test_loss"], "the cheat's loss ln(d)/ℓ": m["cheat_loss"]}])
 
 # %% [markdown]
 # Position 1 (the source) and the last position (the goal) are copies from the query and are learned
@@ -140,7 +145,7 @@ print(f"held-out target loss {m['test_loss']:.3f} vs the cheat's ln(d)/l = {m['c
 # (`presets.IN_CONTEXT_CONTROL_STEPS`); its `cpu` record is loaded when present (`make records`
 # writes it), else it runs here. Whether that was enough is printed under the figure.
 
-# %%
+# %% tags=["hide-input"]
 h = results.shipped("cpu/in-context-hardest-token")
 if h is None:
     h = experiments.in_context(replace(cfg, objective="hardest-token", steps=presets.IN_CONTEXT_CONTROL_STEPS),
@@ -150,9 +155,14 @@ viz.saved_curves({"first hop as the only target": h}, key="test_hardest_token", 
 viz.saved_curves({"its guesses that are children of the source": h}, key="test_first_hop_is_child", ax=plt.gca(),
                  ylabel="held-out first-hop accuracy")
 plt.show()
-print(f"first hop trained alone: {h['test_hardest_token']:.3f}  (chance {chance:.3f}); "
-      f"{h['test_first_hop_is_child']:.3f} of its guesses are children of the source; {h['steps']} steps"
-      + controls.tag(h, verdicts.FORMAT))
+viz.table([{"first hop trained alone": h["test_hardest_token"], "chance": chance,
+            "its guesses that are children of the source": h["test_first_hop_is_child"], "steps": h["steps"],
+            "status": controls.tag(h, verdicts.FORMAT).strip(" []") or "learned its format"}])
+
+# %% [markdown]
+# *What to see:* the first-hop curve against the chance line, and beside it the share of guesses that are
+# children of the source: only once that share is high has the run learned what it could, and only then
+# does a first hop at chance count as a failure (the table says which it is).
 
 # %% [markdown]
 # ## Reversing the target
@@ -172,8 +182,15 @@ viz.curves({"forward": forward, "reverse (goal → source)": reverse}, "test_exa
 viz.per_position(reverse, key="test_teacher_forced", ax=axes[1], chance=chance, hardest=None)
 axes[1].set_title("reverse: teacher-forced accuracy by target position (1 = goal)")
 plt.show()
-print(f"reverse target: held-out exact match {r['test_exact_match']:.3f} after {r['steps']} steps "
-      f"(forward {m['test_exact_match']:.3f}, chance {chance:.3f})")
+
+# %% [markdown]
+# *What to see:* how far the reversed target has come in this budget (left, against the forward run and
+# chance) and which positions it has learned (right); it is reported, not asserted.
+
+# %%
+viz.table([{"target": "reverse (goal → source)", "held-out exact match": r["test_exact_match"], "steps": r["steps"]},
+           {"target": "forward", "held-out exact match": m["test_exact_match"], "steps": m["steps"]},
+           {"target": "chance 1/d", "held-out exact match": chance}])
 
 # %% [markdown]
 # ## At the paper's scale
@@ -186,22 +203,28 @@ print(f"reverse target: held-out exact match {r['test_exact_match']:.3f} after {
 # A run whose positive control (exact match given the true first hop) is still below 0.9 has not yet
 # learned even the easy positions: it is marked *under-trained* and is no evidence either way.
 
-# %%
+# %% tags=["hide-input"]
 paper = {f"G({d},5) {obj}": results.shipped(f"in-context-g{d}-5-{obj}")
          for d in (2, 10, 20) for obj in ("forward", "reverse")}
 paper = {k: v for k, v in paper.items() if v is not None}
+viz.table({name: {"held-out exact match": pm["test_exact_match"], "chance": pm["chance"],
+                  "given the first hop": pm["test_exact_match_given_first_hop"], "steps": pm["steps"],
+                  "seconds": pm["train_seconds"], "device": pm["provenance"]["device"],
+                  "torch": pm["provenance"]["torch_version"],
+                  "status": controls.tag(pm, verdicts.POSITIVE_CONTROL).strip(" []") or "positive control learned"}
+           for name, pm in paper.items()}, columns=["run", "held-out exact match", "chance", "given the first hop",
+                                                     "steps", "seconds", "device", "torch", "status"])
 for name, pm in paper.items():
-    p = pm["provenance"]
-    print(f"{name}: held-out exact match {pm['test_exact_match']:.3f} (chance {pm['chance']:.3f}), "
-          f"given the first hop {pm['test_exact_match_given_first_hop']:.3f}; {pm['steps']} steps, "
-          f"{pm['train_seconds']:.0f} s on {p['device']} (torch {p['torch_version']})"
-          + controls.tag(pm, verdicts.POSITIVE_CONTROL))
-    print("   " + deviations.regime(pm))
+    print(f"{name}: " + deviations.regime(pm))
 if paper:
     viz.saved_curves(paper)
     plt.show()
 else:
     print("No paper-scale in-context results in results/ yet; run the commands above on a GPU.")
+
+# %% [markdown]
+# *What to see:* each paper-scale run's held-out exact match over training; read each line beside its own
+# chance $1/d$ and its status in the table (an under-trained run is no evidence either way).
 
 # %% [markdown]
 # ## The claim, asserted
@@ -231,7 +254,7 @@ if controls.learned(h, verdicts.FORMAT):
     assert abs(h["test_hardest_token"] - chance) <= 0.05, h["test_hardest_token"]
 else:  # its failure is no evidence: the claims page counts the in-context half of C3 as not shown
     print("NOT asserted: the first-hop-only control is under-trained" + controls.tag(h, verdicts.FORMAT))
-print("asserted: exact match", round(m["test_exact_match"], 3), "| given the first hop",
-      round(m["test_exact_match_given_first_hop"], 3), "| teacher-forced after the first hop",
-      [round(a, 3) for a in after_first_hop], "| first hop alone", round(h["test_hardest_token"], 3),
-      "| chance", chance, "| reverse (reported)", round(r["test_exact_match"], 3))
+viz.table([{"exact match": m["test_exact_match"], "given the first hop": m["test_exact_match_given_first_hop"],
+            "lowest teacher-forced after the first hop": min(after_first_hop),
+            "first hop alone": h["test_hardest_token"], "chance": chance,
+            "reverse (reported)": r["test_exact_match"]}], caption="asserted")

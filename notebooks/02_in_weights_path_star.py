@@ -16,7 +16,7 @@
 # %% [markdown]
 # # In-weights path-star: a memorized graph answers held-out paths
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/geomem/geomem/blob/main/notebooks/02_in_weights_path_star.ipynb)
+# [![Open In Colab](../book/images/colab-badge.svg)](https://colab.research.google.com/github/geomem/geomem/blob/main/notebooks/02_in_weights_path_star.ipynb)
 # *On Colab: Runtime → Change runtime type → GPU, then run all.*
 #
 # **Claim (C1).** A Transformer that has memorized the edges of one fixed path-star graph $G_{d,\ell}$
@@ -37,7 +37,7 @@ if "google.colab" in sys.modules:
     # %pip install -q "geomem_nb @ git+https://github.com/geomem/geomem@main"
     pass
 
-# %%
+# %% tags=["hide-input"]
 from dataclasses import replace
 
 import matplotlib.pyplot as plt
@@ -66,6 +66,12 @@ small = graphs.path_star(degree=4, path_length=5, seed=0)
 small_task = InWeightsTask(small, pause_tokens=1)
 viz.draw_path_star(small)
 plt.show()
+
+# %% [markdown]
+# *What to see:* every arm leaves the root (black) and ends at a leaf; the node labels are random numbers,
+# so nothing in a label says which arm it is on. The dashed arm is held out: no path example shows it.
+
+# %%
 for ex in small_task.training_examples():
     print(f"{ex.name}: {len(ex)} examples, e.g.")
     for row, tgt in zip(ex.inputs[:2], ex.targets[:2]):
@@ -96,12 +102,18 @@ fig.suptitle(f"G({cfg.degree},{cfg.path_length}), {run.metrics['num_nodes']} nod
              f"{len(run.graph.test_arms)} held-out leaves")
 plt.show()
 
-for name, r in runs.items():
-    m = r.metrics
-    print(f"{name:28s} held-out exact match {m['test_exact_match']:.3f}  first hop {m['test_hardest_token']:.3f}  "
-          f"train exact match {m['train_exact_match']:.3f}  edge recovery {m['edge_recovery']:.3f}  "
-          f"({m['steps']} steps, {m['train_seconds']:.0f} s)" + verdicts.in_weights_status(m))
-print(f"chance 1/d = {chance:.4f}")
+# %% [markdown]
+# *What to see:* the model with learned embeddings climbs far above the dotted chance line $1/d$ on
+# held-out leaves, whole paths (left) and first hops (right); the frozen-embedding control does not.
+
+# %%
+viz.table({name: {"held-out exact match": r.metrics["test_exact_match"], "first hop": r.metrics["test_hardest_token"],
+                  "train exact match": r.metrics["train_exact_match"], "edge recovery": r.metrics["edge_recovery"],
+                  "steps": r.metrics["steps"], "seconds": r.metrics["train_seconds"],
+                  "status": verdicts.in_weights_status(r.metrics).strip(" []")}
+           for name, r in runs.items()}, columns=["run", "held-out exact match", "first hop", "train exact match",
+                                                   "edge recovery", "steps", "seconds", "status"],
+          caption=f"chance 1/d = {chance:.2g}")
 
 # %% [markdown]
 # The frozen model fits the *training* paths (its train exact match rises) and it can store
@@ -124,6 +136,13 @@ print(f"chance 1/d = {chance:.4f}")
 viz.per_position(run, chance=chance)
 plt.title("held-out accuracy by target position (greedy decoding)")
 plt.show()
+
+# %% [markdown]
+# *What to see:* the order in which the positions rise. Position 1 (the root) and the last (the leaf,
+# copied from the prompt) say nothing; compare when positions $2..\ell-1$ cross one half, the first hop
+# (position 2, bold) among them. The line below gives the steps; the study after it, over seeds, decides.
+
+# %%
 crossing = learning_order.crossings(run.history, cfg.path_length)
 print(f"this run, evaluated every {cfg.eval_every} steps: first step at 50% for positions",
       crossing, "→ leaf side first" if learning_order.leaf_side_first(crossing) else "→ leaf side not first")
@@ -135,17 +154,19 @@ print(f"this run, evaluated every {cfg.eval_every} steps: first step at 50% for 
 # saved histories are read the same way (one seed each, their own evaluation grid). Its `cpu` record is
 # loaded when present (`make records` writes it); at `ci` the three seeds run here at the preset's rate.
 
-# %%
+# %% tags=["hide-input"]
 study = results.shipped("cpu/02_learning_order") if cfg.preset != "ci" else None
 if study is None:
     study = learning_order.study(cfg.preset, seeds=(0, 1, 2), low_lr=False)
 summaries = []
-for label, r in study["runs"].items():
+for r in study["runs"].values():
     summaries.append(r)
-    lag = r["first_hop_lag"]
-    print(f"{study['graph']}, {label} ({r['steps']} steps, every {r['eval_every']}): leaf side first in "
-          f"{r['leaf_side_first']} of {r['seeds']} seeds; first steps at 50% per seed "
-          f"{r['crossings']}" + (f"; first hop behind the leaf side by {lag['mean']:.0f} ± {lag['sd']:.0f} steps" if lag else ""))
+viz.table({f"{study['graph']}, {label}": {
+    "steps": r["steps"], "every": r["eval_every"], "leaf side first": f"{r['leaf_side_first']} of {r['seeds']} seeds",
+    "first hop behind the leaf side (steps)": (f"{r['first_hop_lag']['mean']:.0f} ± {r['first_hop_lag']['sd']:.0f}"
+                                               if r["first_hop_lag"] else None)} for label, r in study["runs"].items()})
+for label, r in study["runs"].items():
+    print(f"{label}: first steps at 50% per seed {r['crossings']}")
 for name in ("in-weights-g5000-5", "in-weights-g10000-6", "in-weights-g10000-10"):
     m = results.shipped(name)
     if m:
@@ -180,22 +201,25 @@ print(f"C2 in weights: {status} — {reason}")
 # yourself: `python -m geomem_nb reproduce in-weights-g5000-5` (and `in-weights-g10000-6`,
 # `in-weights-g10000-10`).
 
-# %%
+# %% tags=["hide-input"]
 paper_runs = {name: results.shipped(name) for name in
               ("in-weights-g5000-5", "in-weights-g10000-6", "in-weights-g10000-10")}
 shipped_runs = {k: v for k, v in paper_runs.items() if v is not None}
+viz.table({name: {"held-out exact match": m["test_exact_match"], "chance": m["chance"], "train": m["train_exact_match"],
+                  "steps": m["steps"], "seconds": m["train_seconds"], "device": m["provenance"]["device"],
+                  "torch": m["provenance"]["torch_version"], "status": verdicts.in_weights_status(m).strip(" []")}
+           for name, m in shipped_runs.items()})
 for name, m in shipped_runs.items():
-    p = m["provenance"]
-    print(f"{name}: held-out exact match {m['test_exact_match']:.3f} (chance {m['chance']:.1e}), train "
-          f"{m['train_exact_match']:.3f}, after {m['steps']} steps, {m['train_seconds']:.0f} s of training on "
-          f"{p['device']} (torch {p['torch_version']})" + verdicts.in_weights_status(m))
-    print("   how the number was chosen:", selection.selection(m))
-    print("   " + deviations.regime(m))
+    print(f"{name}, how the number was chosen: {selection.selection(m)}\n   {deviations.regime(m)}")
 if shipped_runs:
     viz.saved_curves(shipped_runs, x="train_seconds")
     plt.show()
 else:
     print("No shipped paper-scale results in results/; run the commands above on a GPU to produce them.")
+
+# %% [markdown]
+# *What to see:* held-out exact match against training time for each paper-scale graph: where each curve
+# ends, and whether it left the floor at all (the table gives each run's chance, far below the axis).
 
 # %% [markdown]
 # ## The claim, asserted
@@ -221,6 +245,6 @@ if cfg.preset == "ci":
 controls.assert_learned(control, {"train_exact_match": controls.LEARNED}, "the frozen-embedding control")
 assert control["test_exact_match"] <= 3 * control["chance"], control["test_exact_match"]
 assert status == "differs", (status, reason)
-print("asserted: held-out exact match", round(learned["test_exact_match"], 3),
-      "| frozen control", round(control["test_exact_match"], 3), "with train", round(control["train_exact_match"], 3),
-      f"({control['steps']} steps)", "| chance", round(chance, 4), "| C2:", status)
+viz.table([{"held-out exact match": learned["test_exact_match"], "frozen control": control["test_exact_match"],
+            "its train exact match": control["train_exact_match"], "its steps": control["steps"],
+            "chance": chance, "C2": status}], caption="asserted")

@@ -16,7 +16,7 @@
 # %% [markdown]
 # # The hardest token, in isolation: learned in the weights, not in context
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/geomem/geomem/blob/main/notebooks/03_hardest_token.ipynb)
+# [![Open In Colab](../book/images/colab-badge.svg)](https://colab.research.google.com/github/geomem/geomem/blob/main/notebooks/03_hardest_token.ipynb)
 # *On Colab: Runtime → Change runtime type → GPU, then run all.*
 #
 # **Claim (C3).** The first hop after the root, $v_1$, is the one real decision of a path-star path:
@@ -38,7 +38,7 @@ if "google.colab" in sys.modules:
     # %pip install -q "geomem_nb @ git+https://github.com/geomem/geomem@main"
     pass
 
-# %%
+# %% tags=["hide-input"]
 from dataclasses import replace
 
 import matplotlib.pyplot as plt
@@ -62,8 +62,8 @@ hardest = experiments.in_weights(cfg)
 chance = hardest.metrics["chance"]
 untrained = hardest.history[0]["test_hardest_token"]
 m = hardest.metrics
-print(f"held-out first hop {m['test_hardest_token']:.3f} (train leaves {hardest.history[-1]['train_hardest_token']:.3f}) "
-      f"vs chance {chance:.4f} and {untrained:.3f} before training; {m['steps']} steps, {m['train_seconds']:.0f} s")
+viz.table([{"held-out first hop": m["test_hardest_token"], "train leaves": hardest.history[-1]["train_hardest_token"],
+            "chance": chance, "before training": untrained, "steps": m["steps"], "seconds": m["train_seconds"]}])
 
 # %% [markdown]
 # ## The same token in context
@@ -71,7 +71,7 @@ print(f"held-out first hop {m['test_hardest_token']:.3f} (train leaves {hardest.
 # Chapter 01 trains the in-context model on the first hop alone. Its saved result is loaded when it
 # is shipped in `results/`; otherwise the run is made here at the current preset.
 
-# %%
+# %% tags=["hide-input"]
 in_context = results.shipped("cpu/in-context-hardest-token")
 if in_context is None:
     ic_cfg = presets.config("in-context", objective="hardest-token")
@@ -81,9 +81,10 @@ else:
     source = f"loaded from results/cpu/in-context-hardest-token ({in_context['provenance']['device']})"
 ic_chance = in_context["chance"]
 c = in_context["config"]
-print(f"in context, G({c['degree']},{c['path_length']}): first hop trained alone {in_context['test_hardest_token']:.3f} "
-      f"vs chance {ic_chance:.3f}; {in_context['test_first_hop_is_child']:.3f} of its guesses are children of the "
-      f"source ({in_context['steps']} steps) — {source}" + controls.tag(in_context, verdicts.FORMAT))
+viz.table([{"in context": f"G({c['degree']},{c['path_length']})", "first hop trained alone": in_context["test_hardest_token"],
+            "chance": ic_chance, "guesses that are children of the source": in_context["test_first_hop_is_child"],
+            "steps": in_context["steps"],
+            "status": controls.tag(in_context, verdicts.FORMAT).strip(" []") or "learned its format"}], caption=source)
 
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(11, 3.8))
@@ -92,8 +93,13 @@ viz.curves({"in weights: edges + first hop": hardest}, "test_hardest_token", ax=
 axes[0].set_title(f"in weights, G({cfg.degree},{cfg.path_length})")
 viz.bars({"in weights": m["test_hardest_token"], "in context": in_context["test_hardest_token"]}, ax=axes[1],
          ylabel="held-out first-hop accuracy")
-axes[1].set_title("first hop trained in isolation (chance differs: 1/d of each graph)")
+axes[1].set_title("first hop trained in isolation\n(chance differs: 1/d of each graph)")
 plt.show()
+
+# %% [markdown]
+# *What to see:* in weights, the first hop trained alone leaves the chance line and keeps rising (left);
+# on the right, the in-weights bar beside the in-context one, each to be read against its own chance
+# (the tables above), and the in-context one only if that run learned its format.
 
 # %% [markdown]
 # ## Edges first, then the first hop (App. D.3)
@@ -112,14 +118,17 @@ edge_phase_end = [h for h in staged.history if h["phase"] == "edges"][-1]
 path_phase = [h["test_hardest_token"] for h in staged.history if h["phase"] == "paths"]
 s = staged.metrics
 staged_peak = max(path_phase)
-print(f"after the edge phase ({edge_phase_end['step']} steps): first hop {edge_phase_end['test_hardest_token']:.3f}, "
-      f"leaf/first-hop diagonal {edge_phase_end['leaf_first_hop_diagonal_accuracy']:.3f}")
-print(f"fine-tuned on the first hop alone: held-out first hop peaks at {staged_peak:.3f}, ends at "
-      f"{s['test_hardest_token']:.3f} (chance {chance:.4f})")
+viz.table([{"after the edge phase (steps)": edge_phase_end["step"], "first hop then": edge_phase_end["test_hardest_token"],
+            "leaf/first-hop diagonal then": edge_phase_end["leaf_first_hop_diagonal_accuracy"],
+            "fine-tuned: peak first hop": staged_peak, "at the end": s["test_hardest_token"], "chance": chance}])
 viz.curves({"edges, then first hop": staged, "mixed (above)": hardest}, "test_hardest_token", chance=chance,
            ylabel="held-out first-hop accuracy")
 plt.title("two-phase training (dashed: the path phase begins)")
 plt.show()
+
+# %% [markdown]
+# *What to see:* nothing on the first hop until the dashed line (the model has seen no path prompt yet),
+# then how far fine-tuning on the first hop alone lifts it above chance, from what the edges left.
 
 # %% [markdown]
 # ## The claim, asserted
@@ -144,8 +153,11 @@ else:  # its failure is no evidence: the claims page counts the in-context half 
     print("NOT asserted: the in-context control is under-trained" + controls.tag(in_context, verdicts.FORMAT))
 assert edge_phase_end["test_hardest_token"] <= chance, edge_phase_end["test_hardest_token"]
 assert staged_peak >= 10 * chance and s["test_hardest_token"] >= 10 * chance, (staged_peak, s["test_hardest_token"])
-print(f"asserted: in weights {m['test_hardest_token']:.3f} (bar {bar:.3f}), in context (asserted only if learned) "
-      f"{in_context['test_hardest_token']:.3f} (chance {ic_chance:.2f}), two-phase {s['test_hardest_token']:.3f}")
+viz.table([{"in weights": m["test_hardest_token"], "bar": bar,
+            "in context (asserted only if learned)": in_context["test_hardest_token"], "its chance": ic_chance,
+            "two-phase": s["test_hardest_token"]}], caption="asserted")
+
+# %% tags=["remove-input"]
 results.record("03_hardest_token", {
     "graph": f"G({cfg.degree},{cfg.path_length})", "steps": m["steps"], "chance": chance,
     "in_weights_hardest_token": m["test_hardest_token"], "untrained_hardest_token": untrained,

@@ -16,7 +16,7 @@
 # %% [markdown]
 # # The geometry of a memorized path-star
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/geomem/geomem/blob/main/notebooks/04_path_star_geometry.ipynb)
+# [![Open In Colab](../book/images/colab-badge.svg)](https://colab.research.google.com/github/geomem/geomem/blob/main/notebooks/04_path_star_geometry.ipynb)
 # *On Colab: Runtime → Change runtime type → GPU, then run all.*
 #
 # **Claims (C5, C6, C9).** Why can the in-weights model find the first hop of a held-out leaf? Because
@@ -43,7 +43,7 @@ if "google.colab" in sys.modules:
     # %pip install -q "geomem_nb @ git+https://github.com/geomem/geomem@main"
     pass
 
-# %%
+# %% tags=["hide-input"]
 import matplotlib.pyplot as plt
 import geomem_nb as gm
 from geomem_nb import experiments, geometry, presets, results, stats, viz
@@ -64,11 +64,12 @@ runs = {name: experiments.in_weights(presets.config("in-weights-small", objectiv
         for name, obj in OBJECTIVES.items()}
 graph = runs["edges only"].graph
 chance = 1 / graph.degree
-for name, r in runs.items():
-    m = r.metrics
-    print(f"{name:20s} leaf/first-hop diagonal {m['leaf_first_hop_diagonal_accuracy']:.3f} "
-          f"(untrained {r.history[0]['leaf_first_hop_diagonal_accuracy']:.3f}, chance {chance:.4f}); "
-          f"edge recovery {m['edge_recovery']:.3f}; held-out first hop {m['test_hardest_token'] or 0:.3f}")
+viz.table({name: {"leaf/first-hop diagonal": r.metrics["leaf_first_hop_diagonal_accuracy"],
+                  "untrained": r.history[0]["leaf_first_hop_diagonal_accuracy"],
+                  "edge recovery": r.metrics["edge_recovery"],
+                  "held-out first hop": r.metrics["test_hardest_token"] or 0} for name, r in runs.items()},
+          columns=["objective", "leaf/first-hop diagonal", "untrained", "edge recovery", "held-out first hop"],
+          caption=f"chance 1/d = {chance:.2g}")
 
 # %% [markdown]
 # ## The leaf/first-hop heatmap
@@ -86,12 +87,20 @@ for ax, (name, r) in zip(axes, runs.items()):
 plt.show()
 
 # %% [markdown]
+# *What to see:* a bright diagonal in each panel: the leaf of a held-out arm is most similar to its own
+# arm's first hop, although the two never appeared in one training example, even with edges only.
+
+# %% [markdown]
 # The diagonal is the geometry. Its strength over training, against the untrained model:
 
 # %%
 viz.curves(runs, "leaf_first_hop_diagonal_accuracy", chance=chance, ylabel="leaf/first-hop diagonal accuracy")
 plt.title("held-out leaves nearest their own arm's first hop")
 plt.show()
+
+# %% [markdown]
+# *What to see:* all three objectives start near the dotted chance line (the untrained model) and rise well
+# above it: the geometry forms during training, with or without path supervision.
 
 # %% [markdown]
 # ## The path-averaged heatmap
@@ -123,9 +132,17 @@ for ax, (name, r) in zip(axes, runs.items()):
     untrained_pa[name] = r.history[0]["path_averaged_contrast"]
 plt.show()
 present = {name: pa > BAND for name, (_, pa) in contrast.items()}
-for name, (lf, pa) in contrast.items():
-    print(f"{name:20s} diagonal contrast: leaf/first hop {lf:.3f}; path-averaged {pa:.3f} "
-          f"(untrained {untrained_pa[name]:+.3f}) -> path-averaged diagonal {'present' if present[name] else 'absent'}")
+
+# %% [markdown]
+# *What to see:* whether a diagonal survives when every node of an arm counts: compare the diagonal's
+# brightness with the rest of each panel; the table gives the contrast against the untrained model.
+
+# %%
+viz.table({name: {"leaf/first-hop contrast": lf, "path-averaged contrast": pa, "untrained path-averaged": untrained_pa[name],
+                  "path-averaged diagonal": "present" if present[name] else "absent"}
+           for name, (lf, pa) in contrast.items()}, columns=["objective", "leaf/first-hop contrast",
+                                                              "path-averaged contrast", "untrained path-averaged",
+                                                              "path-averaged diagonal"])
 
 # %% [markdown]
 # Over training, against the untrained model at step 0:
@@ -134,6 +151,10 @@ for name, (lf, pa) in contrast.items():
 viz.curves(runs, "path_averaged_contrast", ylabel="path-averaged diagonal contrast")
 plt.title("held-out arms: own-arm node pairs minus other-arm pairs")
 plt.show()
+
+# %% [markdown]
+# *What to see:* each objective's path-averaged contrast starting near zero at step 0 (the untrained
+# control) and where it ends relative to the 0.05 band.
 
 # %% [markdown]
 # ### Edges only: a path-averaged diagonal, unlike the paper
@@ -156,8 +177,9 @@ edge_only_runs = [runs["edges only"]] + [
 edge_only_pa = stats.spread(r.metrics["path_averaged_contrast"] for r in edge_only_runs)
 edge_only_untrained = stats.spread(r.history[0]["path_averaged_contrast"] for r in edge_only_runs)
 edge_only_diag = stats.spread(r.metrics["leaf_first_hop_diagonal_accuracy"] for r in edge_only_runs)
-print(f"edges only, seeds {[r.config['seed'] for r in edge_only_runs]}: path-averaged contrast {edge_only_pa}; "
-      f"untrained {edge_only_untrained}; leaf/first-hop diagonal accuracy {edge_only_diag}")
+viz.table([{"edges only, seeds": ", ".join(str(r.config["seed"]) for r in edge_only_runs),
+            "path-averaged contrast": str(edge_only_pa), "untrained": str(edge_only_untrained),
+            "leaf/first-hop diagonal accuracy": str(edge_only_diag)}])
 # A diagonal on every seed, and beyond the spread of the untrained model of each seed.
 edge_only_diagonal = min(edge_only_pa.values) > BAND and stats.above(edge_only_pa, edge_only_untrained)
 print("paper (Fig. 17): no path-averaged diagonal with edge-only training; here:",
@@ -176,6 +198,10 @@ fig, axes = plt.subplots(1, 3, figsize=(15, 4.3))
 for ax, (name, r) in zip(axes, runs.items()):
     viz.arm_projection(r.embeddings(), graph.arms, graph.test_arms[:8], ax=ax, title=name)
 plt.show()
+
+# %% [markdown]
+# *What to see:* whether each arm's nodes (one colour) gather in their own region, the leaf (star) near
+# the rest of its arm; a 2-D projection of a wider embedding, so overlap here is not proof of its absence.
 
 # %% [markdown]
 # ## The claim, asserted
@@ -200,8 +226,10 @@ for name, r in runs.items():
     assert present[name], (name, contrast[name][1])  # the finding (for edges only, unlike the paper)
 assert all(abs(v) <= BAND for v in edge_only_untrained.values), edge_only_untrained
 assert edge_only_diagonal, (str(edge_only_pa), str(edge_only_untrained))
-print("asserted:", {name: round(r.metrics["leaf_first_hop_diagonal_accuracy"], 3) for name, r in runs.items()},
-      "bar", bar, "chance", round(chance, 4))
+viz.table({name: {"diagonal accuracy": r.metrics["leaf_first_hop_diagonal_accuracy"], "bar": bar, "chance": chance}
+           for name, r in runs.items()}, columns=["objective", "diagonal accuracy", "bar", "chance"], caption="asserted")
+
+# %% tags=["remove-input"]
 results.record("04_path_star_geometry", {
     "graph": f"G({cfg.degree},{cfg.path_length})", "steps": cfg.steps, "chance": chance,
     "diagonal": {name: r.metrics["leaf_first_hop_diagonal_accuracy"] for name, r in runs.items()},

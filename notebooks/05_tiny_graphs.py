@@ -16,7 +16,7 @@
 # %% [markdown]
 # # Tiny graphs: associative or geometric memory?
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/geomem/geomem/blob/main/notebooks/05_tiny_graphs.ipynb)
+# [![Open In Colab](../book/images/colab-badge.svg)](https://colab.research.google.com/github/geomem/geomem/blob/main/notebooks/05_tiny_graphs.ipynb)
 # *Runs on a CPU (every model trains in seconds); on Colab just run all.*
 #
 # **Claim (C16, with C7, C11, C15).** Give a model one job: for each node $u$ of a small graph,
@@ -42,7 +42,7 @@ if "google.colab" in sys.modules:
     # %pip install -q "geomem_nb @ git+https://github.com/geomem/geomem@main"
     pass
 
-# %%
+# %% tags=["hide-input"]
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -68,8 +68,14 @@ for ax, (name, g) in zip(axes, G.items()):
                        title=f"{g.name}\n{g.num_nodes} nodes, {len(g.forward)} edges, "
                              f"{len(g.components())} component(s)")
 plt.show()
-for name, g in G.items():
-    print(f"{name:9s} connected={g.connected}  components of sizes {[len(c) for c in g.components()]}")
+
+# %% [markdown]
+# *What to see:* the four graphs at a hand-made layout, nodes coloured by label; the irregular graph is two
+# pieces (a ring with chords, and a separate $K_4$).
+
+# %%
+viz.table({name: {"connected": str(g.connected), "component sizes": ", ".join(str(len(c)) for c in g.components())}
+           for name, g in G.items()}, columns=["graph", "connected", "component sizes"])
 
 # %% [markdown]
 # ## The models and how they are scored
@@ -104,15 +110,10 @@ print("preset:", cfg.preset, "| seed", cfg.seed)
 runs = tiny.sweep(preset=cfg.preset)
 
 # %%
-rows = []
-for (g, m), r in runs.items():
-    x = r.metrics
-    rows.append(f"{g:9s} {m:17s} {x['topk_recovery']:8.3f} {x['steps_to_full_recovery']:>6} "
-                f"{x['geometric_level']:+10.3f} {x['memorized_geometric_level']:+10.3f} "
-                f"{x['spectral_concentration']:8.3f} {x['concentration_chance']:7.3f} {x['train_seconds']:6.1f}")
-print(f"{'graph':9s} {'model':17s} {'recovery':>8s} {'at step':>6s} {'geo level':>10s} {'memorized':>10s} "
-      f"{'concen.':>8s} {'chance':>7s} {'sec':>6s}")
-print("\n".join(rows))
+viz.table([{"graph": g, "model": m, "recovery": r.metrics["topk_recovery"], "at step": r.metrics["steps_to_full_recovery"],
+            "geo level": r.metrics["geometric_level"], "memorized": r.metrics["memorized_geometric_level"],
+            "concentration": r.metrics["spectral_concentration"], "chance": r.metrics["concentration_chance"],
+            "seconds": r.metrics["train_seconds"]} for (g, m), r in runs.items()])
 
 # %% [markdown]
 # *geo level* is the geometric level at the end of training; *memorized* is the highest level among the
@@ -136,8 +137,11 @@ for i, (name, g) in enumerate(G.items()):
         r = runs[(name, m)]
         viz.draw_embedding(geometry.pca(r.embeddings()), g.forward, ax=axes[i, j],
                            title=f"{m}: level {r.metrics['geometric_level']:+.2f}")
-plt.tight_layout()
 plt.show()
+
+# %% [markdown]
+# *What to see:* read each row left to right: does a model's picture look like the graph in the first
+# column (neighbours next to each other), or like a random cloud (the frozen associative control)?
 
 # %% [markdown]
 # The frozen control's embeddings are a random cloud: the edges it has memorized are stored in $W$,
@@ -153,8 +157,11 @@ fig, axes = plt.subplots(4, 4, figsize=(14, 10))
 for i, name in enumerate(G):
     for j, m in enumerate(["transformer", "nn", "associative-fast", "node2vec"]):
         viz.memorization_vs_geometry(runs[(name, m)].history, ax=axes[i, j], title=f"{name}, {m}")
-plt.tight_layout()
 plt.show()
+
+# %% [markdown]
+# *What to see:* in each panel, when the orange curve (edges recovered) reaches 1 and where the blue
+# curve (geometric level, right axis) is at that moment; the fast associative control memorizes first.
 
 # %% [markdown]
 # The fast associative control stores all edges within a couple of full-batch steps while its
@@ -170,8 +177,11 @@ adjacency = G["cycle"].adjacency()
 for row, m in zip(axes, ["transformer", "node2vec", "associative"]):
     viz.similarity_heatmaps(geometry.cosine_matrix(runs[("cycle", m)].embeddings()), adjacency,
                             axes=row, title=f"15-cycle, {m}")
-plt.tight_layout()
 plt.show()
+
+# %% [markdown]
+# *What to see:* whether a band around the diagonal of the similarity matrix (left) is wider than the
+# adjacency's (right), as in a geometric memory, or absent, as in the associative control.
 
 # %% [markdown]
 # In a geometric memory, similarity falls off smoothly with distance along the cycle (a band around the
@@ -187,8 +197,13 @@ plt.show()
 fig, axes = plt.subplots(1, 4, figsize=(14, 3.4), sharey=True)
 for ax, m in zip(axes, ["node2vec", "transformer", "nn", "associative"]):
     viz.spectral_bars(runs[("cycle", m)].metrics["spectral_energy"], ax=ax, title=f"15-cycle, {m}")
-plt.tight_layout()
 plt.show()
+
+# %% [markdown]
+# *What to see:* how much of each model's energy sits on the leftmost (largest-eigenvalue, green) bars
+# and how much on the red, negative ones at the right.
+
+# %%
 
 conc = {m: [runs[(g, m)].metrics["spectral_concentration"] for g in G] for m in ("node2vec", "transformer")}
 chance = [runs[(g, "node2vec")].metrics["concentration_chance"] for g in G]
@@ -202,6 +217,10 @@ ax.set_ylabel("spectral concentration")
 ax.set_ylim(0, 1.05)
 ax.legend(loc="lower right")
 plt.show()
+
+# %% [markdown]
+# *What to see:* on every graph, Node2Vec's bar above the Transformer's, and both against the black chance
+# mark (the share of eigendirections the top two spaces make up).
 
 # %% [markdown]
 # Node2Vec puts almost all of its energy on the top two eigenspaces; the Transformer's geometry is
@@ -223,11 +242,16 @@ for ax, g in zip(np.atleast_1d(axes), variant_graphs):
     viz.draw_embedding(geometry.pca(r.embeddings()), G[g].forward, ax=ax,
                        title=f"{g}, forward only: level {r.metrics['geometric_level']:+.2f}")
 plt.show()
-for (g, m), r in forward.items():
-    x = r.metrics
-    print(f"{g:9s} forward-only transformer: recovery {x['topk_recovery']:.3f}, geometric level "
-          f"{x['geometric_level']:+.3f} (memorized {x['memorized_geometric_level']:+.3f}), "
-          f"concentration {x['spectral_concentration']:.3f}")
+
+# %% [markdown]
+# *What to see:* whether the graph's shape still shows when every edge is stored in one direction only
+# (each panel's title gives its geometric level).
+
+# %%
+viz.table({g: {"recovery": r.metrics["topk_recovery"], "geometric level": r.metrics["geometric_level"],
+               "memorized": r.metrics["memorized_geometric_level"], "concentration": r.metrics["spectral_concentration"]}
+           for (g, m), r in forward.items()}, columns=["graph (forward only, transformer)", "recovery",
+                                                        "geometric level", "memorized", "concentration"])
 
 # %% [markdown]
 # ## Variant: self-edges, and where the zig-zag comes from (C11)
@@ -240,20 +264,20 @@ for (g, m), r in forward.items():
 
 # %%
 selfed = tiny.sweep(variant_graphs, ["transformer", "nn", "node2vec"], preset=cfg.preset, self_edges=True)
-print(f"{'graph':9s} {'model':12s} {'negative share':>15s} {'with self-edges':>16s} {'geo level':>10s} "
-      f"{'with self-edges':>16s}")
-for (g, m), r in selfed.items():
-    a, b = runs[(g, m)].metrics, r.metrics
-    print(f"{g:9s} {m:12s} {a['negative_share']:15.3f} {b['negative_share']:16.3f} "
-          f"{a['geometric_level']:+10.3f} {b['geometric_level']:+16.3f}")
+viz.table([{"graph": g, "model": m, "negative share": runs[(g, m)].metrics["negative_share"],
+            "with self-edges": r.metrics["negative_share"], "geo level": runs[(g, m)].metrics["geometric_level"],
+            "geo level with self-edges": r.metrics["geometric_level"]} for (g, m), r in selfed.items()])
 fig, axes = plt.subplots(2, len(variant_graphs), figsize=(3.3 * len(variant_graphs), 6.2))
 axes = np.asarray(axes).reshape(2, -1)
 for j, g in enumerate(variant_graphs):
     for i, (label, r) in enumerate((("no self-edges", runs[(g, "nn")]), ("self-edges", selfed[(g, "nn")]))):
         viz.draw_embedding(geometry.pca(r.embeddings()), G[g].forward, ax=axes[i, j],
                            title=f"{g}, nn, {label}: {r.metrics['geometric_level']:+.2f}")
-plt.tight_layout()
 plt.show()
+
+# %% [markdown]
+# *What to see:* the bilinear network's folded picture (top row) against the same network trained with
+# self-edges (bottom row): neighbours move from opposite sides to the same side.
 
 # %% [markdown]
 # ### The bilinear models' geometric margin
@@ -266,11 +290,10 @@ plt.show()
 # own logits (*edge margin*) are shown for comparison.
 
 # %%
-print(f"{'graph':9s} {'model':17s} {'edge margin':>12s} {'geometric margin':>17s}")
 bilinear = [((g, m), runs[(g, m)]) for g in G for m in ("nn", "associative", "associative-fast")]
 bilinear += [((g, "nn + self-edges"), selfed[(g, "nn")]) for g in variant_graphs]
-for (g, m), r in bilinear:
-    print(f"{g:9s} {m:17s} {r.metrics['edge_margin']:12.2f} {r.metrics['geometric_margin']:17.2f}")
+viz.table([{"graph": g, "model": m, "edge margin": r.metrics["edge_margin"],
+            "geometric margin": r.metrics["geometric_margin"]} for (g, m), r in bilinear], digits=2)
 
 # %% [markdown]
 # The frozen controls' geometry-only logits carry no margin (around zero): their memory is all in the
@@ -297,6 +320,10 @@ viz.embedding_evolution(snap_steps, coords, G["cycle"].forward, picks,
                                 for i in picks],
                         title="15-cycle, transformer: embeddings over training (joint PCA)")
 plt.show()
+
+# %% [markdown]
+# *What to see:* the ring of the 15-cycle forming from a random cloud, and what happens to it between the
+# most geometric snapshot and the end (each panel's label gives its level and edge recovery).
 
 # %% tags=["remove-output"]
 # Interactive: drag the slider (needs a live kernel: Jupyter or Colab; the book shows only the code).
@@ -354,7 +381,8 @@ for g in variant_graphs:
 for g in G:
     for m in ("associative", "associative-fast"):
         assert abs(runs[(g, m)].metrics["geometric_margin"]) <= 0.5, (g, m, runs[(g, m)].metrics["geometric_margin"])
-print("asserted on", len(G), "graphs:", {g: (round(runs[(g, "transformer")].metrics["geometric_level"], 3),
-                                            round(runs[(g, "node2vec")].metrics["spectral_concentration"], 3),
-                                            round(runs[(g, "transformer")].metrics["spectral_concentration"], 3))
-                                        for g in G}, "(transformer final level, node2vec / transformer concentration)")
+viz.table({g: {"transformer final level": runs[(g, "transformer")].metrics["geometric_level"],
+               "node2vec concentration": runs[(g, "node2vec")].metrics["spectral_concentration"],
+               "transformer concentration": runs[(g, "transformer")].metrics["spectral_concentration"]} for g in G},
+          columns=["graph", "transformer final level", "node2vec concentration", "transformer concentration"],
+          caption=f"asserted on {len(G)} graphs")

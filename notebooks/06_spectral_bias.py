@@ -16,7 +16,7 @@
 # %% [markdown]
 # # Node2Vec's spectral bias
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/geomem/geomem/blob/main/notebooks/06_spectral_bias.ipynb)
+# [![Open In Colab](../book/images/colab-badge.svg)](https://colab.research.google.com/github/geomem/geomem/blob/main/notebooks/06_spectral_bias.ipynb)
 # *Runs on a CPU; on Colab just run all.*
 #
 # **Claim (C14, with C13).** In the simplest model that can memorize a graph's edges, a 1-layer,
@@ -38,7 +38,7 @@ if "google.colab" in sys.modules:
     # %pip install -q "geomem_nb @ git+https://github.com/geomem/geomem@main"
     pass
 
-# %%
+# %% tags=["hide-input"]
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
@@ -84,10 +84,10 @@ print(f"max |autograd gradient - (-C V)| = {gap:.2e}")
 # %%
 G = {name: graphs.tiny_graph(name) for name in tiny.GRAPHS}
 SPACES = {name: spectral.eigenspaces(g.adjacency()) for name, g in G.items()}
-for name, spaces in SPACES.items():
-    triv = [round(s.eigenvalue, 3) for s in spaces if s.trivial]
-    nt = ", ".join(f"{s.eigenvalue:.3f}" + (f"×{s.dim}" if s.dim > 1 else "") for s in spectral.nontrivial(spaces))
-    print(f"{name:9s} trivial: {triv}  non-trivial: {nt}")
+viz.table({name: {"trivial": ", ".join(f"{s.eigenvalue:.3f}" for s in spaces if s.trivial),
+                  "non-trivial (×dimension)": ", ".join(f"{s.eigenvalue:.3f}" + (f"×{s.dim}" if s.dim > 1 else "")
+                                                        for s in spectral.nontrivial(spaces))}
+           for name, spaces in SPACES.items()}, columns=["graph", "trivial", "non-trivial (×dimension)"])
 
 # %% [markdown]
 # ## The metric and its controls
@@ -98,12 +98,15 @@ for name, spaces in SPACES.items():
 
 # %%
 rng = np.random.default_rng(0)
+checks = {}
 for name, spaces in SPACES.items():
     nt = spectral.nontrivial(spaces)
     fiedler = np.concatenate([nt[0].basis, nt[1].basis], axis=1) @ rng.normal(size=(nt[0].dim + nt[1].dim, 100))
     random_orth = np.linalg.qr(rng.normal(size=(G[name].num_nodes, G[name].num_nodes)))[0]
-    print(f"{name:9s} Fiedler-built {spectral.concentration(fiedler, spaces):.3f}   random orthogonal "
-          f"{spectral.concentration(random_orth, spaces):.3f}   chance {spectral.concentration_chance(spaces):.3f}")
+    checks[name] = {"Fiedler-built": spectral.concentration(fiedler, spaces),
+                    "random orthogonal": spectral.concentration(random_orth, spaces),
+                    "chance": spectral.concentration_chance(spaces)}
+viz.table(checks, columns=["graph", "Fiedler-built", "random orthogonal", "chance"])
 
 # %% [markdown]
 # ## Training Node2Vec on the four graphs
@@ -116,12 +119,11 @@ for name, spaces in SPACES.items():
 cfg = presets.config("tiny", model="node2vec").validate()
 print(f"dim {cfg.dim}, lr {cfg.lr}, steps {cfg.steps}, seed {cfg.seed}, recorded every {cfg.eval_every} steps")
 runs = tiny.sweep(models=["node2vec"], preset=cfg.preset)
-for name, r in runs.items():
-    x, c = r.metrics, r.metrics["config"]
-    print(f"{name[0]:9s} n={x['num_nodes']:3d} nodes, dim={c['dim']} | mean loss per node "
-          f"{r.losses[0]:7.2f} -> {x['final_loss']:.3f} in {x['steps']} steps ({x['train_seconds']:.1f} s) | "
-          f"recovery {x['topk_recovery']:.3f} | concentration {x['spectral_concentration']:.3f} "
-          f"(chance {x['concentration_chance']:.3f})")
+viz.table([{"graph": name[0], "nodes": r.metrics["num_nodes"], "dim": r.metrics["config"]["dim"],
+            "loss per node at the start": r.losses[0], "at the end": r.metrics["final_loss"], "steps": r.metrics["steps"],
+            "seconds": r.metrics["train_seconds"], "recovery": r.metrics["topk_recovery"],
+            "concentration": r.metrics["spectral_concentration"], "chance": r.metrics["concentration_chance"]}
+           for name, r in runs.items()])
 
 # %% [markdown]
 # ## The dynamics, eigenspace by eigenspace
@@ -133,8 +135,11 @@ for name, r in runs.items():
 fig, axes = plt.subplots(4, 2, figsize=(12, 13))
 for row, (name, r) in zip(axes, runs.items()):
     viz.node2vec_dynamics(r.dynamics, axes=row, title=f"{name[0]}")
-plt.tight_layout()
 plt.show()
+
+# %% [markdown]
+# *What to see:* on each graph, which lines keep their height on the left (the bold top eigenspaces) while
+# the others fall, and on the right, $\|CB\|$ of the bold lines dropping towards zero.
 
 # %% [markdown]
 # From the random start, where every eigenspace holds a share of the energy in proportion to its
@@ -149,17 +154,24 @@ plt.show()
 fig, axes = plt.subplots(1, 4, figsize=(14, 3.4), sharey=True)
 for ax, (name, r) in zip(axes, runs.items()):
     viz.spectral_bars(r.metrics["spectral_energy"], ax=ax, title=f"{name[0]}")
-plt.tight_layout()
 plt.show()
 
+# %% [markdown]
+# *What to see:* how much of each graph's non-trivial energy sits on the first one or two bars at the left
+# (the largest eigenvalues) and how little on the rest.
+
+# %%
 fig, axes = plt.subplots(2, 4, figsize=(14, 6.4))
 for j, (name, r) in enumerate(runs.items()):
     g = G[name[0]]
     viz.draw_embedding(spectral.fiedler_coordinates(r.spaces), g.forward, ax=axes[0, j],
                        title=f"{name[0]}: Fiedler coordinates")
     viz.draw_embedding(gm.geometry.pca(r.embeddings()), g.forward, ax=axes[1, j], title="Node2Vec (PCA)")
-plt.tight_layout()
 plt.show()
+
+# %% [markdown]
+# *What to see:* each Node2Vec picture (bottom) against the graph at its Fiedler coordinates (top): the
+# same shape up to rotation and scale where the energy sits on the top two eigenspaces.
 
 # %% [markdown]
 # **The 15-cycle** uses exactly two directions, its Fiedler pair (C13): the next eigenspace, which
@@ -179,11 +191,11 @@ plt.show()
 irr = runs[("irregular", "node2vec")].metrics
 shares = [e["share"] for e in irr["spectral_energy"] if not e["trivial"]]
 ring = G["irregular"].components()[0]
-print(f"irregular: concentration {irr['spectral_concentration']:.3f}; shares of the first three non-trivial "
-      f"eigenspaces {np.round(shares[:3], 3).tolist()}")
 tops = spectral.nontrivial(runs[("irregular", "node2vec")].spaces)[:2]
-print("weight of the top two non-trivial eigenvectors on the 12-node component:",
-      [round(float((s.basis[ring] ** 2).sum()), 3) for s in tops])
+viz.table([{"irregular: concentration": irr["spectral_concentration"],
+            "shares of the first three non-trivial eigenspaces": ", ".join(f"{x:.3f}" for x in shares[:3]),
+            "weight of the top two eigenvectors on the 12-node component":
+                ", ".join(f"{float((s.basis[ring] ** 2).sum()):.3f}" for s in tops)}])
 
 # %% [markdown]
 # ## No early stopping needed
@@ -200,6 +212,10 @@ ax.set_ylabel("spectral concentration")
 ax.set_ylim(0, 1.02)
 ax.legend()
 plt.show()
+
+# %% [markdown]
+# *What to see:* each graph's concentration climbing from near its chance level, and the last step (the one
+# read) against the highest point of its curve: early stopping would matter only if they were far apart.
 
 # %% [markdown]
 # ## The claim, asserted
@@ -234,5 +250,5 @@ assert m["cycle"]["fiedler_share"] >= 0.95, m["cycle"]["fiedler_share"]
 for name in ("star", "grid", "cycle"):
     assert m[name]["spectral_concentration"] >= 0.9, (name, m[name]["spectral_concentration"])
 assert gap < 1e-8, gap
-print("asserted: cycle Fiedler share", round(m["cycle"]["fiedler_share"], 4), "| concentration",
-      {k: round(v["spectral_concentration"], 3) for k, v in m.items()})
+viz.table([{"cycle Fiedler share": m["cycle"]["fiedler_share"],
+            **{f"concentration, {k}": v["spectral_concentration"] for k, v in m.items()}}], caption="asserted")

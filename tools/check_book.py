@@ -1,0 +1,193 @@
+"""Check the built book as a reader meets it, offline, in headless Chromium (``make check-book``).
+
+Two checks:
+1. static, on the HTML files: no page loads a script, image, stylesheet or frame from another host (links
+   to Colab and GitHub are anchors, not loads, and are fine);
+2. in the browser, page by page, with every network host unreachable: no JavaScript error, no raw ``\\(`` or
+   ``$$`` left in the rendered text (MathJax ran), no broken image, no table wider than its page column.
+   A printed output line that runs past its box is reported as a warning (``--strict`` fails on it).
+One screenshot per page goes to ``--screenshots``.
+
+Usage: python tools/check_book.py [_build/html] [--screenshots _build/screenshots] [--strict]
+The probe is injected into a copy of each page; the screenshots are of the pages as built."""
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from html.parser import HTMLParser
+from pathlib import Path
+
+SKIP_DIRS = {"_static", "_sources", "_images", "_sphinx_design_static", "_panels_static"}
+# (tag, attribute) pairs the browser loads by itself when the page opens.
+LOADS = {("script", "src"), ("img", "src"), ("iframe", "src"), ("source", "src"), ("video", "src"),
+         ("audio", "src"), ("embed", "src"), ("object", "data"), ("image", "href"), ("input", "src")}
+LINK_LOADS = {"stylesheet", "preload", "modulepreload", "icon", "shortcut icon", "manifest"}
+EXTERNAL = re.compile(r"^(https?:)?//", re.I)
+
+# Runs first in <head>: records errors thrown by scripts (resource errors have no message and are
+# caught by the image check instead).
+HEAD_PROBE = """<script>window.__errors=[];addEventListener('error',function(e){if(e.message)
+__errors.push(e.message+' ('+(e.filename||'')+':'+(e.lineno||'')+')')},true);
+addEventListener('unhandledrejection',function(e){__errors.push('unhandled rejection: '+e.reason)});</script>"""
+
+# Runs after load (and after MathJax has typeset, when the page has math): writes its findings as JSON.
+BODY_PROBE = r"""<script>
+addEventListener('load', function () {
+  var done = function () {
+    var skip = 'PRE,CODE,SCRIPT,STYLE,TEXTAREA,MJX-CONTAINER,MJX-ASSISTIVE-MML';
+    var raw = [];
+    var walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (var n = walk.nextNode(); n; n = walk.nextNode()) {
+      var t = n.nodeValue, p = n.parentElement, inside = false;
+      for (var q = p; q; q = q.parentElement) { if (skip.indexOf(q.tagName) >= 0) { inside = true; break; } }
+      if (!inside && (t.indexOf('\\(') >= 0 || t.indexOf('$$') >= 0)) raw.push(t.trim().slice(0, 80));
+    }
+    var broken = [];
+    Array.prototype.forEach.call(document.images, function (im) {
+      if (!im.complete || im.naturalWidth === 0) broken.push(im.getAttribute('src'));
+    });
+    var column = document.querySelector('.bd-main') || document.querySelector('main') || document.body;
+    var limit = Math.min(column.getBoundingClientRect().right, document.documentElement.clientWidth) + 1;
+    var wide = [];
+    Array.prototype.forEach.call(document.querySelectorAll('table'), function (tb) {
+      var r = tb.getBoundingClientRect(), box = tb.parentElement;
+      var cut = box && box.scrollWidth > box.clientWidth + 1 && getComputedStyle(box).overflowX !== 'visible';
+      if (r.width > 0 && (r.right > limit || cut))
+        wide.push((tb.className || 'table') + ': ' + Math.round(r.width) + 'px' + (cut ? ', scrolls inside a '
+                  + box.scrollWidth + 'px box ' + box.clientWidth + 'px wide' : ', past the column end at ' + Math.round(limit)));
+    });
+    var cutoff = [];
+    Array.prototype.forEach.call(document.querySelectorAll('.cell_output pre, .output pre'), function (pre) {
+      if (pre.scrollWidth > pre.clientWidth + 1) cutoff.push(pre.textContent.trim().slice(0, 60));
+    });
+    var out = document.createElement('pre');
+    out.id = 'geomem-check';
+    out.textContent = JSON.stringify({errors: window.__errors, raw_math: raw, broken_images: broken,
+                                      wide_tables: wide, cut_off_output: cutoff,
+                                      math: document.querySelectorAll('mjx-container').length,
+                                      images: document.images.length});
+    document.body.appendChild(out);
+  };
+  var later = function () { setTimeout(done, 500); };
+  if (window.MathJax && MathJax.startup && MathJax.startup.promise) MathJax.startup.promise.then(later, later);
+  else setTimeout(later, 1500);  // MathJax may still be loading (Sphinx loads it with defer)
+});
+</script>"""
+
+
+class _Loads(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.found = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        for t, attr in LOADS:
+            if tag == t and a.get(attr) and EXTERNAL.match(a[attr]):
+                self.found.append(f"<{tag} {attr}={a[attr]}>")
+        if tag == "img" and a.get("srcset") and EXTERNAL.search(a["srcset"]):
+            self.found.append(f"<img srcset={a['srcset']}>")
+        if tag == "link" and a.get("href") and EXTERNAL.match(a["href"]) \
+                and (a.get("rel") or "").lower() in LINK_LOADS:
+            self.found.append(f"<link rel={a['rel']} href={a['href']}>")
+
+
+def external_loads(page_html: str) -> list[str]:
+    """What a page would load from another host when opened (scripts, images, stylesheets, frames)."""
+    p = _Loads()
+    p.feed(page_html)
+    return p.found
+
+
+def pages(root: Path) -> list[Path]:
+    """Every page of the book (not the redirect at the top, which has nothing to read)."""
+    return sorted(p for p in Path(root).rglob("*.html") if not set(p.relative_to(root).parts[:-1]) & SKIP_DIRS
+                  and not p.name.startswith(".probe-") and 'http-equiv="Refresh"' not in p.read_text()
+                  and 'http-equiv="refresh"' not in p.read_text())
+
+
+def chromium() -> str:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        if shutil.which(name):
+            return shutil.which(name)
+    raise SystemExit("no chromium found: `apt-get install chromium` (make check-book does this)")
+
+
+def _browser(*args, timeout=120) -> str:
+    # Every host unreachable: the book must read offline.
+    cmd = [chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", *EXTRA,
+           "--host-resolver-rules=MAP * ~NOTFOUND", "--window-size=1400,2400", *args]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout).stdout
+
+
+def probe(page: Path) -> dict:
+    """Open a probed copy of ``page`` and return its findings."""
+    text = page.read_text()
+    text = re.sub(r"<head[^>]*>", lambda m: m.group(0) + HEAD_PROBE, text, count=1)
+    text = text.replace("</body>", BODY_PROBE + "</body>")
+    with tempfile.NamedTemporaryFile("w", suffix=".html", dir=page.parent, prefix=".probe-", delete=False) as f:
+        f.write(text)
+    try:
+        dom = _browser("--virtual-time-budget=30000", "--dump-dom", Path(f.name).as_uri())
+    finally:
+        Path(f.name).unlink()
+    found = re.search(r'<pre id="geomem-check">(.*?)</pre>', dom, flags=re.S)
+    if not found:
+        return {"errors": ["the probe did not report (page did not finish loading)"]}
+    return json.loads(html.unescape(found.group(1)))
+
+
+def screenshot(page: Path, root: Path, out: Path) -> Path:
+    shot = out / (str(page.relative_to(root).with_suffix("")).replace("/", "__") + ".png")
+    _browser("--virtual-time-budget=30000", f"--screenshot={shot}", page.as_uri())
+    return shot
+
+
+# Errors in a script loaded from file:// would read only "Script error." without this flag.
+EXTRA = ["--allow-file-access-from-files"]
+FAILS = ("errors", "raw_math", "broken_images", "wide_tables")
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("html", nargs="?", default="_build/html")
+    ap.add_argument("--screenshots", default="_build/screenshots")
+    ap.add_argument("--strict", action="store_true", help="also fail on a printed line cut off in its box")
+    args = ap.parse_args(argv)
+    root = Path(args.html).resolve()
+    if not (root / "index.html").exists():
+        raise SystemExit(f"{root} holds no built book (run jupyter-book build first)")
+    out = Path(args.screenshots)
+    out.mkdir(parents=True, exist_ok=True)
+    failed = []
+    for page in pages(root):
+        name = page.relative_to(root).as_posix()
+        problems = {f"external load: {x}": None for x in external_loads(page.read_text())}
+        found = probe(page)
+        for key in FAILS + (("cut_off_output",) if args.strict else ()):
+            for x in found.get(key, []):
+                problems[f"{key.replace('_', ' ')}: {x}"] = None
+        warnings = [] if args.strict else found.get("cut_off_output", [])
+        shot = screenshot(page, root, out)
+        status = "FAIL" if problems else "ok"
+        print(f"{status:4s} {name}  ({found.get('math', 0)} formulas rendered, {found.get('images', 0)} images; "
+              f"screenshot {shot})")
+        for p in problems:
+            print(f"       {p}")
+        for w in warnings:
+            print(f"       warning: printed line cut off: {w}")
+        if problems:
+            failed.append(name)
+    print(f"{len(pages(root)) - len(failed)} of {len(pages(root))} pages pass"
+          + (f"; failing: {', '.join(failed)}" if failed else ""))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -16,7 +16,7 @@
 # %% [markdown]
 # # What else decides success: edge directions, pause tokens, schedules, tree-stars — and Mamba
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/geomem/geomem/blob/main/notebooks/08_what_else_matters.ipynb)
+# [![Open In Colab](../book/images/colab-badge.svg)](https://colab.research.google.com/github/geomem/geomem/blob/main/notebooks/08_what_else_matters.ipynb)
 # *On Colab: Runtime → Change runtime type → GPU, then run all.*
 #
 # The headline result (chapter 02) depends on choices a reader will ask about. This chapter varies
@@ -29,7 +29,7 @@
 #   paper's interleaved batches;
 # * **tree-star graphs (C20)**: every node below the root branches in two; held-out leaves drawn at
 #   random (*leaf* split) or whole first-hop subtrees held out (*first-token* split); chance is
-#   $1/\text{num\_leaves}$;
+#   $1/\text{num_leaves}$;
 # * **Mamba (C21)**: the same experiments with a selective state-space model (plain PyTorch) instead
 #   of the GPT.
 
@@ -41,7 +41,7 @@ if "google.colab" in sys.modules:
     # %pip install -q "geomem_nb @ git+https://github.com/geomem/geomem@main"
     pass
 
-# %%
+# %% tags=["hide-input"]
 import matplotlib.pyplot as plt
 import geomem_nb as gm
 from geomem_nb import controls, results, stats, variants, viz
@@ -49,6 +49,7 @@ from geomem_nb import controls, results, stats, variants, viz
 viz.setup()
 print(gm.env_line())
 
+# %%
 base = variants.base_config()
 print(base)
 chance = 1 / base.degree
@@ -56,14 +57,14 @@ LEARNED = {"edge_recovery": controls.LEARNED, "train_exact_match": controls.LEAR
 
 # %% [markdown]
 # Every variant below is trained live for the preset's seed (the figures, and the first number of each
-# line). A comparison needs seeds: `python -m geomem_nb.variants --preset cpu` runs the whole grid for
+# table cell). A comparison needs seeds: `python -m geomem_nb.variants --preset cpu` runs the whole grid for
 # three seeds (each its own graph, split and initialization) and stores each number as mean ± sd in
 # `results/cpu/08_what_else_matters_seeds/`. From `cpu` up the chapter loads that record (or runs the
 # sweep when it is missing) and asserts a direction only where it holds beyond the spread
 # (mean − sd of one side above mean + sd of the other). At `ci` the chapter runs one seed, asserts only
 # what one seed can show (the runs learned; the large effects), and shows the `cpu` spread beside it.
 
-# %%
+# %% tags=["hide-input"]
 # The spread: at ci the cpu sweep's (shown, not asserted); from cpu up the preset's own record (when it
 # is missing, the sweep runs after the live seed, before the claims).
 sweep = variants.load("cpu" if base.preset == "ci" else base.preset)
@@ -76,8 +77,19 @@ print(f"{base.preset}: seed {base.seed} live; spread over seeds: " +
 runs = {"base": base}
 
 
-def show(key):
-    return variants.fmt(variants.measure(runs), spreads, key)
+def cell(key):
+    """One measurement as a table cell: this seed's value, then the spread over seeds when there is one."""
+    return f"{one[key]:.3f} | {spreads[key]}" if spreads and key in spreads else one[key]
+
+
+def learned(source, prefix, bars):
+    """The control column: 'yes', or what the run fell short of (its failure is then no evidence)."""
+    return "; ".join(controls.shortfalls(variants.control(source, prefix, bars), bars)) or "yes"
+
+
+SEEDS_NOTE = (f"each cell: seed {base.seed}" +
+              (f" | mean ± sd over the {'cpu ' if base.preset == 'ci' else ''}sweep's seeds {sweep['seeds']}"
+               if spreads else " (no seed sweep shipped yet)"))
 
 # %% [markdown]
 # ## Edge directions × path direction (C17)
@@ -94,11 +106,20 @@ one = variants.measure(runs)
 viz.value_grid({(f"edges: {e}", f"paths: {p}"): r.metrics["test_exact_match"] for (e, p), r in d.items()},
                title=f"held-out exact match, seed {base.seed} (chance 1/d = {chance:.3f})")
 plt.show()
-for e, p in d:
-    key = f"directions/{e}/{p}/"
-    print(f"edges {e:8s} paths {p:7s}: held-out {show(key + 'test_exact_match')}\n"
-          f"{'':31s}train {show(key + 'train_exact_match')}; edge recovery {show(key + 'edge_recovery')}"
-          f"{controls.tag(variants.control(one, key, LEARNED), LEARNED)}")
+
+# %% [markdown]
+# *What to see:* edges stored both ways give held-out paths well above chance $1/d$ in both directions,
+# while forward-only edges leave both path directions within three times chance (the table shows that
+# those runs learned their edges and training paths).
+
+# %%
+viz.table({f"edges {e}, paths {p}": {
+    "held-out exact match": cell(f"directions/{e}/{p}/test_exact_match"),
+    "train exact match": cell(f"directions/{e}/{p}/train_exact_match"),
+    "edge recovery": cell(f"directions/{e}/{p}/edge_recovery"),
+    "learned what it could": learned(one, f"directions/{e}/{p}/", LEARNED)} for e, p in d},
+    columns=["setting", "held-out exact match", "train exact match", "edge recovery", "learned what it could"],
+    caption=SEEDS_NOTE)
 
 # %% [markdown]
 # ## Pause tokens (C18)
@@ -110,8 +131,15 @@ runs["pauses"] = variants.pauses(base, runs["mixed"])
 viz.curves({f"{k} pause tokens": r for k, r in runs["pauses"].items()}, "test_exact_match", chance=chance,
            ylabel="held-out exact match")
 plt.show()
-for k in variants.PAUSES:
-    print(f"{k} pause tokens: held-out exact match {show(f'pauses/{k}/test_exact_match')}")
+
+# %% [markdown]
+# *What to see:* every pause count climbs well above the dotted chance line within the same budget;
+# whether more pauses do better is a question for the seeds (the table, and the claims below).
+
+# %%
+one = variants.measure(runs)
+viz.table({k: {"held-out exact match": cell(f"pauses/{k}/test_exact_match")} for k in variants.PAUSES},
+          columns=["pause tokens", "held-out exact match"], caption=SEEDS_NOTE)
 
 # %% [markdown]
 # ## Staged vs mixed training (C19)
@@ -129,15 +157,21 @@ staged = {f"staged, path lr {r.config['lr']:g}": r for r in runs["staged"].value
 viz.curves({**staged, "mixed": runs["mixed"]}, "test_exact_match", chance=chance, ylabel="held-out exact match")
 plt.title("dashed: the path phase begins")
 plt.show()
+
+# %% [markdown]
+# *What to see:* where each staged run ends, after the dashed line where its path phase begins: below the
+# mixed run's final held-out exact match.
+
+# %%
 STAGED_LEARNED = {"edge_phase_edge_recovery": controls.LEARNED, "train_exact_match": controls.LEARNED}
-for name in runs["staged"]:
-    key = f"staged/{name}/"
-    print(f"staged {name} (path lr {runs['staged'][name].config['lr']:g}): peak {show(key + 'peak')}\n"
-          f"{'':29s}final {show(key + 'final')}\n"
-          f"{'':29s}edge recovery after the edge phase {show(key + 'edge_phase_edge_recovery')}; "
-          f"train exact match {show(key + 'train_exact_match')}"
-          f"{controls.tag(variants.control(one, key, STAGED_LEARNED), STAGED_LEARNED)}")
-print(f"mixed: final {show('mixed/test_exact_match')}")
+viz.table({**{f"staged {name} (path lr {r.config['lr']:g})": {
+    "held-out peak": cell(f"staged/{name}/peak"), "held-out final": cell(f"staged/{name}/final"),
+    "edge recovery after the edge phase": cell(f"staged/{name}/edge_phase_edge_recovery"),
+    "train exact match": cell(f"staged/{name}/train_exact_match"),
+    "learned what it could": learned(one, f"staged/{name}/", STAGED_LEARNED)} for name, r in runs["staged"].items()},
+    "mixed": {"held-out final": cell("mixed/test_exact_match")}},
+    columns=["run", "held-out peak", "held-out final", "edge recovery after the edge phase", "train exact match",
+             "learned what it could"], caption=SEEDS_NOTE)
 
 # %% [markdown]
 # ## Tree-star graphs (C20)
@@ -157,14 +191,18 @@ viz.curves({f"{s} split": r for s, r in trees.items()}, "test_exact_match", chan
 plt.title(f"T({trees['leaf'].config['degree']},{trees['leaf'].config['path_length']}): "
           f"{trees['leaf'].graph.num_leaves} leaves, {trees['leaf'].graph.num_nodes} nodes")
 plt.show()
+
+# %% [markdown]
+# *What to see:* the leaf split rises well above the dotted chance line $1/\text{num_leaves}$; read the
+# first-token split beside its control in the table (whether it memorized its training paths).
+
+# %%
 TREE_LEARNED = {"train_exact_match": controls.LEARNED}
-for s in variants.SPLITS:
-    key = f"tree/{s}/"
-    print(f"{s:11s} split: held-out exact match {show(key + 'test_exact_match')}\n"
-          f"{'':13s}first hop {show(key + 'test_hardest_token')}\n"
-          f"{'':13s}train exact match {show(key + 'train_exact_match')}"
-          f"{controls.tag(variants.control(one, key, TREE_LEARNED), TREE_LEARNED)}")
-print(f"chance 1/num_leaves = {tree_chance:.4f}")
+viz.table({s: {"held-out exact match": cell(f"tree/{s}/test_exact_match"), "first hop": cell(f"tree/{s}/test_hardest_token"),
+               "train exact match": cell(f"tree/{s}/train_exact_match"),
+               "learned what it could": learned(one, f"tree/{s}/", TREE_LEARNED)} for s in variants.SPLITS},
+          columns=["split", "held-out exact match", "first hop", "train exact match", "learned what it could"],
+          caption=f"chance 1/num_leaves = {tree_chance:.4f}; {SEEDS_NOTE}")
 
 # %% [markdown]
 # ## Mamba (C21)
@@ -183,10 +221,16 @@ for ax, (name, (_, key)) in zip(axes, variants.MAMBA_OBJECTIVES.items()):
     viz.curves({"GPT": mamba[("gpt", name)], "Mamba": mamba[("mamba", name)]}, key, ax=ax, chance=chance)
     ax.set_title(name)
 plt.show()
-for name, (_, key) in variants.MAMBA_OBJECTIVES.items():
-    print(f"{name:10s} ({key}, {mamba[('mamba', name)].metrics['steps']} Mamba steps, "
-          f"{mamba[('gpt', name)].metrics['steps']} GPT steps)\n"
-          f"   GPT   {show(f'mamba/{name}/gpt')}\n   Mamba {show(f'mamba/{name}/mamba')}")
+
+# %% [markdown]
+# *What to see:* Mamba against the GPT on each objective; on all three Mamba ends well above the dotted
+# chance line (how close it comes to the GPT is for the seeds to say, below).
+
+# %%
+viz.table({name: {"measure": key.replace("_", " "), "GPT": cell(f"mamba/{name}/gpt"), "Mamba": cell(f"mamba/{name}/mamba"),
+                  "GPT steps": mamba[("gpt", name)].metrics["steps"], "Mamba steps": mamba[("mamba", name)].metrics["steps"]}
+           for name, (_, key) in variants.MAMBA_OBJECTIVES.items()},
+          columns=["objective", "measure", "GPT", "Mamba", "GPT steps", "Mamba steps"], caption=SEEDS_NOTE)
 
 # %% [markdown]
 # ### On the in-weights chapter's graph
@@ -195,18 +239,22 @@ for name, (_, key) in variants.MAMBA_OBJECTIVES.items():
 # loaded when its run is shipped in `results/`. To produce it:
 # `python -m geomem_nb in-weights --preset cpu --model mamba --steps 3000 --out results/cpu/in-weights-mamba`.
 
-# %%
+# %% tags=["hide-input"]
 headline = {"GPT": results.shipped("cpu/in-weights"), "Mamba": results.shipped("cpu/in-weights-mamba")}
 if all(headline.values()):
     viz.saved_curves(headline, chance=headline["GPT"]["chance"])
     c = headline["Mamba"]["config"]
     plt.title(f"G({c['degree']},{c['path_length']}), cpu preset")
     plt.show()
-    for name, m in headline.items():
-        print(f"{name}: held-out exact match {m['test_exact_match']:.3f} after {m['steps']} steps "
-              f"({m['train_seconds']:.0f} s on {m['provenance']['device']})")
+    viz.table({name: {"held-out exact match": m["test_exact_match"], "steps": m["steps"],
+                      "seconds": m["train_seconds"], "device": m["provenance"]["device"]}
+               for name, m in headline.items()}, columns=["model", "held-out exact match", "steps", "seconds", "device"])
 else:
     print("Not shipped yet: run the command above.")
+
+# %% [markdown]
+# *What to see (when shipped):* the two saved runs' held-out exact match over training on chapter 02's
+# graph, one seed each and not asserted here; the table gives their final numbers and budgets.
 
 # %% [markdown]
 # ## The claims, asserted
@@ -217,7 +265,7 @@ else:
 if base.preset == "ci":
     S = None  # one seed: no direction is asserted at ci
     print("ci: the directions below are asserted from cpu up, over seeds" +
-          (" (the cpu sweep's spread is printed beside each number above)" if sweep else ""))
+          (" (the cpu sweep's spread is shown beside each number in the tables above)" if sweep else ""))
 else:
     if sweep is None:
         spreads, _ = variants.sweep(base.preset, variants.SEEDS, known={base.seed: one})
@@ -235,7 +283,7 @@ else:
 # chance (C18); the mixed run beats the staged runs' final accuracy, and the staged run that collapses
 # (the preset's path rate) learned its edges and its training paths (C19); the tree-star leaf split beats 5× chance (C20; the first-token
 # split's failure is asserted only over seeds, with its control: at `ci` it has not yet memorized its
-# training paths, as its tag above says); Mamba beats 10× chance on full paths, the first hop and the
+# training paths, as its control column above says); Mamba beats 10× chance on full paths, the first hop and the
 # edges-only geometry (C21).
 
 # %%
@@ -261,8 +309,11 @@ print("asserted on seed", base.seed)
 
 # %%
 if spreads:
-    for label, holds in variants.beyond_spread(spreads).items():
-        print(f"{label:55s} {'holds' if holds else 'does not hold'} beyond the spread")
+    viz.table({label: {"beyond the spread": "holds" if holds else "does not hold"}
+               for label, holds in variants.beyond_spread(spreads).items()},
+              columns=["comparison", "beyond the spread"], caption=f"seeds {sweep['seeds']}")
+else:
+    print("no seed sweep shipped yet (python -m geomem_nb.variants --preset cpu)")
 
 # %% [markdown]
 # What the seeds show at `cpu` (asserted from `cpu` up in the cell below):
@@ -281,7 +332,7 @@ if spreads:
 #   paths and still ends at chance on held-out leaves, while the mixed run holds — the instability is
 #   reproduced. But the paper's *peak is still high*; ours peaks far below the mixed run at either
 #   path rate (the paper's phase-2 rate is lower still, 5e-5, with a far longer budget).
-# * **C20, partly reproduced:** the leaf split beats chance $1/\text{num\_leaves}$ beyond the spread
+# * **C20, partly reproduced:** the leaf split beats chance $1/\text{num_leaves}$ beyond the spread
 #   and beats the first-token split; the first-token split is harder, as in the paper, but here it
 #   stays at chance although it memorized its training paths, where the paper reports it above chance.
 # * **C21, partly reproduced:** Mamba matches the GPT on the first hop and on the edges-only geometry
@@ -333,7 +384,7 @@ else:
     assert stats.above(em("mamba/full paths/gpt"), em("mamba/full paths/mamba"))
     print("asserted over seeds", sweep["seeds"])
 
-# %%
+# %% tags=["remove-input"]
 results.record("08_what_else_matters", {
     "graph": f"G({base.degree},{base.path_length})", "steps": base.steps, "chance": chance, "seed": base.seed,
     "directions": {f"{e}/{p}": one[f"directions/{e}/{p}/test_exact_match"] for e, p in d},

@@ -87,6 +87,27 @@ AUTHORS[("mamba", "self-edges")] = AUTHORS[("mamba", "forward-only")] = AUTHORS[
 SPECIAL_TOKENS = 9  # the authors' vocabulary: the nodes, then 9 special tokens ([EDGE] first)
 
 
+def command(**overrides) -> str:
+    """The ``python -m geomem_nb tiny`` command of one configuration, every setting spelt out (the
+    authors' values where ``overrides`` leave them), so each configuration is one command."""
+    cfg = TinyConfig(**overrides).validate()
+    flags = [f"--graph {cfg.graph}", f"--model {cfg.model}"]
+    flags += [f"--{k}" for k in ("self_edges", "forward_only") if getattr(cfg, k)]
+    flags += [f"--dim {cfg.dim}", f"--lr {cfg.lr:g}", f"--steps {cfg.steps}", f"--seed {cfg.seed}"]
+    if cfg.model != "node2vec":
+        flags += [f"--schedule {'cosine' if cfg.cosine else 'constant'}", f"--weight-decay {cfg.weight_decay:g}"]
+    if cfg.model == "transformer" and cfg.pos_std is None:
+        flags.append("--pos-std 1")
+    for name in ("embed_std", "pos_std", "expand"):
+        if getattr(cfg, name) is not None:
+            flags.append(f"--{name} {getattr(cfg, name):g}")
+    if cfg.dropout:
+        flags.append(f"--dropout {cfg.dropout:g}")
+    if not cfg.tied:
+        flags.append("--untied")
+    return "python -m geomem_nb tiny " + " ".join(f.replace("_", "-") for f in flags)
+
+
 def variant_name(self_edges: bool = False, forward_only: bool = False) -> str:
     return "-".join(n for n, on in (("self-edges", self_edges), ("forward-only", forward_only)) if on)
 
@@ -433,6 +454,8 @@ def _tiny(cfg: TinyConfig, dev, out, command) -> TinyResult:
         # The most geometric state among those with every edge recovered (None if never recovered).
         "memorized_geometric_level": max((h["geometric_level"] for h in history if h["topk_recovery"] >= 1.0),
                                          default=None),
+        # Pairs two hops apart never share a training example: their similarity is structure beyond it (C9).
+        "distance2_cosine": geo.cosine_by_distance(emb, graph.adjacency()).get(2),
         "num_nodes": n,
         "connected": graph.connected,
         "device": device_name(dev),

@@ -28,7 +28,7 @@ WIDE_SPREAD = ("nn", "associative")
 # recovery step for a run that never recovered every edge).
 MEASURES = ("topk_recovery", "steps_to_full_recovery", "geometric_level", "max_geometric_level",
             "memorized_geometric_level", "spectral_concentration", "concentration_chance", "fiedler_share",
-            "negative_share", "final_loss", "geometric_margin", "geometric_margin_full_vocab", "edge_margin",
+            "negative_share", "distance2_cosine", "final_loss", "geometric_margin", "geometric_margin_full_vocab", "edge_margin",
             "train_seconds")
 
 

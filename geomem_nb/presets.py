@@ -62,7 +62,7 @@ PRESETS = {"in-weights": IN_WEIGHTS, "in-context": IN_CONTEXT, "in-weights-small
 
 # Tiny graphs (chapters 05-07): every model trains at the authors' configuration (``tiny.settings``),
 # seed 7 as the authors' notebooks; from cpu up the same full-length runs. At ci the chapters' live
-# (one-seed, figure) runs stop after 1,000 steps at most (the authors' cycle network runs 10,000
+# (one-seed, figure) sequence-model runs stop after 1,000 steps at most (the authors' cycle network runs 10,000
 # steps at width 512: about a minute on one core); their numbers come from the multi-seed cpu record.
 PRESETS["tiny"] = {s: dict(seed=7) for s in SCALES}
 PRESETS["tiny"]["ci"] = dict(seed=7, max_steps=1000)

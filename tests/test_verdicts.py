@@ -174,7 +174,8 @@ def tiny_seed_record(tf_level=(0.4, 0.42, 0.38), frozen_level=(0.0, 0.01, -0.01)
         runs[f"{g}/nn"] = {"config": {"dim": 512}, "measures": {**base, "geometric_level": _m(-0.3, -0.32, -0.31),
                            "negative_share": _m(0.5, 0.52, 0.51), "fiedler_share": _m(*wide_share)}}
         runs[f"{g}/associative"] = {"config": {"dim": 32}, "measures": {**base, "geometric_level": _m(*frozen_level)}}
-        runs[f"{g}/associative-fast"] = {"config": {"dim": 512}, "measures": {"steps_to_full_recovery": _m(1, 1, 2)}}
+        runs[f"{g}/associative-fast"] = {"config": {"dim": 512}, "measures": {"steps_to_full_recovery": _m(1, 1, 2),
+                                         "topk_recovery": _m(1.0, 1.0, 1.0), "geometric_level": _m(0.0, 0.01, 0.0)}}
         runs[f"{g}/transformer-self-edges"] = {"config": {}, "measures": {"negative_share": _m(0.1, 0.12, 0.11)}}
         runs[f"{g}/nn-self-edges"] = {"config": {}, "measures": {"negative_share": _m(*nn_selfed_negative)}}
         runs[f"{g}/transformer-forward-only"] = {"config": {}, "measures": {"geometric_level": _m(0.2, 0.25, 0.3)}}
@@ -196,7 +197,7 @@ def test_c11_self_edges_judged_beyond_the_spread():
     ok = v.c11(records(cpu__05_tiny_seeds=tiny_seed_record()))
     assert ok.status == "partly" and "beyond the spread on every graph" in ok.reason  # no untying record: partly
     within = v.c11(records(cpu__05_tiny_seeds=tiny_seed_record(nn_selfed_negative=(0.3, 0.7, 0.5))))
-    assert within.status == "differs" and "nn on star" in within.reason
+    assert within.status == "partly" and "nn on star" in within.reason  # 4 of 8 pairs still beyond the spread
 
 
 def test_c13_wide_network_share_against_node2vec_and_narrow():

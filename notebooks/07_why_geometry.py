@@ -404,12 +404,10 @@ nongeo = S["unit-normal init, lr 1e-4"]
 assert nongeo["geometric_margin"].mean < 0.5
 assert all(abs(nongeo[m].mean - chance[m]) <= 0.05 for m in tiny.SPECTRAL), {m: nongeo[m].mean for m in tiny.SPECTRAL}
 # At every preset the initialization scale moves both margins and the Fiedler share beyond the spread
-# (over the short ci runs the top-two concentration stays within it; over 10,000 steps every measure),
-# and self-edges undo the zig-zag.
+# (the top-two concentration stays within it: one default-init seed spreads its energy wide), and
+# self-edges undo the zig-zag.
 init_held = set(held["initialization: N(0, 0.02) above unit-normal (lr 1e-4)"])
 assert {"geometric_margin", "geometric_margin_full_vocab", "fiedler_share"} <= init_held, D
-if kcfg.steps >= 10000:
-    assert init_held == set(tiny.GEOMETRY), D
 assert {"geometric_level", "fiedler_share"} <= set(held["self-edges undo the zig-zag (lr 1e-2)"]), D
 # Over the long run (10,000 steps) a large lr, weight decay and dropout (also at one lr) move the energy
 # back onto the Fiedler pair and the top eigenspaces, beyond the spread.
@@ -427,25 +425,24 @@ for key in ("fiedler_share", "output_fiedler_share"):
 # the book's default, 10,000 steps; at the `ci` preset's short runs the verdicts differ: weight decay
 # and dropout have not acted yet):
 #
-# * **Initialization** is a strong knob on every measure: with unit-normal embeddings the same network,
-#   at the same learning rate, stores every edge with no geometric margin and with its energy at
-#   chance on the spectrum, i.e. associatively.
+# * **Initialization** is a strong knob: with unit-normal embeddings the same network, at the same
+#   learning rate, stores every edge with no geometric margin (either definition) and with its energy
+#   at chance on the spectrum, i.e. associatively; the default initialization is above it beyond the
+#   spread on both margins and the Fiedler share (its top-two concentration varies too much from seed
+#   to seed to clear the spread).
 # * **Self-edges** turn the bilinear network's folded (zig-zag) geometry into an aligned one, beyond the
 #   spread.
-# * **Weight decay, dropout and a large learning rate** (from the unit-normal start) move the energy
-#   back onto the Fiedler pair and the top eigenspaces, beyond the spread, also for dropout at one
-#   learning rate; but only part of the way (below the default initialization's share). By the
-#   authors' own measure, the geometric margin, the restoring effects are small next to the paper's
-#   single-seed numbers, and only weight decay and the authors' dropout comparison (lr $10^{-3}$ against
-#   $10^{-4}$) clear the spread, and barely; the large learning rate and dropout at one learning rate do
-#   not.
-# * **The learning rate with the default initialization** ($10^{-2}$ vs $10^{-4}$) has no direction
-#   beyond the spread at 10,000 steps on any measure (at the `ci` preset's 700 steps the larger
-#   learning rate has the larger margin: its effect depends on how long one trains).
+# * **Weight decay, dropout and a large learning rate** (from the unit-normal start) restore a
+#   geometry beyond the spread: the margins turn positive and the energy moves back onto the Fiedler
+#   pair and the top eigenspaces (the verdict list above says on which measures each knob clears the
+#   spread); but only part of the way, and the margins stay well below the paper's single-seed numbers
+#   (table above, the authors' definition beside theirs).
+# * **The learning rate with the default initialization** ($10^{-2}$ vs $10^{-4}$): at 10,000 steps the
+#   larger rate has the larger margin beyond the spread only under the authors' definition; ours and the
+#   spectral measures stay within the spread. One seed would have said more than three do.
 # * **Untying** (C11: "weight-untying destroys the visible geometry") does not destroy it here: both
-#   tables keep a Fiedler share well above chance. It lowers the geometry only on some measures (the
-#   input table's Fiedler share, the output table's concentration), and not beyond the spread on the
-#   others.
+#   tables keep a Fiedler share well above chance, and neither is below the tied network beyond the
+#   spread on any measure.
 #
 # So geometric versus associative memory is not forced by the task: the initialization decides it,
 # and regularization moves it back part of the way. Only the initialization's effect is large and clear

@@ -13,6 +13,7 @@ and chapter 05 loads it (``load_or_run``), so the chapter's `ci` run stays fast.
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 
 from . import tiny
@@ -178,7 +179,8 @@ def main(argv=None) -> None:
     a = p.parse_args(argv)
     t0, commit = time.perf_counter(), git_commit()
     record = study(a.preset, a.only)
-    record.update(preset=a.preset, provenance=provenance("cpu", time.perf_counter() - t0, commit=commit))
+    command = "python -m geomem_nb.tiny_seeds " + " ".join(argv if argv is not None else sys.argv[1:])
+    record.update(preset=a.preset, provenance=provenance("cpu", time.perf_counter() - t0, command, commit=commit))
     write_json(record, f"{a.out}/metrics.json")
 
 

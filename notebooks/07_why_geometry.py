@@ -34,7 +34,7 @@
 #    takes tens to hundreds.
 # 5. **Knobs** (C12), over several seeds: the initialization scale moves the balance clearly; weight decay,
 #    dropout and a large learning rate move it back part of the way, over the long run; the learning rate
-#    alone has no direction beyond the spread. Untied tables (C11) keep a geometry.
+#    alone moves only the authors' margin beyond the spread. Untied tables (C11) keep a geometry.
 # 6. **Proposition 4** (C22): even Node2Vec, whose geometry is the cleanest, can hold a purely
 #    associative memory; it just does not learn one.
 
@@ -516,8 +516,8 @@ results.record("07_why_geometry", {
 # | succinctness (C8) | the paper's cost counts | within a factor of 2 (cycles, and path-stars at the paper's sizes); where not, the lookup is cheaper |
 # | supervision (C9) | frozen embeddings | edge-only training puts nodes two hops apart close together |
 # | optimization (C10) | frozen, wide, lr 0.1 | the lookup is found in about 2 steps, the geometry in tens to hundreds |
-# | knobs (C12), several seeds | unit-normal init | unit-normal init removes the geometry (energy at chance); weight decay, dropout and a large lr restore part of it over the long run (clearly on the spectral measures; on the margin only weight decay and dropout, barely); the lr alone: no direction beyond the spread |
-# | untying (C11) | tied tables | both untied tables keep a Fiedler share well above chance; lower than tied on some measures only |
+# | knobs (C12), several seeds | unit-normal init | unit-normal init removes the geometry (energy at chance, no margin); weight decay, dropout and a large lr restore part of it over the long run, beyond the spread, with margins well below the paper's single-seed ones; the lr alone: beyond the spread on the authors' margin only |
+# | untying (C11) | tied tables | both untied tables keep a Fiedler share well above chance; not below the tied network beyond the spread |
 # | Prop. 4 (C22) | trained Node2Vec | a dimension-$\lvert E\rvert$ Node2Vec lookup exists; training does not find it |
 #
 # Why deep sequence models pick the geometry remains, as the title says, unclear.

@@ -75,7 +75,7 @@ CLAIMS = [
                  "weight decay or dropout restore the geometry.", ("07",), v.c12,
           short="Learning rate, weight decay, initialization, dropout tip geometric vs associative"),
     Claim("C13", "A wide 2-layer model under cross-entropy uses only a minimal set of eigendirections (two for a "
-                 "cycle), without regularization.", ("06",), v.c13,
+                 "cycle), without regularization.", ("05", "06"), v.c13,
           short="A wide 2-layer model uses a minimal set of eigendirections"),
     Claim("C14", "Node2Vec's embeddings converge onto the top non-trivial (Fiedler-like) eigenvectors of the graph, "
                  "with width 100 above the number of nodes and no early stopping: a spectral bias.", ("06",), v.c14,

@@ -101,6 +101,16 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument("--lr", type=float)
     t.add_argument("--dim", type=int, help="embedding width")
     t.add_argument("--seed", type=int)
+    t.add_argument("--schedule", choices=("cosine", "constant"),
+                   help="lr schedule: cosine decay to lr/10, or constant (default: the authors' for the graph)")
+    t.add_argument("--weight-decay", type=float, help="AdamW weight decay on matrices (default: the authors')")
+    t.add_argument("--dropout", type=float, help="bilinear models: dropout on the hidden state W e_u + b")
+    t.add_argument("--embed-std", type=float, help="bilinear models: init std of the embeddings (1.0 = the authors' "
+                   "'non_geometric' init; default 0.02)")
+    t.add_argument("--pos-std", type=float, help="transformer: init std of the position embeddings (default 1.0, "
+                   "the authors'; 0.02 = our earlier init)")
+    t.add_argument("--untied", action="store_true", help="bilinear models: a separate output table")
+    t.add_argument("--expand", type=int, help="mamba: inner width = expand x dim (default: 2; 4 on the irregular graph)")
     t.add_argument("--preset", choices=SCALES, help="scale (default: GEOMEM_SCALE, else cpu)")
     t.add_argument("--out", required=True, help="folder for metrics.json, embeddings.npy, graph.json "
                    "(and dynamics.npz for node2vec)")
@@ -131,7 +141,9 @@ def run_tiny(args, command: str) -> int:
     """``tiny``: validate everything, then train and write the results."""
     cfg = presets.config("tiny", args.preset, graph=args.graph, model=args.model, self_edges=args.self_edges,
                          forward_only=args.forward_only, steps=args.steps, lr=args.lr, dim=args.dim,
-                         seed=args.seed).validate()
+                         seed=args.seed, cosine=None if args.schedule is None else args.schedule == "cosine",
+                         weight_decay=args.weight_decay, dropout=args.dropout, embed_std=args.embed_std,
+                         pos_std=args.pos_std, tied=False if args.untied else None, expand=args.expand).validate()
     m = tiny(cfg, out=args.out, command=command, overwrite=args.overwrite, memory_check=args.memory_check).metrics
     print(f"topk_recovery={m['topk_recovery']:.3f} geometric_level={m['geometric_level']:.3f} "
           f"spectral_concentration={m['spectral_concentration']:.3f} final_loss={m['final_loss']:.4f} "

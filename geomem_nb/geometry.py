@@ -145,6 +145,20 @@ def geometric_margin(logits: np.ndarray, neighbours: list[np.ndarray]) -> float:
     return float(np.mean(margins))
 
 
+def geometric_margin_full_vocab(embeddings: np.ndarray, weight: np.ndarray, neighbours: list[np.ndarray]) -> float:
+    """The authors' definition of the geometric margin: the skewed logits of the **whole** vocabulary
+    table (node rows first, then the special tokens), the SVD taken over every row, and the special
+    tokens' columns counted as non-neighbours. Rows are the nodes (``neighbours`` is indexed by node;
+    the special rows have no neighbours, so they never count as rows). ``geometric_margin`` on
+    ``skewed_logits`` of the node rows alone is our definition; the two differ, e.g. when the special
+    rows pull E's singular basis away from the nodes'."""
+    e = np.asarray(embeddings, dtype=np.float64)
+    if len(neighbours) > len(e):
+        raise ValueError(f"neighbours lists {len(neighbours)} nodes but embeddings has only {len(e)} rows")
+    logits = skewed_logits(e, weight)[: len(neighbours)]
+    return geometric_margin(logits, neighbours)
+
+
 def pca(x: np.ndarray, k: int = 2) -> np.ndarray:
     """Coordinates of the rows of ``x`` on their top-``k`` principal components (rows centred), with
     a deterministic sign (largest-magnitude entry of each component positive)."""

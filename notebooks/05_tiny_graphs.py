@@ -33,6 +33,14 @@
 #   spectral concentration of an embedding unrelated to the graph.
 #
 # Node2Vec, the cleanest geometry, and its spectral explanation get the next chapter.
+#
+# **Like for like with the authors' code.** Every model trains at the authors' configuration for its
+# graph (width, learning rate, steps, schedule, weight decay: the official tiny-graph notebooks),
+# with their vocabulary (the nodes plus 9 special tokens) and their Transformer initialization
+# (position embeddings at $\mathcal N(0, 1)$). Every number below is a **mean ± sd over seeds** (the
+# authors' seed 7 and two more; five for the bilinear networks, whose margins change sign from seed
+# to seed), and every comparison with a number the authors recorded uses their definition. The
+# figures show one run each, seed 7, labelled.
 
 # %% tags=["remove-cell"]
 # Colab setup: install this repository's package without touching Colab's own torch.
@@ -47,7 +55,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import geomem_nb as gm
-from geomem_nb import geometry, graphs, presets, runtime, spectral, tiny, viz
+from geomem_nb import controls, geometry, graphs, presets, runtime, spectral, stats, tiny, tiny_seeds, viz
 
 viz.setup()
 print(gm.env_line())
@@ -68,14 +76,8 @@ for ax, (name, g) in zip(axes, G.items()):
                        title=f"{g.name}\n{g.num_nodes} nodes, {len(g.forward)} edges, "
                              f"{len(g.components())} component(s)")
 plt.show()
-
-# %% [markdown]
-# *What to see:* the four graphs at a hand-made layout, nodes coloured by label; the irregular graph is two
-# pieces (a ring with chords, and a separate $K_4$).
-
-# %%
-viz.table({name: {"connected": str(g.connected), "component sizes": ", ".join(str(len(c)) for c in g.components())}
-           for name, g in G.items()}, columns=["graph", "connected", "component sizes"])
+for name, g in G.items():
+    print(f"{name:9s} connected={g.connected}  components of sizes {[len(c) for c in g.components()]}")
 
 # %% [markdown]
 # ## The models and how they are scored
@@ -90,8 +92,13 @@ viz.table({name: {"connected": str(g.connected), "component sizes": ", ".join(st
 # | `associative` (control) | only $(W, b)$; $E$ frozen at random | $E(We_u + b)$ |
 # | `associative-fast` (control) | the same, 512 wide, large learning rate | $E(We_u + b)$ |
 # | `node2vec` | one tied table $V$ (next chapter) | $V v_u$ |
+# | `mamba` | a 1-layer Mamba (d_state 8, d_conv 4, expand 2; 4 on the irregular graph), tied | Mamba(`[EDGE] u`) |
 #
-# The tuned settings are in one table, `tiny.SETTINGS` (printed below). Every model is scored by the
+# The configurations are the authors', per model and graph (`tiny.settings`, printed below with the
+# one command that runs each). The authors' release has **no tiny Mamba notebook**: its row follows
+# the paper's description (d_state 8, d_conv 4, expand 2, 4 on the irregular graph; the paper's
+# 3-layer, width-256 irregular model is not used) with the Transformer's width, learning rate and
+# steps, and our pure-PyTorch Mamba (chapter 08). Every model is scored by the
 # same functions on its node-embedding rows:
 #
 # * **top-k edge recovery**: for each node $u$, the share of its neighbours among its top-$\deg(u)$
@@ -103,22 +110,90 @@ viz.table({name: {"connected": str(g.connected), "component sizes": ", ".join(st
 #   details in the next chapter).
 
 # %%
-for model, setting in tiny.SETTINGS.items():
-    print(f"{model:17s} {setting}")
+print(f"{'model':17s} {'variant':13s} " + " ".join(f"{g:>28s}" for g in tiny.GRAPHS))
+for model in tiny.MODELS:
+    for variant in ("", "self-edges", "forward-only"):
+        if f"star/{model}{'-' + variant if variant else ''}" not in tiny_seeds.entries():
+            continue
+        flags = dict(self_edges=variant == "self-edges", forward_only=variant == "forward-only")
+        cells = []
+        for g in tiny.GRAPHS:
+            st = tiny.settings(model, g, **flags)
+            cells.append(f"d{st['dim']} lr {st['lr']:g} {st['steps']} st" + ("" if model == "node2vec" else
+                         f" {'cos' if st['cosine'] else 'const'}") + (f" wd {st['weight_decay']:g}" if st.get("weight_decay") else ""))
+        print(f"{model:17s} {variant or 'both dirs':13s} " + " ".join(f"{c:>28s}" for c in cells))
+print("\none command per configuration, e.g.:")
+for m, g in (("nn", "cycle"), ("associative-fast", "irregular"), ("transformer", "star"), ("mamba", "irregular")):
+    print("  ", tiny.command(graph=g, model=m))
 cfg = presets.config("tiny")
-print("preset:", cfg.preset, "| seed", cfg.seed)
+print("preset:", cfg.preset, "| seed", cfg.seed, "| live runs capped at", cfg.max_steps, "steps" if cfg.max_steps else "")
 runs = tiny.sweep(preset=cfg.preset)
 
+# %% [markdown]
+# The runs above (seed 7) draw the figures. The numbers come from the multi-seed record
+# (`python -m geomem_nb.tiny_seeds --preset cpu --out results/cpu/05_tiny_seeds`; the runs are the same
+# at every preset, so the chapter loads it and runs only what is missing or stale).
+
 # %%
-viz.table([{"graph": g, "model": m, "recovery": r.metrics["topk_recovery"], "at step": r.metrics["steps_to_full_recovery"],
-            "geo level": r.metrics["geometric_level"], "memorized": r.metrics["memorized_geometric_level"],
-            "concentration": r.metrics["spectral_concentration"], "chance": r.metrics["concentration_chance"],
-            "seconds": r.metrics["train_seconds"]} for (g, m), r in runs.items()])
+S = tiny_seeds.load_or_run(cfg.preset)
+T = tiny_seeds.text
+print(f"{'graph':9s} {'model':17s} {'seeds':>5s} {'recovery':>13s} {'at step':>13s} {'geo level':>13s} "
+      f"{'memorized':>13s} {'concentration':>13s} {'chance':>6s}")
+for g in tiny.GRAPHS:
+    for m in tiny.MODELS:
+        e = f"{g}/{m}"
+        print(f"{g:9s} {m:17s} {len(S['runs'][e]['seeds']):5d} {T(S, e, 'topk_recovery', '{:.3f}'):>13s} "
+              f"{T(S, e, 'steps_to_full_recovery', '{:.0f}'):>13s} {T(S, e, 'geometric_level'):>13s} "
+              f"{T(S, e, 'memorized_geometric_level'):>13s} {T(S, e, 'spectral_concentration', '{:.2f}'):>13s} "
+              f"{T(S, e, 'concentration_chance', '{:.2f}'):>6s}")
 
 # %% [markdown]
 # *geo level* is the geometric level at the end of training; *memorized* is the highest level among the
 # evaluations where every edge was already recovered (the most geometric state of a model that has
-# memorized the graph). Every model recovers every edge, the controls included.
+# memorized the graph); a run that never recovered every edge has none, and its seeds are then shown
+# one by one. The asserts at the end say which runs recover every edge.
+#
+# ### Beside the authors' recorded numbers
+#
+# Each number the authors' notebooks recorded (seed 7), next to ours (mean ± sd over seeds) under the
+# **same definition**: the bilinear models' geometric margin over the whole vocabulary (their
+# definition, `geometry.geometric_margin_full_vocab`), Node2Vec's final loss per node (plain
+# full-batch gradient descent, reproducible exactly), top-k recovery, and the star Transformer's final
+# geometric level (recomputed from their checkpoint). Their sequence-model losses are bf16 values
+# printed on a GPU and are not compared. *within* says whether their number lies within our mean ± sd;
+# *sign flips* marks a measure whose sign changes across our seeds.
+
+# %%
+comparison = tiny_seeds.comparisons(S)
+print(f"{'graph':9s} {'entry':24s} {'measure':28s} {'ours (mean ± sd)':>24s} {'authors':>8s} {'within':>7s} {'sign flips':>10s}")
+for c in comparison:
+    print(f"{c['graph']:9s} {c['entry']:24s} {c['measure']:28s} {str(c['ours']):>24s} {c['authors']:8.3f} "
+          f"{'yes' if c['within'] else 'no':>7s} {'YES' if c['flips'] else '':>10s}")
+flipping = [f"{c['graph']}/{c['entry']}" for c in comparison if c["flips"]]
+print("\nthe margin changes sign across seeds for:", ", ".join(flipping) or "none")
+
+# %% [markdown]
+# ### The Transformer's position initialization
+#
+# The authors' tiny Transformer leaves its position table at PyTorch's default $\mathcal N(0, 1)$ (its
+# token table at $\mathcal N(0, 0.02)$); our earlier runs used $\mathcal N(0, 0.02)$ for both. The
+# chapter now uses theirs (`pos_std`, `--pos-std`; `--pos-std 0.02` gives the old runs). With two input
+# positions the position vector is a large offset added to every token: the effect on the final and
+# the highest geometric level, and on when every edge is stored:
+
+# %%
+print(f"{'graph':9s} {'position init':14s} {'final level':>13s} {'max level':>13s} {'full recovery at':>18s}")
+for g in tiny.GRAPHS:
+    for label, e in (("N(0, 1)", f"{g}/transformer"), ("N(0, 0.02)", f"{g}/transformer-pos-0.02")):
+        print(f"{g:9s} {label:14s} {T(S, e, 'geometric_level'):>13s} {T(S, e, 'max_geometric_level'):>13s} "
+              f"{T(S, e, 'steps_to_full_recovery', '{:.0f}'):>18s}")
+pos_effect = {g: (stats.above(tiny_seeds.spread_of(S, f"{g}/transformer", "geometric_level"),
+                              tiny_seeds.spread_of(S, f"{g}/transformer-pos-0.02", "geometric_level")),
+                  stats.above(tiny_seeds.spread_of(S, f"{g}/transformer-pos-0.02", "geometric_level"),
+                              tiny_seeds.spread_of(S, f"{g}/transformer", "geometric_level")))
+              for g in tiny.GRAPHS}
+print("final level higher with N(0, 1), beyond the spread:", [g for g, (hi, lo) in pos_effect.items() if hi],
+      "| lower:", [g for g, (hi, lo) in pos_effect.items() if lo])
 #
 # ## What the embeddings look like
 #
@@ -127,8 +202,8 @@ viz.table([{"graph": g, "model": m, "recovery": r.metrics["topk_recovery"], "at 
 # two principal components, with the graph's edges drawn. A geometric memory looks like the graph.
 
 # %%
-show = ["transformer", "nn", "associative", "node2vec"]
-fig, axes = plt.subplots(4, 1 + len(show), figsize=(14, 11))
+show = ["transformer", "mamba", "nn", "associative", "node2vec"]
+fig, axes = plt.subplots(4, 1 + len(show), figsize=(16.5, 11))
 for i, (name, g) in enumerate(G.items()):
     spaces = runs[(name, "node2vec")].spaces
     viz.draw_embedding(spectral.fiedler_coordinates(spaces), g.forward, ax=axes[i, 0],
@@ -136,32 +211,24 @@ for i, (name, g) in enumerate(G.items()):
     for j, m in enumerate(show, start=1):
         r = runs[(name, m)]
         viz.draw_embedding(geometry.pca(r.embeddings()), g.forward, ax=axes[i, j],
-                           title=f"{m}: level {r.metrics['geometric_level']:+.2f}")
+                           title=f"{m} (seed 7): level {r.metrics['geometric_level']:+.2f}")
 plt.show()
-
-# %% [markdown]
-# *What to see:* read each row left to right: does a model's picture look like the graph in the first
-# column (neighbours next to each other), or like a random cloud (the frozen associative control)?
 
 # %% [markdown]
 # The frozen control's embeddings are a random cloud: the edges it has memorized are stored in $W$,
 # not in where the nodes sit. Node2Vec reproduces the Fiedler picture almost exactly. The Transformer
-# shows the graph's shape too, less cleanly. The bilinear network is the surprise: its picture folds
+# and Mamba show the graph's shape too, less cleanly (their levels over seeds are in the table above). The bilinear network is the surprise: its picture folds
 # the graph ("zig-zag"), with neighbours on *opposite* sides. Its geometric level is negative, and the
 # section on self-edges below shows where that comes from.
 #
 # ## Memorization and geometry over training
 
 # %%
-fig, axes = plt.subplots(4, 4, figsize=(14, 10))
+fig, axes = plt.subplots(4, 5, figsize=(17.5, 10))
 for i, name in enumerate(G):
-    for j, m in enumerate(["transformer", "nn", "associative-fast", "node2vec"]):
-        viz.memorization_vs_geometry(runs[(name, m)].history, ax=axes[i, j], title=f"{name}, {m}")
+    for j, m in enumerate(["transformer", "mamba", "nn", "associative-fast", "node2vec"]):
+        viz.memorization_vs_geometry(runs[(name, m)].history, ax=axes[i, j], title=f"{name}, {m} (seed 7)")
 plt.show()
-
-# %% [markdown]
-# *What to see:* in each panel, when the orange curve (edges recovered) reaches 1 and where the blue
-# curve (geometric level, right axis) is at that moment; the fast associative control memorizes first.
 
 # %% [markdown]
 # The fast associative control stores all edges within a couple of full-batch steps while its
@@ -180,10 +247,6 @@ for row, m in zip(axes, ["transformer", "node2vec", "associative"]):
 plt.show()
 
 # %% [markdown]
-# *What to see:* whether a band around the diagonal of the similarity matrix (left) is wider than the
-# adjacency's (right), as in a geometric memory, or absent, as in the associative control.
-
-# %% [markdown]
 # In a geometric memory, similarity falls off smoothly with distance along the cycle (a band around the
 # diagonal that is wider than the adjacency's); in the associative control there is no band at all.
 #
@@ -194,23 +257,19 @@ plt.show()
 # alternate in sign between neighbours, red).
 
 # %%
-fig, axes = plt.subplots(1, 4, figsize=(14, 3.4), sharey=True)
-for ax, m in zip(axes, ["node2vec", "transformer", "nn", "associative"]):
-    viz.spectral_bars(runs[("cycle", m)].metrics["spectral_energy"], ax=ax, title=f"15-cycle, {m}")
+fig, axes = plt.subplots(1, 5, figsize=(17.5, 3.4), sharey=True)
+for ax, m in zip(axes, ["node2vec", "transformer", "mamba", "nn", "associative"]):
+    viz.spectral_bars(runs[("cycle", m)].metrics["spectral_energy"], ax=ax, title=f"15-cycle, {m} (seed 7)")
 plt.show()
 
-# %% [markdown]
-# *What to see:* how much of each model's energy sits on the leftmost (largest-eigenvalue, green) bars
-# and how much on the red, negative ones at the right.
-
-# %%
-
-conc = {m: [runs[(g, m)].metrics["spectral_concentration"] for g in G] for m in ("node2vec", "transformer")}
-chance = [runs[(g, "node2vec")].metrics["concentration_chance"] for g in G]
+conc = {m: [tiny_seeds.spread_of(S, f"{g}/{m}", "spectral_concentration") for g in G]
+        for m in ("node2vec", "transformer", "mamba")}
+chance = [tiny_seeds.mean(S, f"{g}/node2vec", "concentration_chance") for g in G]
 x = np.arange(len(G))
 fig, ax = plt.subplots(figsize=(7, 3.4))
-ax.bar(x - 0.2, conc["node2vec"], 0.4, label="node2vec")
-ax.bar(x + 0.2, conc["transformer"], 0.4, label="transformer")
+for k, m in enumerate(conc):
+    ax.bar(x + 0.27 * (k - 1), [c.mean for c in conc[m]], 0.27, yerr=[c.sd for c in conc[m]], capsize=3,
+           label=f"{m} (mean ± sd over seeds)")
 ax.scatter(x, chance, color="k", marker="_", s=600, label="chance (no relation to the graph)", zorder=3)
 ax.set_xticks(x, list(G))
 ax.set_ylabel("spectral concentration")
@@ -219,13 +278,32 @@ ax.legend(loc="lower right")
 plt.show()
 
 # %% [markdown]
-# *What to see:* on every graph, Node2Vec's bar above the Transformer's, and both against the black chance
-# mark (the share of eigendirections the top two spaces make up).
+# Node2Vec puts almost all of its energy on the top two eigenspaces; the Transformer's and Mamba's
+# geometry is above chance but spread wider, with a visible share on the most negative directions:
+# the "headroom" the paper points to (C15).
+#
+# ### A wide network on the cycle and the minimal eigendirections (C13)
+#
+# The authors' post says that "a wide 2-layer model under CE loss somehow uses only a minimal set of
+# eigendirections to memorize a graph even w/o regularization (e.g., 2 directions for cycle graph)".
+# Our reading of the model: the bilinear network $E \to W \to E^\top$ (two weight layers) of their
+# cycle notebook, width 512, lr $10^{-2}$ constant, 10,000 full-batch steps. The test: the share of its
+# non-trivial embedding energy on the **Fiedler pair** (the two directions of a cycle's lowest
+# frequency), beside Node2Vec (width 100) and beside the same network at width 32 (same schedule),
+# with the share an embedding unrelated to the graph would have.
 
-# %% [markdown]
-# Node2Vec puts almost all of its energy on the top two eigenspaces; the Transformer's geometry is
-# far above chance but spread wider, with a visible share on the most negative directions: the
-# "headroom" the paper points to (C15).
+# %%
+fiedler = {label: tiny_seeds.spread_of(S, e, "fiedler_share") for label, e in
+           (("node2vec, width 100", "cycle/node2vec"), ("bilinear, width 512 (the authors')", "cycle/nn"),
+            ("bilinear, width 32", "cycle/nn-width-32"))}
+fiedler_chance = spectral.concentration_chance(runs[("cycle", "node2vec")].spaces, top=1)
+for label, sp in fiedler.items():
+    print(f"{label:36s} Fiedler-pair share {sp}")
+print(f"{'chance (energy spread evenly)':36s} {fiedler_chance:.3f}")
+wide, narrow, n2v_share = (fiedler["bilinear, width 512 (the authors')"], fiedler["bilinear, width 32"],
+                           fiedler["node2vec, width 100"])
+print("wide above narrow beyond the spread:", stats.above(wide, narrow), "| narrow above wide:", stats.above(narrow, wide),
+      "| node2vec above wide:", stats.above(n2v_share, wide))
 #
 # ## Variant: forward edges only
 #
@@ -240,18 +318,13 @@ fig, axes = plt.subplots(1, len(variant_graphs), figsize=(3.3 * len(variant_grap
 for ax, g in zip(np.atleast_1d(axes), variant_graphs):
     r = forward[(g, "transformer")]
     viz.draw_embedding(geometry.pca(r.embeddings()), G[g].forward, ax=ax,
-                       title=f"{g}, forward only: level {r.metrics['geometric_level']:+.2f}")
+                       title=f"{g}, forward only (seed 7): level {r.metrics['geometric_level']:+.2f}")
 plt.show()
-
-# %% [markdown]
-# *What to see:* whether the graph's shape still shows when every edge is stored in one direction only
-# (each panel's title gives its geometric level).
-
-# %%
-viz.table({g: {"recovery": r.metrics["topk_recovery"], "geometric level": r.metrics["geometric_level"],
-               "memorized": r.metrics["memorized_geometric_level"], "concentration": r.metrics["spectral_concentration"]}
-           for (g, m), r in forward.items()}, columns=["graph (forward only, transformer)", "recovery",
-                                                        "geometric level", "memorized", "concentration"])
+for g in G:
+    e = f"{g}/transformer-forward-only"
+    print(f"{g:9s} forward-only transformer (mean ± sd): recovery {T(S, e, 'topk_recovery', '{:.3f}')}, geometric "
+          f"level {T(S, e, 'geometric_level')} (both directions {T(S, f'{g}/transformer', 'geometric_level')}), "
+          f"concentration {T(S, e, 'spectral_concentration', '{:.2f}')}")
 
 # %% [markdown]
 # ## Variant: self-edges, and where the zig-zag comes from (C11)
@@ -264,20 +337,20 @@ viz.table({g: {"recovery": r.metrics["topk_recovery"], "geometric level": r.metr
 
 # %%
 selfed = tiny.sweep(variant_graphs, ["transformer", "nn", "node2vec"], preset=cfg.preset, self_edges=True)
-viz.table([{"graph": g, "model": m, "negative share": runs[(g, m)].metrics["negative_share"],
-            "with self-edges": r.metrics["negative_share"], "geo level": runs[(g, m)].metrics["geometric_level"],
-            "geo level with self-edges": r.metrics["geometric_level"]} for (g, m), r in selfed.items()])
+print(f"{'graph':9s} {'model':12s} {'negative share':>15s} {'with self-edges':>16s} {'geo level':>13s} "
+      f"{'with self-edges':>16s}   (mean ± sd over seeds)")
+for g in G:
+    for m in ("transformer", "nn", "node2vec"):
+        a, b = f"{g}/{m}", f"{g}/{m}-self-edges"
+        print(f"{g:9s} {m:12s} {T(S, a, 'negative_share', '{:.3f}'):>15s} {T(S, b, 'negative_share', '{:.3f}'):>16s} "
+              f"{T(S, a, 'geometric_level'):>13s} {T(S, b, 'geometric_level'):>16s}")
 fig, axes = plt.subplots(2, len(variant_graphs), figsize=(3.3 * len(variant_graphs), 6.2))
 axes = np.asarray(axes).reshape(2, -1)
 for j, g in enumerate(variant_graphs):
     for i, (label, r) in enumerate((("no self-edges", runs[(g, "nn")]), ("self-edges", selfed[(g, "nn")]))):
         viz.draw_embedding(geometry.pca(r.embeddings()), G[g].forward, ax=axes[i, j],
-                           title=f"{g}, nn, {label}: {r.metrics['geometric_level']:+.2f}")
+                           title=f"{g}, nn, {label} (seed 7): {r.metrics['geometric_level']:+.2f}")
 plt.show()
-
-# %% [markdown]
-# *What to see:* the bilinear network's folded picture (top row) against the same network trained with
-# self-edges (bottom row): neighbours move from opposite sides to the same side.
 
 # %% [markdown]
 # ### The bilinear models' geometric margin
@@ -288,17 +361,30 @@ plt.show()
 # **geometric margin** is, averaged over nodes, the best neighbour's logit minus the best
 # non-neighbour's: positive when the geometry alone already ranks a true neighbour first. The model's
 # own logits (*edge margin*) are shown for comparison.
+#
+# There are **two definitions**, and they differ on the same weights. *Ours* takes the singular basis
+# and the non-neighbours over the node rows only; *the authors'* (`full vocab`) takes the whole
+# vocabulary table, the 9 special tokens included, so the specials' rows shape the basis and their
+# columns count as non-neighbours. The authors' numbers are compared under theirs.
 
 # %%
-bilinear = [((g, m), runs[(g, m)]) for g in G for m in ("nn", "associative", "associative-fast")]
-bilinear += [((g, "nn + self-edges"), selfed[(g, "nn")]) for g in variant_graphs]
-viz.table([{"graph": g, "model": m, "edge margin": r.metrics["edge_margin"],
-            "geometric margin": r.metrics["geometric_margin"]} for (g, m), r in bilinear], digits=2)
+print(f"{'graph':9s} {'model':22s} {'seeds':>5s} {'edge margin':>13s} {'geo margin, ours':>17s} "
+      f"{'geo margin, full vocab':>22s} {'authors':>8s} {'sign':>9s}")
+for g in G:
+    for m in ("nn", "associative", "associative-fast", "nn-self-edges", "associative-self-edges"):
+        e = f"{g}/{m}"
+        theirs = tiny_seeds.AUTHORS_RECORDED.get(f"{e}/geometric_margin_full_vocab")
+        flips = tiny_seeds.sign_flips(S, e, "geometric_margin_full_vocab")
+        print(f"{g:9s} {m:22s} {len(S['runs'][e]['seeds']):5d} {T(S, e, 'edge_margin'):>13s} "
+              f"{T(S, e, 'geometric_margin'):>17s} {T(S, e, 'geometric_margin_full_vocab'):>22s} "
+              f"{'-' if theirs is None else f'{theirs:+.2f}':>8s} {'FLIPS' if flips else '':>9s}")
 
 # %% [markdown]
-# The frozen controls' geometry-only logits carry no margin (around zero): their memory is all in the
-# off-diagonal couplings of $W$. The trained network's skewed logits keep a clear positive margin on
-# most graphs, and on all of them once self-edges are added.
+# The frozen controls' geometry-only logits carry no margin of their own (around or below zero): their
+# memory is all in the off-diagonal couplings of $W$. For the trained network the margin's mean is
+# positive, but where *FLIPS* is printed the seeds disagree on its sign: one seed (the authors' single
+# run) cannot say whether that network's geometry alone ranks the neighbours first. The asserts below
+# say which graphs clear zero beyond the spread.
 #
 # ## The geometry forming, step by step
 #
@@ -321,10 +407,6 @@ viz.embedding_evolution(snap_steps, coords, G["cycle"].forward, picks,
                         title="15-cycle, transformer: embeddings over training (joint PCA)")
 plt.show()
 
-# %% [markdown]
-# *What to see:* the ring of the 15-cycle forming from a random cloud, and what happens to it between the
-# most geometric snapshot and the end (each panel's label gives its level and edge recovery).
-
 # %% tags=["remove-output"]
 # Interactive: drag the slider (needs a live kernel: Jupyter or Colab; the book shows only the code).
 import ipywidgets as widgets
@@ -345,44 +427,78 @@ _ = widgets.interact(show_step, i=widgets.IntSlider(min=0, max=len(snap_steps) -
 # %% [markdown]
 # ## The claim, asserted
 #
-# The runs are the same at every preset (they take seconds), so the thresholds are too:
+# Every assert below reads the multi-seed record (mean ± sd; "beyond the spread" = `stats.above`, the
+# mean minus sd of one above the mean plus sd of the other, with at least 3 seeds each):
 #
-# * every model, the controls included, recovers 100% of the edges (and the fast control within 2 steps);
-# * the associative controls' geometric level stays within 0.1 of zero, while Node2Vec's reaches 0.8 on
-#   every graph; the Transformer's *final* level (the one judged; its most geometric memorized state is
-#   printed beside it, labelled) is above both frozen controls' on every graph, but well below
-#   Node2Vec's and weak on some graphs (the claims page's C16 verdict says which);
-# * the bilinear network's geometry is the zig-zag one: at least 40% of its non-trivial energy on
-#   negative eigendirections; with self-edges that share falls (for the Transformer too) and the
-#   network's geometric level turns clearly positive (≥ 0.3);
-# * Node2Vec's spectral concentration exceeds the Transformer's on every graph, by at least 0.2.
-# * the frozen controls' geometric margin stays within 0.5 of zero; the network's is above 2 with self-edges.
+# * the **controls** learned what they could: the frozen networks store (nearly) every edge on every
+#   seed, the fast one within 2 steps, with a geometric level within 0.1 of zero (mean + sd) and no
+#   positive geometric margin (the authors' definition, mean + sd ≤ 0.5);
+# * Node2Vec's level is at least 0.8 and its final loss per node matches the authors' recorded value
+#   on every graph (plain gradient descent: reproducible to the digit);
+# * the Transformer's final level is above the frozen control's beyond the spread on every graph; its
+#   spectral concentration, and Mamba's, are below Node2Vec's beyond the spread on every graph, by at
+#   least 0.2 (C15);
+# * the bilinear network's geometry is the zig-zag one (at least 40% of its energy on negative
+#   eigendirections); with self-edges its share falls beyond the spread, its level turns positive
+#   (≥ 0.3) and its margin clears 2 (mean − sd);
+# * what is found rather than claimed is asserted as found: which runs do not store every edge, where
+#   the self-edge effect on the Transformer stays within the spread, where the bilinear network's
+#   margin does not clear zero, the position initialization's effect, and C13 (the wide network's
+#   Fiedler share is far from Node2Vec's and not above the narrow network's).
 
 # %%
-for (g, m), r in {**runs, **forward, **selfed}.items():
-    assert r.metrics["topk_recovery"] == 1.0, (g, m, r.metrics["topk_recovery"])
-for g in G:
-    fast = runs[(g, "associative-fast")].metrics
-    assert fast["steps_to_full_recovery"] <= 2, (g, fast["steps_to_full_recovery"])
-    for m in ("associative", "associative-fast"):
-        assert abs(runs[(g, m)].metrics["geometric_level"]) <= 0.1, (g, m, runs[(g, m)].metrics["geometric_level"])
-    frozen_level = max(abs(runs[(g, m)].metrics["geometric_level"]) for m in ("associative", "associative-fast"))
-    assert runs[(g, "transformer")].metrics["geometric_level"] > frozen_level, (g, frozen_level)
-    assert runs[(g, "node2vec")].metrics["geometric_level"] >= 0.8, g
-    assert runs[(g, "nn")].metrics["negative_share"] >= 0.4, g
-    n2v, tf = runs[(g, "node2vec")].metrics, runs[(g, "transformer")].metrics
-    assert n2v["spectral_concentration"] >= tf["spectral_concentration"] + 0.2, (g, n2v["spectral_concentration"],
-                                                                                tf["spectral_concentration"])
-for g in variant_graphs:
-    for m in ("transformer", "nn"):
-        assert selfed[(g, m)].metrics["negative_share"] < runs[(g, m)].metrics["negative_share"], (g, m)
-    assert selfed[(g, "nn")].metrics["geometric_level"] >= 0.3, g
-    assert selfed[(g, "nn")].metrics["geometric_margin"] >= 2, g
+sp = lambda e, m: tiny_seeds.spread_of(S, e, m)  # noqa: E731
+runs_of = S["runs"]
 for g in G:
     for m in ("associative", "associative-fast"):
-        assert abs(runs[(g, m)].metrics["geometric_margin"]) <= 0.5, (g, m, runs[(g, m)].metrics["geometric_margin"])
-viz.table({g: {"transformer final level": runs[(g, "transformer")].metrics["geometric_level"],
-               "node2vec concentration": runs[(g, "node2vec")].metrics["spectral_concentration"],
-               "transformer concentration": runs[(g, "transformer")].metrics["spectral_concentration"]} for g in G},
-          columns=["graph", "transformer final level", "node2vec concentration", "transformer concentration"],
-          caption=f"asserted on {len(G)} graphs")
+        rec = runs_of[f"{g}/{m}"]["measures"]["topk_recovery"]
+        for seed, value in zip(runs_of[f"{g}/{m}"]["seeds"], rec["values"]):  # two-sided: the control learned
+            controls.assert_learned({"topk_recovery": value}, {"topk_recovery": controls.LEARNED}, f"{g} {m} seed {seed}")
+        level = sp(f"{g}/{m}", "geometric_level")
+        assert abs(level.mean) + level.sd <= 0.1, (g, m, level)
+        margin = sp(f"{g}/{m}", "geometric_margin_full_vocab")
+        assert margin.mean + margin.sd <= 0.5, (g, m, margin)
+    assert max(sp(f"{g}/associative-fast", "steps_to_full_recovery").values) <= 2, g
+    n2v = sp(f"{g}/node2vec", "geometric_level")
+    assert n2v.mean - n2v.sd >= 0.8, (g, n2v)
+    assert stats.above(sp(f"{g}/transformer", "geometric_level"), sp(f"{g}/associative", "geometric_level")), g
+    for m in ("transformer", "mamba"):
+        a, b = sp(f"{g}/node2vec", "spectral_concentration"), sp(f"{g}/{m}", "spectral_concentration")
+        assert stats.above(a, b) and a.mean >= b.mean + 0.2, (g, m, a, b)
+    assert sp(f"{g}/nn", "negative_share").mean >= 0.4, g
+    assert stats.above(sp(f"{g}/nn", "negative_share"), sp(f"{g}/nn-self-edges", "negative_share")), g
+    selfed = sp(f"{g}/nn-self-edges", "geometric_level")
+    assert selfed.mean - selfed.sd >= 0.3, (g, selfed)
+    selfed_margin = sp(f"{g}/nn-self-edges", "geometric_margin_full_vocab")
+    assert selfed_margin.mean - selfed_margin.sd >= 2, (g, selfed_margin)
+for c in comparison:
+    if c["measure"] == "final_loss":  # Node2Vec: the authors' exact numbers
+        assert abs(c["ours"].mean - c["authors"]) <= 0.01, c
+
+# Found, not claimed: the runs that miss edges on some seed (the authors' step counts are tuned to seed 7).
+short = {e: min(r["measures"]["topk_recovery"]["values"]) for e, r in runs_of.items()
+         if min(r["measures"]["topk_recovery"]["values"]) < 1.0}
+print("not every edge on every seed (worst seed's recovery):", {e: round(v, 3) for e, v in short.items()})
+# The base runs other than the Transformer learn what they can (>= 0.9 on every seed); the frozen
+# self-edge variant at the authors' short settings (200 steps) does not on some seed: its margins in
+# the table above are those of an under-trained run, said here rather than hidden.
+assert all(v >= controls.LEARNED for e, v in short.items() if e.split("/")[1] in tiny.MODELS[1:]), short
+print("under-trained on some seed (worst recovery below", controls.LEARNED, "):",
+      {e: round(v, 3) for e, v in short.items() if v < controls.LEARNED})
+tf_short = {e: v for e, v in short.items() if e.split("/")[1] == "transformer"}
+print("Transformer runs short of every edge:", tf_short)
+tf_selfedge = [g for g in G if stats.above(sp(f"{g}/transformer", "negative_share"),
+                                           sp(f"{g}/transformer-self-edges", "negative_share"))]
+print("self-edges lower the Transformer's negative share beyond the spread on:", tf_selfedge)
+assert len(tf_selfedge) >= 3, tf_selfedge
+nn_clear = [g for g in G if sp(f"{g}/nn", "geometric_margin_full_vocab").mean
+            - sp(f"{g}/nn", "geometric_margin_full_vocab").sd > 0]
+print("bilinear network, authors' margin above zero beyond the spread on:", nn_clear,
+      "| per seed elsewhere:", {g: [round(v, 2) for v in sp(f"{g}/nn", "geometric_margin_full_vocab").values]
+                                for g in G if g not in nn_clear})
+assert all(sp(f"{g}/nn", "geometric_margin_full_vocab").mean > 0 for g in G)
+# The position init: never lower beyond the spread with the authors' N(0, 1); higher on some graphs.
+assert not any(lo for hi, lo in pos_effect.values()) and any(hi for hi, lo in pos_effect.values()), pos_effect
+# C13 as found: the wide network is far from using only the Fiedler pair.
+assert wide.mean + wide.sd < 0.9 and stats.above(n2v_share, wide) and not stats.above(wide, narrow), (wide, narrow)
+print("asserted on", len(G), "graphs, over seeds", sorted({s for r in runs_of.values() for s in r["seeds"]}))

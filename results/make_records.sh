@@ -29,7 +29,7 @@ runs() {
 
 tiny() {
     for graph in star grid cycle irregular; do
-        for model in transformer nn associative associative-fast node2vec; do
+        for model in transformer nn associative associative-fast node2vec mamba; do
             cli tiny --preset cpu --graph "$graph" --model "$model" --out "results/cpu/tiny-$graph-$model"
         done
         for model in transformer nn node2vec; do
@@ -38,6 +38,9 @@ tiny() {
         cli tiny --preset cpu --graph "$graph" --model transformer --forward-only \
             --out "results/cpu/tiny-$graph-transformer-forward-only"
     done
+    # Chapter 05's numbers: every model, graph and variant above over seeds (mean ± sd), plus Mamba,
+    # the old position init and the narrow cycle network (C13).
+    "$PY" -m geomem_nb.tiny_seeds --preset cpu --out results/cpu/05_tiny_seeds
 }
 
 sweeps() {

@@ -148,7 +148,7 @@ def test_config_validation_names_the_parameter():
         with pytest.raises(ValueError, match=word):
             tiny.TinyConfig(**kwargs).validate()
     cfg = presets.config("tiny", "ci", model="transformer").validate()
-    assert (cfg.dim, cfg.steps) == (tiny.SETTINGS["transformer"]["dim"], tiny.SETTINGS["transformer"]["steps"])
+    assert (cfg.dim, cfg.steps) == (tiny.settings("transformer", "cycle")["dim"], min(1000, tiny.settings("transformer", "cycle")["steps"]))
 
 
 def cli(*args, cwd):
@@ -184,3 +184,48 @@ def test_cli_writes_the_promised_files(tmp_path):
     assert g["nodes"] == list(range(9)) and len(g["edges"]) == 9
     d = np.load(out / "dynamics.npz")
     assert d["projection"].shape == d["c_norm"].shape == (len(d["steps"]), len(m["spectral_energy"]))
+
+
+def test_full_vocab_margin_counts_the_special_rows_and_columns():
+    rng = np.random.default_rng(1)
+    nodes, specials = rng.normal(size=(5, 3)), rng.normal(size=(2, 3))
+    w = rng.normal(size=(3, 3))
+    nb = geo.neighbour_lists(5, [(0, 1), (1, 0), (1, 2), (2, 1), (3, 4), (4, 3)])
+    table = np.vstack([nodes, specials])
+    full = geo.skewed_logits(table, w)[:5]  # SVD over every row; special columns are non-neighbours
+    by_hand = np.mean([full[u, nb[u]].max() - np.delete(full[u], np.r_[nb[u], u]).max() for u in range(5)])
+    assert geo.geometric_margin_full_vocab(table, w, nb) == pytest.approx(by_hand)
+    # Without special rows the two definitions agree.
+    assert geo.geometric_margin_full_vocab(nodes, w, nb) == pytest.approx(geo.geometric_margin(geo.skewed_logits(nodes, w), nb))
+    with pytest.raises(ValueError, match="neighbours"):
+        geo.geometric_margin_full_vocab(nodes[:3], w, nb)
+
+
+def test_authors_settings_vocabulary_position_init_and_commands():
+    assert tiny.settings("nn", "cycle") == {**tiny.SETTINGS["nn"], "dim": 512, "steps": 10000, "cosine": False}
+    assert tiny.settings("transformer", "irregular", forward_only=True)["dim"] == 48
+    assert tiny.settings("nn", "cycle:7") == tiny.SETTINGS["nn"]  # graphs the authors did not run: the base
+    cfg = tiny.TinyConfig(graph="star", model="transformer").validate()
+    model = tiny.build_model(cfg, 17, torch.device("cpu"))
+    assert model.tok.weight.shape[0] == 17 + tiny.SPECIAL_TOKENS
+    assert model.pos.weight.std().item() > 0.5  # N(0, 1), the authors' default
+    old = tiny.build_model(tiny.TinyConfig(graph="star", model="transformer", pos_std=0.02).validate(), 17, torch.device("cpu"))
+    assert old.pos.weight.std().item() < 0.05
+    for kwargs, word in ((dict(model="nn", pos_std=1.0), "pos_std"), (dict(model="nn", expand=2), "expand"),
+                         (dict(model="nn", max_steps=0), "max_steps"), (dict(model="nn", special_tokens=0), "special_tokens")):
+        with pytest.raises(ValueError, match=word):
+            tiny.TinyConfig(**kwargs).validate()
+    c = tiny.command(graph="cycle", model="nn", embed_std=1.0, lr=1e-4, weight_decay=10.0)
+    assert c.endswith("--graph cycle --model nn --dim 512 --lr 0.0001 --steps 10000 --seed 7 --schedule constant "
+                      "--weight-decay 10 --embed-std 1")
+    args = c.split("tiny ", 1)[1].split()
+    from geomem_nb import cli as gcli
+    a = gcli.parser().parse_args(["tiny", *args, "--out", "x"])
+    assert (a.schedule, a.weight_decay, a.embed_std, a.lr, a.dim, a.steps) == ("constant", 10.0, 1.0, 1e-4, 512, 10000)
+
+
+def test_tiny_mamba_memorizes_a_small_cycle_and_reports_the_authors_margin_for_bilinear():
+    r = tiny.tiny(tiny.TinyConfig(graph="cycle:6", model="mamba", steps=150))
+    assert r.metrics["topk_recovery"] == 1.0 and r.model.blocks[0].mixer.d_state == 8
+    b = tiny.tiny(tiny.TinyConfig(graph="cycle:6", model="nn", steps=30)).metrics
+    assert b["geometric_margin_full_vocab"] is not None and b["geometric_margin"] is not None

@@ -192,3 +192,68 @@ def test_chapter_08_claims_follow_the_seed_spreads():
     mamba_behind = _sweep(**{"mamba/full paths/mamba": [0.3, 0.35, 0.4]})
     assert v.c21(mamba_behind).status == "partly" and "above Mamba beyond the spread on full paths" in v.c21(mamba_behind).reason
     assert v.c21(records()).status == "not run"
+
+
+# ---- tiny graphs: chapter 05's multi-seed record -------------------------------------------------
+
+def _m(*values):
+    import numpy as np
+    return {"mean": float(np.mean(values)), "sd": float(np.std(values, ddof=1)), "n": len(values), "values": list(values)}
+
+
+def tiny_seed_record(tf_level=(0.4, 0.42, 0.38), frozen_level=(0.0, 0.01, -0.01), wide_share=(0.2, 0.22, 0.21),
+                     nn_selfed_negative=(0.1, 0.12, 0.11)):
+    runs = {}
+    for g in v.TINY_GRAPHS:
+        base = dict(topk_recovery=_m(1.0, 1.0, 1.0), concentration_chance=_m(0.25, 0.25, 0.25))
+        runs[f"{g}/transformer"] = {"config": {"dim": 32}, "measures": {**base, "geometric_level": _m(*tf_level),
+                                    "spectral_concentration": _m(0.6, 0.62, 0.58), "negative_share": _m(0.3, 0.32, 0.31)}}
+        runs[f"{g}/mamba"] = {"config": {"dim": 32}, "measures": {**base, "geometric_level": _m(0.3, 0.32, 0.31),
+                              "spectral_concentration": _m(0.5, 0.52, 0.51)}}
+        runs[f"{g}/node2vec"] = {"config": {"dim": 100}, "measures": {**base, "geometric_level": _m(0.9, 0.91, 0.92),
+                                 "spectral_concentration": _m(0.99, 0.995, 0.99), "fiedler_share": _m(0.99, 0.99, 0.99)}}
+        runs[f"{g}/nn"] = {"config": {"dim": 512}, "measures": {**base, "geometric_level": _m(-0.3, -0.32, -0.31),
+                           "negative_share": _m(0.5, 0.52, 0.51), "fiedler_share": _m(*wide_share)}}
+        runs[f"{g}/associative"] = {"config": {"dim": 32}, "measures": {**base, "geometric_level": _m(*frozen_level)}}
+        runs[f"{g}/associative-fast"] = {"config": {"dim": 512}, "measures": {"steps_to_full_recovery": _m(1, 1, 2),
+                                         "topk_recovery": _m(1.0, 1.0, 1.0), "geometric_level": _m(0.0, 0.01, 0.0)}}
+        runs[f"{g}/transformer-self-edges"] = {"config": {}, "measures": {"negative_share": _m(0.1, 0.12, 0.11)}}
+        runs[f"{g}/nn-self-edges"] = {"config": {}, "measures": {"negative_share": _m(*nn_selfed_negative)}}
+        runs[f"{g}/transformer-forward-only"] = {"config": {}, "measures": {"geometric_level": _m(0.2, 0.25, 0.3)}}
+    runs["cycle/nn-width-32"] = {"config": {"dim": 32}, "measures": {"fiedler_share": _m(0.3, 0.32, 0.31)}}
+    return {"runs": runs, "preset": "cpu", "provenance": {}}
+
+
+def test_c7_follows_the_seeds_and_needs_the_learnable_control():
+    ok = v.c7(records(cpu__05_tiny_seeds=tiny_seed_record()))
+    assert ok.status == "reproduced" and ok.control
+    weak = v.c7(records(cpu__05_tiny_seeds=tiny_seed_record(tf_level=(0.3, -0.2, 0.1))))
+    assert weak.status == "partly" and weak.control is None
+    geometric = v.c7(records(cpu__05_tiny_seeds=tiny_seed_record(frozen_level=(0.05, 0.2, 0.1))))
+    assert geometric.status == "differs"
+    assert v.c7(records()).status == "not run"
+
+
+def test_c11_self_edges_judged_beyond_the_spread():
+    ok = v.c11(records(cpu__05_tiny_seeds=tiny_seed_record()))
+    assert ok.status == "partly" and "beyond the spread on every graph" in ok.reason  # no untying record: partly
+    within = v.c11(records(cpu__05_tiny_seeds=tiny_seed_record(nn_selfed_negative=(0.3, 0.7, 0.5))))
+    assert within.status == "partly" and "nn on star" in within.reason  # 4 of 8 pairs still beyond the spread
+
+
+def test_c13_wide_network_share_against_node2vec_and_narrow():
+    low = v.c13(records(cpu__05_tiny_seeds=tiny_seed_record()))
+    assert low.status == "differs" and "below" in low.reason
+    high = v.c13(records(cpu__05_tiny_seeds=tiny_seed_record(wide_share=(0.95, 0.96, 0.97))))
+    assert high.status == "reproduced" and "Node2Vec" in high.control
+    assert v.c13(records()).status == "not run"
+
+
+def test_c15_and_c16_follow_the_spread():
+    rec = tiny_seed_record()
+    c15 = v.c15(records(cpu__05_tiny_seeds=rec))
+    assert c15.status == "reproduced" and "chance" in c15.control
+    c16 = v.c16(records(cpu__05_tiny_seeds=rec))
+    assert c16.status == "partly" and "nn on star" in c16.reason and "mamba" not in c16.reason.split("for ")[1].split(";")[0]
+    flipping = v.c15(records(cpu__05_tiny_seeds=tiny_seed_record(tf_level=(0.95, 0.1, 0.9))))
+    assert flipping.status == "partly"

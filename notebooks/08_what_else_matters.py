@@ -320,8 +320,10 @@ else:
 #
 # * **C17, partly reproduced.** Forward-only edges fail in both path directions (within 3× chance on
 #   every seed's mean + sd) although each run memorized the edges it was given and its training
-#   paths: the reversal curse. Both-direction edges reach at least 0.8 held-out exact match in both
-#   directions. *Not reproduced at this scale:* backward-only edges do not support reverse
+#   paths: the reversal curse. Both-direction edges reach at least 0.8 held-out exact match forward
+#   (mean − sd), and beat forward-only edges in both directions beyond the spread (in reverse one seed
+#   of three is far lower than the others, so reverse generation is less reliable). *Not reproduced at
+#   this scale:* backward-only edges do not support reverse
 #   generation — they stay at chance like forward-only edges; the paper sees this mainly on small
 #   graphs, and ours, though small beside the paper's, is not a tiny one.
 # * **C18, not reproduced at this scale:** every pause count learns well above chance at the same
@@ -357,10 +359,10 @@ else:
         key = f"directions/{e}/{p}/"
         controls.assert_learned(variants.control(S, key, LEARNED), LEARNED, f"{e}-only edges, {p} paths (worst seed)")
         assert at_chance(em(key + "test_exact_match"), chance), (key, em(key + "test_exact_match"))
+    both = em("directions/both/forward/test_exact_match")  # the claim: mixed edges, high forward accuracy
+    assert both.mean - both.sd >= 0.8, both
     for p in variants.PATHS:
-        both = em(f"directions/both/{p}/test_exact_match")
-        assert both.mean - both.sd >= 0.8, both
-        assert stats.above(both, em(f"directions/forward/{p}/test_exact_match")), p
+        assert stats.above(em(f"directions/both/{p}/test_exact_match"), em(f"directions/forward/{p}/test_exact_match")), p
     # C18: every pause count learned; the order 0 < 1 < 2 < 4 does not hold beyond the spread.
     P = [em(f"pauses/{k}/test_exact_match") for k in variants.PAUSES]
     assert all(s.mean - s.sd >= 10 * chance for s in P), P

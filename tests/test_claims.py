@@ -19,7 +19,7 @@ def test_page_shows_a_verdict_first_and_links_existing_chapters():
     page = claims.table().data
     assert "<b>Verdicts:</b>" in page and "<th>verdict</th><th>claim</th>" in page
     assert 'href="../notebooks/02_in_weights_path_star.html"' in page
-    for status in ("partly", "not run"):
+    for status in {x.status for x in claims.verdicts().values()}:  # every verdict that occurs has its badge
         assert f">{status}</span>" in page
 
 

@@ -632,7 +632,7 @@ def c12(get: Get) -> Verdict:
         v = d["verdicts"]
         good = [m for m, x in v.items() if x == "holds"]
         evidence.append(f"{knob}: " + ", ".join(f"{m.replace('_', ' ')} {x}" for m, x in v.items()))
-        (held if len(good) == len(v) else partial if good else none).append(knob.split(":")[0].split(" (")[0])
+        (held if len(good) == len(v) else partial if good else none).append(knob.split(":")[0])
     evidence.insert(0, f"15-cycle bilinear network, width {knobs['width']}, {knobs['steps']} steps, seeds "
                     f"{knobs['seeds']}: each direction judged beyond the spread (mean ± sd) on each measure")
     reversed_ = [k for k, d in dirs.items() if "reversed" in d["verdicts"].values()]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-from . import controls, learning_order
+from . import controls, learning_order, variants
 from .deviations import regime
 from .selection import rederive
 from .stats import above, from_record, ordered
@@ -660,8 +660,10 @@ def _seeds(get: Get) -> tuple[dict, str] | None:
 
 
 def _learned_worst(sp: dict, prefix: str, keys=("train_exact_match",)) -> bool:
-    """Every seed of a control reached the learned bar on its learnable targets."""
-    return all(min(sp[prefix + k].values) >= controls.LEARNED for k in keys)
+    """Every seed of a control reached the learned bar on its learnable targets (chapter 08's own
+    reading: ``variants.control`` takes the worst seed)."""
+    bars = {k: controls.LEARNED for k in keys}
+    return controls.learned(variants.control(sp, prefix, bars), bars)
 
 
 def _at_chance(x, chance: float) -> bool:
@@ -725,9 +727,8 @@ def c19(get: Get) -> Verdict:
                 f"{g('staged/fast/final')}; at a tenth of it (slow): peak {g('staged/slow/peak')}, final "
                 f"{g('staged/slow/final')}; mixed {g('mixed/test_exact_match')}; edge recovery after the edge phase "
                 f"{g('staged/fast/edge_phase_edge_recovery')}"]
-    learned = min(g("staged/fast/edge_phase_edge_recovery").values) >= controls.LEARNED
-    collapse = learned and above(g("staged/fast/peak"), g("staged/fast/final")) or (
-        learned and above(g("staged/slow/peak"), g("staged/slow/final")))
+    learned = _learned_worst(sp, "staged/fast/", ("edge_phase_edge_recovery", "train_exact_match"))
+    collapse = learned and any(above(g(f"staged/{n}/peak"), g(f"staged/{n}/final")) for n in ("fast", "slow"))
     peak = max(g("staged/fast/peak").mean, g("staged/slow/peak").mean)
     high = peak >= BIG
     stable = above(g("mixed/test_exact_match"), g("staged/slow/peak")) and g("mixed/test_exact_match").mean >= 0.8

@@ -188,8 +188,8 @@ print(f"C2 in weights: {status} — {reason}")
 # first hop last (ties between neighbouring positions aside), in every seed of the study and in the
 # paper-scale histories. That is the order a right-to-left cascade predicts, so on this point our
 # runs differ from the paper. What might explain it: our small models and high learning rates learn
-# fast, so the order shows within a few hundred steps, where the paper's curves (peak lr $5\times10^{-5}$,
-# 50,000 epochs) are plotted on a coarse epoch axis; and the paper's own in-context contrast is the
+# fast, so the order shows within a few hundred steps, where the paper's curves (a far lower peak lr and
+# a far longer budget: see the deviations page) are plotted on a coarse epoch axis; and the paper's own in-context contrast is the
 # same kind of order. For Hypothesis 1a this means our data do not weaken it: the later tokens *are*
 # available first, and their gradients could help teach the first hop.
 #

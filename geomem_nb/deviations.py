@@ -27,6 +27,7 @@ from pathlib import Path
 
 from .results import RESULTS, read_record
 from .runtime import SCALES
+from .checks import check_choice
 
 IN_WEIGHTS, IN_CONTEXT = "in-weights", "in-context"
 FAMILIES = (IN_WEIGHTS, IN_CONTEXT)
@@ -104,8 +105,7 @@ _ORDER = ("graph", "lr", "epochs", "batch", "layers", "width", "heads", "pauses"
 
 def paper(key: str, family: str) -> dict | None:
     """The paper's setting ``key`` for ``family`` (in-weights or in-context), or None if it has none."""
-    if family not in FAMILIES:
-        raise ValueError(f"family must be one of {', '.join(FAMILIES)}; got {family!r}")
+    check_choice("family", family, FAMILIES)
     for p in PAPER:
         if p["key"] == key and p["family"] in (family, None):
             return p

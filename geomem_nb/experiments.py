@@ -10,8 +10,9 @@ import numpy as np
 import torch
 
 from . import evaluate as ev
+from .checks import check_choice, check_int, positive_number
 from .geometry import diagonal_contrast, nearest_own_accuracy, neighbour_lists, path_averaged_cosines, topk_recovery
-from .graphs import TREE_STAR_SPLITS, check_int, check_tree_star, held_out_count, path_star, tree_star
+from .graphs import TREE_STAR_SPLITS, check_tree_star, held_out_count, path_star, tree_star
 from .guard import (check_memory, check_outputs, clean_leftovers, estimate_sequence_model, run_identity, save_json,
                     save_npy, write_set)
 from .models import build
@@ -52,25 +53,20 @@ class InWeightsConfig(RunSettings):
         check_int("degree", self.degree, 2)
         check_int("path_length", self.path_length, 2)
         check_int("pause_tokens", self.pause_tokens, 0)
-        if self.objective not in OBJECTIVES:
-            raise ValueError(f"objective must be one of {', '.join(OBJECTIVES)}; got {self.objective!r}")
-        if self.edges not in EDGE_DIRECTIONS:
-            raise ValueError(f"edges must be one of {', '.join(EDGE_DIRECTIONS)}; got {self.edges!r}")
+        check_choice("objective", self.objective, OBJECTIVES)
+        check_choice("edges", self.edges, EDGE_DIRECTIONS)
         if not 0 <= self.target <= 1:
             raise ValueError(f"target must lie in [0, 1], got {self.target!r}")
         for name, allowed in (("path_direction", PATH_DIRECTIONS), ("graph", GRAPH_KINDS),
                               ("split", TREE_STAR_SPLITS), ("schedule", SCHEDULES)):
-            if getattr(self, name) not in allowed:
-                raise ValueError(f"{name} must be one of {', '.join(allowed)}; got {getattr(self, name)!r}")
+            check_choice(name, getattr(self, name), allowed)
         if self.schedule == "staged":
             check_int("edge_steps", self.edge_steps, 1)
             if self.objective == "edges-only":
                 raise ValueError("schedule staged needs a path objective (full-path or hardest-token)")
             if self.checkpoint_dir:
                 raise ValueError("checkpoint_dir is not supported with schedule staged")
-        if isinstance(self.edge_lr, bool) or not isinstance(self.edge_lr, (int, float)) \
-                or not 0 < self.edge_lr < float("inf"):
-            raise ValueError(f"edge_lr must be a finite positive number, got {self.edge_lr!r}")
+        positive_number("edge_lr", self.edge_lr)
         self.validate_run()
         if self.schedule == "staged" and self.warmup > self.edge_steps:
             raise ValueError(f"warmup ({self.warmup}) must not exceed edge_steps ({self.edge_steps}): the edge "

@@ -10,14 +10,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .checks import check_choice, check_int
+
+DIRECTIONS = ("forward", "backward", "both")  # which way each stored edge points
 TRAIN_FRACTION = 0.75
-
-
-def check_int(name: str, value, minimum: int) -> int:
-    """Reject bad sizes before any work starts, naming the parameter and what is allowed."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
 
 
 class _Arms:
@@ -64,7 +60,7 @@ class PathStar(_Arms):
             return fwd[:, ::-1].copy()
         if direction == "both":
             return np.concatenate([fwd, fwd[:, ::-1]])
-        raise ValueError(f"direction must be one of forward, backward, both; got {direction!r}")
+        check_choice("direction", direction, DIRECTIONS)
 
     def to_json(self) -> dict:
         return {
@@ -130,8 +126,7 @@ class TreeStar(_Arms):
     def edges(self, direction: str = "both") -> np.ndarray:
         """Directed edges (u, v) as an (n, 2) array, each tree edge once (level by level):
         ``forward`` = parent->child, ``backward``, or ``both``."""
-        if direction not in ("forward", "backward", "both"):
-            raise ValueError(f"direction must be one of forward, backward, both; got {direction!r}")
+        check_choice("direction", direction, DIRECTIONS)
         # Rows are ordered so that the node in column k changes every 2^(l-1-k) rows: taking every
         # 2^(l-1-k)-th row gives each level-k node (and its edge to its parent) exactly once.
         ell = self.path_length
@@ -161,8 +156,7 @@ def check_tree_star(degree: int, path_length: int, split: str = "leaf") -> tuple
     """The checks of ``tree_star``'s arguments, without building it: (degree, path_length, nodes)."""
     degree = check_int("degree", degree, 2)
     path_length = check_int("path_length", path_length, 3)
-    if split not in TREE_STAR_SPLITS:
-        raise ValueError(f"split must be one of {', '.join(TREE_STAR_SPLITS)}; got {split!r}")
+    check_choice("split", split, TREE_STAR_SPLITS)
     # 1 + 2 * (2^21 - 1) > 2e6 already, so a longer path is too big whatever the degree (and we
     # never build a huge power of two).
     if path_length > 22 or _tree_star_num_nodes(degree, path_length) > TREE_STAR_MAX_NODES:
@@ -233,7 +227,7 @@ class TinyGraph:
         elif direction == "both":
             e = np.concatenate([self.forward, self.forward[:, ::-1]])
         else:
-            raise ValueError(f"direction must be one of forward, backward, both; got {direction!r}")
+            check_choice("direction", direction, DIRECTIONS)
         if self_edges:
             loops = np.arange(self.num_nodes)
             e = np.concatenate([e, np.stack([loops, loops], axis=1)])
@@ -384,4 +378,4 @@ def tiny_graph(spec: str) -> TinyGraph:
     except ValueError as err:
         if "invalid literal" not in str(err):
             raise ValueError(f"graph {spec!r}: {err}") from None
-    raise ValueError(f"graph must be one of {', '.join(TINY_GRAPHS)} (N, R, C integers); got {spec!r}")
+    check_choice("graph", spec, (), shown=f"{', '.join(TINY_GRAPHS)} (N, R, C integers)")

@@ -16,7 +16,6 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import hashlib
-import math
 import os
 import shutil
 import tempfile
@@ -339,12 +338,6 @@ def check_memory(parts: dict, device, limit: tuple[int, str] | None = None) -> i
                          f"but the device has {_gb(limit)} {what}; use a smaller graph, width, layers or batch size, "
                          "or --no-memory-check to try anyway")
     return total
-
-
-def finite_number(name: str, value, minimum: float = 0.0) -> None:
-    """A finite number >= ``minimum``, else a ValueError naming ``name``."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < minimum:
-        raise ValueError(f"{name} must be a finite number >= {minimum:g}, got {value!r}")
 
 
 def preflight(argv) -> int | None:

@@ -12,7 +12,7 @@ import torch
 import torch.nn.functional as F
 
 from . import evaluate as ev
-from .graphs import check_int
+from .checks import check_int
 from .models import build
 from .guard import estimate_sequence_model, run_identity, save_json, write_set
 from .results import git_commit, provenance

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import fields, replace
 
 from .runtime import SCALES, scale as env_scale
+from .checks import check_choice
 
 # Evidence for the CPU scales (2 cores): a 2-layer, width-128 GPT on G(1000,5) with lr 2e-3 reaches
 # >= 0.9 held-out exact match in about 2,000 steps; arms of 5 nodes keep the first hop 3 hops from
@@ -86,11 +87,9 @@ def config(experiment: str, preset: str | None = None, **overrides):
     Overrides that are None are ignored, so CLI flags that were not given leave the preset alone."""
     from .experiments import CONFIGS
 
-    if experiment not in PRESETS:
-        raise ValueError(f"experiment must be one of {', '.join(PRESETS)}; got {experiment!r}")
+    check_choice("experiment", experiment, PRESETS)
     preset = preset or env_scale()
-    if preset not in SCALES:
-        raise ValueError(f"preset must be one of {', '.join(SCALES)}; got {preset!r}")
+    check_choice("preset", preset, SCALES)
     cls = CONFIGS[experiment]
     known = {f.name for f in fields(cls)}
     unknown = sorted(set(overrides) - known)

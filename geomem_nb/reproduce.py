@@ -13,11 +13,12 @@ from pathlib import Path
 
 from . import presets
 from .experiments import InContextConfig, in_context, in_weights
-from .graphs import check_int
+from .checks import check_int
 from .results import REPO, RESULTS
 
 RUNS = REPO / "runs"  # where ``reproduce`` writes by default
 from .train import scaled_lr
+from .checks import check_choice
 
 # compile + CUDA graphs: the fastest loop measured on an H200 (benchmarks/gpu_speed.py); both are
 # ignored off CUDA, so the same command still runs on a CPU. At ~100 compiled steps/s a fixed
@@ -57,8 +58,7 @@ _SHRINK_IC = {"ci": dict(_CHECK, layers=2, width=64, heads=2, batch_size=64, ste
 def plan(name: str, preset: str, out=None, **overrides):
     """The experiment's config at ``preset`` with ``overrides`` (None = keep). A new ``batch_size``
     without an ``lr`` scales the experiment's peak lr by the square-root rule (``train.scaled_lr``)."""
-    if name not in EXPERIMENTS:
-        raise ValueError(f"experiment must be one of {', '.join(sorted(EXPERIMENTS))}; got {name!r}")
+    check_choice("experiment", name, sorted(EXPERIMENTS))
     settings = dict(EXPERIMENTS[name])
     kind = settings.pop("kind", "in-weights")
     settings.update((_SHRINK_IC if kind == "in-context" else _SHRINK).get(preset, {}))

@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from os import PathLike
 
-from .graphs import check_int
-from .guard import finite_number
 from .models import GPTConfig, check as check_model
 from .models.gpt import ATTENTION
 from .train import TrainConfig
+from .checks import check_choice, check_int, finite_number
 
 
 @dataclass
@@ -51,8 +50,7 @@ class RunSettings:
         if self.checkpoint_every and not self.checkpoint_dir:
             raise ValueError("checkpoint_every needs checkpoint_dir (--checkpoint-dir D)")
         check_model(self.model, self.layers, self.width, self.heads)
-        if self.attention not in ATTENTION:
-            raise ValueError(f"attention must be one of {', '.join(ATTENTION)}; got {self.attention!r}")
+        check_choice("attention", self.attention, ATTENTION)
 
     def model_config(self, vocab_size: int, block_size: int):
         """The network's shape for a task's vocabulary and longest row."""

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .geometry import undirected_edges
-from .graphs import check_int
+from .checks import check_choice, check_int
 
 # name -> (both directions stored, tables tied)
 REGIMES = {
@@ -62,8 +62,7 @@ class StorageCosts:
     def ratios(self, regime: str = "tied, both directions") -> dict:
         """Associative cost / geometric cost, in bits and in l2 norm, in one of ``REGIMES``. Above 1:
         the geometry is the more succinct storage; below 1: the lookup is."""
-        if regime not in REGIMES:
-            raise ValueError(f"regime must be one of {', '.join(map(repr, REGIMES))}; got {regime!r}")
+        check_choice("regime", regime, REGIMES, shown=", ".join(map(repr, REGIMES)))
         both, tied = REGIMES[regime]
         return {"bits": self.associative_bits(both) / self.geometric_bits(tied),
                 "l2": self.associative_l2(both) / self.geometric_l2(tied)}

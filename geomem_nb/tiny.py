@@ -36,8 +36,9 @@ import torch.nn.functional as F
 
 from . import geometry as geo
 from . import spectral
+from .checks import check_choice, check_int
 from .experiments import CONFIGS, RunResult
-from .graphs import check_int, tiny_graph
+from .graphs import tiny_graph
 from .models import GPT, GPTConfig
 from .models.bilinear import Bilinear
 from .models.node2vec import Node2Vec, gradient_descent, loss_per_node, targets_matrix
@@ -114,8 +115,7 @@ def variant_name(self_edges: bool = False, forward_only: bool = False) -> str:
 
 def settings(model: str, graph: str, self_edges: bool = False, forward_only: bool = False) -> dict:
     """The authors' configuration of ``model`` on ``graph`` (and variant): SETTINGS, then AUTHORS."""
-    if model not in MODELS:
-        raise ValueError(f"model must be one of {', '.join(MODELS)}; got {model!r}")
+    check_choice("model", model, MODELS)
     per_graph = AUTHORS.get((model, variant_name(self_edges, forward_only)), AUTHORS.get((model, ""), {}))
     return {**SETTINGS[model], **per_graph.get(str(graph), {})}
 SNAPSHOTS = 50  # embedding snapshots kept over training (evaluations for the sequence models)
@@ -152,8 +152,7 @@ class TinyConfig:
             raise ValueError(f"graph {self.graph!r} would have {nodes} nodes; tiny graphs have at most {MAX_NODES} "
                              "(every score takes the dense n x n spectrum)")
         tiny_graph(self.graph)
-        if self.model not in MODELS:
-            raise ValueError(f"model must be one of {', '.join(MODELS)}; got {self.model!r}")
+        check_choice("model", self.model, MODELS)
         base = settings(self.model, self.graph, self.self_edges, self.forward_only)
         for name in ("steps", "lr", "dim", "cosine", "weight_decay", "expand"):
             if getattr(self, name) is None:

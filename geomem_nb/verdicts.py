@@ -13,6 +13,7 @@ from . import controls, learning_order, variants
 from .deviations import regime
 from .selection import rederive
 from .stats import above, from_record, ordered
+from .checks import check_choice
 
 STATUSES = ("reproduced", "partly", "differs", "not run")
 BIG = 0.5            # "far above chance / highly non-trivial": at least this held-out accuracy ...
@@ -30,8 +31,7 @@ class Verdict:
     control: str | None = None                    # what would fail if the claim were false
 
     def __post_init__(self):
-        if self.status not in STATUSES:
-            raise ValueError(f"status must be one of {', '.join(STATUSES)}; got {self.status!r}")
+        check_choice("status", self.status, STATUSES)
         if self.status == "reproduced" and not self.control:
             raise ValueError("a reproduced verdict must cite its control")
 

@@ -1,13 +1,13 @@
 """The networks. Nothing here knows about data or training."""
 from .gpt import GPT, GPTConfig
 from .mamba import Mamba
+from ..checks import check_choice
 
 MODELS = {"gpt": GPT, "mamba": Mamba}
 
 
 def build(kind: str, cfg: GPTConfig):
-    if kind not in MODELS:
-        raise ValueError(f"model must be one of {', '.join(MODELS)}; got {kind!r}")
+    check_choice("model", kind, MODELS)
     return MODELS[kind](cfg)
 
 
@@ -19,7 +19,7 @@ def check(kind: str, layers: int, width: int, heads: int) -> None:
     elif kind in MODELS:
         GPTConfig(vocab_size=10, block_size=2, layers=layers, width=width, heads=1)
     else:
-        raise ValueError(f"model must be one of {', '.join(MODELS)}; got {kind!r}")
+        check_choice("model", kind, MODELS)
 
 
 __all__ = ["GPT", "GPTConfig", "Mamba", "MODELS", "build", "check"]

@@ -3,12 +3,13 @@
 unembedding, so a trainer can score only the positions that carry a target."""
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+from ..checks import check_choice
 
 INIT_STD = 0.02  # nanoGPT-style N(0, 0.02) for every Linear and Embedding, positions included
 
@@ -29,8 +30,7 @@ class GPTConfig:
                 raise ValueError(f"{name} must be a positive integer, got {value!r}")
         if self.width % self.heads:
             raise ValueError(f"width ({self.width}) must be divisible by heads ({self.heads})")
-        if self.attention not in ATTENTION:
-            raise ValueError(f"attention must be one of {', '.join(ATTENTION)}; got {self.attention!r}")
+        check_choice("attention", self.attention, ATTENTION)
 
 
 ATTENTION = ("sdpa", "math")

@@ -24,7 +24,8 @@ from dataclasses import dataclass
 
 import torch
 
-from ..graphs import check_int
+from ..checks import check_int
+from ..checks import check_choice
 
 SPECIALS = ("[QUERY]", "[ANSWER]", "[DUMMY]")
 OBJECTIVES = ("forward", "reverse", "teacherless", "hardest-token")
@@ -56,8 +57,7 @@ class InContextTask:
         check_int("degree", self.degree, 2)
         check_int("path_length", self.path_length, 3)
         check_int("num_labels", self.num_labels, self.num_nodes)
-        if self.objective not in OBJECTIVES:
-            raise ValueError(f"objective must be one of {', '.join(OBJECTIVES)}; got {self.objective!r}")
+        check_choice("objective", self.objective, OBJECTIVES)
 
     # sizes and vocabulary -------------------------------------------------------------------
     @property

@@ -16,8 +16,10 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from ..graphs import PathStar, TreeStar, check_int
+from ..checks import check_int
+from ..graphs import PathStar, TreeStar
 from .examples import Examples
+from ..checks import check_choice
 
 SPECIALS = ("[PAUSE]", "[EDGE]", "[PATH]", "[PAD]")
 OBJECTIVES = ("full-path", "hardest-token", "edges-only")
@@ -35,13 +37,9 @@ class InWeightsTask:
 
     def __post_init__(self):
         check_int("pause_tokens", self.pause_tokens, 0)
-        if self.objective not in OBJECTIVES:
-            raise ValueError(f"objective must be one of {', '.join(OBJECTIVES)}; got {self.objective!r}")
-        if self.edges not in EDGE_DIRECTIONS:
-            raise ValueError(f"edges must be one of {', '.join(EDGE_DIRECTIONS)}; got {self.edges!r}")
-        if self.path_direction not in PATH_DIRECTIONS:
-            raise ValueError(f"path_direction must be one of {', '.join(PATH_DIRECTIONS)}; "
-                             f"got {self.path_direction!r}")
+        check_choice("objective", self.objective, OBJECTIVES)
+        check_choice("edges", self.edges, EDGE_DIRECTIONS)
+        check_choice("path_direction", self.path_direction, PATH_DIRECTIONS)
         if self.path_direction == "reverse" and self.objective == "hardest-token":
             raise ValueError("path_direction reverse needs objective full-path or edges-only: the hardest "
                              "token is the first hop of the forward path")

@@ -76,8 +76,13 @@ for ax, (name, g) in zip(axes, G.items()):
                        title=f"{g.name}\n{g.num_nodes} nodes, {len(g.forward)} edges, "
                              f"{len(g.components())} component(s)")
 plt.show()
-for name, g in G.items():
-    print(f"{name:9s} connected={g.connected}  components of sizes {[len(c) for c in g.components()]}")
+viz.table({name: {"nodes": g.num_nodes, "edges": len(g.forward), "connected": g.connected,
+                  "component sizes": str([len(c) for c in g.components()])} for name, g in G.items()},
+          columns=["graph", "nodes", "edges", "connected", "component sizes"])
+
+# %% [markdown]
+# *What to see:* four small graphs of about 16 nodes each; only the irregular one falls apart into two
+# components (its ring and the separate $K_4$), which will matter for its spectrum.
 
 # %% [markdown]
 # ## The models and how they are scored
@@ -109,20 +114,26 @@ for name, g in G.items():
 #   eigenspaces of the graph operator $P + P^\top$, $P = D^{-1}A$ (the Fiedler-like directions;
 #   details in the next chapter).
 
-# %%
-print(f"{'model':17s} {'variant':13s} " + " ".join(f"{g:>28s}" for g in tiny.GRAPHS))
+# %% tags=["hide-input"]
+def setting_cell(st: dict, model: str) -> str:
+    """One configuration in a few words: width, lr, steps, schedule, weight decay."""
+    return (f"d{st['dim']} lr {st['lr']:g} {st['steps']} st"
+            + ("" if model == "node2vec" else f" {'cos' if st['cosine'] else 'const'}")
+            + (f" wd {st['weight_decay']:g}" if st.get("weight_decay") else ""))
+
+
+rows = []
 for model in tiny.MODELS:
     for variant in ("", "self-edges", "forward-only"):
         if f"star/{model}{'-' + variant if variant else ''}" not in tiny_seeds.entries():
             continue
         flags = dict(self_edges=variant == "self-edges", forward_only=variant == "forward-only")
-        cells = []
-        for g in tiny.GRAPHS:
-            st = tiny.settings(model, g, **flags)
-            cells.append(f"d{st['dim']} lr {st['lr']:g} {st['steps']} st" + ("" if model == "node2vec" else
-                         f" {'cos' if st['cosine'] else 'const'}") + (f" wd {st['weight_decay']:g}" if st.get("weight_decay") else ""))
-        print(f"{model:17s} {variant or 'both dirs':13s} " + " ".join(f"{c:>28s}" for c in cells))
-print("\none command per configuration, e.g.:")
+        rows.append({"model": model, "variant": variant or "both dirs",
+                     **{g: setting_cell(tiny.settings(model, g, **flags), model) for g in tiny.GRAPHS}})
+viz.table(rows, caption="the authors' configuration of each model and graph (d = width, st = steps)")
+
+# %%
+print("one command per configuration, e.g.:")
 for m, g in (("nn", "cycle"), ("associative-fast", "irregular"), ("transformer", "star"), ("mamba", "irregular")):
     print("  ", tiny.command(graph=g, model=m))
 cfg = presets.config("tiny")
@@ -137,15 +148,14 @@ runs = tiny.sweep(preset=cfg.preset)
 # %%
 S = tiny_seeds.load_or_run(cfg.preset)
 T = tiny_seeds.text
-print(f"{'graph':9s} {'model':17s} {'seeds':>5s} {'recovery':>13s} {'at step':>13s} {'geo level':>13s} "
-      f"{'memorized':>13s} {'concentration':>13s} {'chance':>6s}")
-for g in tiny.GRAPHS:
-    for m in tiny.MODELS:
-        e = f"{g}/{m}"
-        print(f"{g:9s} {m:17s} {len(S['runs'][e]['seeds']):5d} {T(S, e, 'topk_recovery', '{:.3f}'):>13s} "
-              f"{T(S, e, 'steps_to_full_recovery', '{:.0f}'):>13s} {T(S, e, 'geometric_level'):>13s} "
-              f"{T(S, e, 'memorized_geometric_level'):>13s} {T(S, e, 'spectral_concentration', '{:.2f}'):>13s} "
-              f"{T(S, e, 'concentration_chance', '{:.2f}'):>6s}")
+viz.table([{"graph": g, "model": m, "seeds": len(S["runs"][f"{g}/{m}"]["seeds"]),
+            "recovery": T(S, f"{g}/{m}", "topk_recovery", "{:.3f}"),
+            "all edges at step": T(S, f"{g}/{m}", "steps_to_full_recovery", "{:.0f}"),
+            "geo level": T(S, f"{g}/{m}", "geometric_level"),
+            "memorized": T(S, f"{g}/{m}", "memorized_geometric_level"),
+            "concentration": T(S, f"{g}/{m}", "spectral_concentration", "{:.2f}"),
+            "chance": T(S, f"{g}/{m}", "concentration_chance", "{:.2f}")}
+           for g in tiny.GRAPHS for m in tiny.MODELS], caption="mean ± sd over seeds")
 
 # %% [markdown]
 # *geo level* is the geometric level at the end of training; *memorized* is the highest level among the
@@ -165,12 +175,11 @@ for g in tiny.GRAPHS:
 
 # %%
 comparison = tiny_seeds.comparisons(S)
-print(f"{'graph':9s} {'entry':24s} {'measure':28s} {'ours (mean ± sd)':>24s} {'authors':>8s} {'within':>7s} {'sign flips':>10s}")
-for c in comparison:
-    print(f"{c['graph']:9s} {c['entry']:24s} {c['measure']:28s} {str(c['ours']):>24s} {c['authors']:8.3f} "
-          f"{'yes' if c['within'] else 'no':>7s} {'YES' if c['flips'] else '':>10s}")
+viz.table([{"graph": c["graph"], "entry": c["entry"], "measure": c["measure"], "ours (mean ± sd)": str(c["ours"]),
+            "authors": c["authors"], "within": "yes" if c["within"] else "no", "sign flips": "YES" if c["flips"] else ""}
+           for c in comparison])
 flipping = [f"{c['graph']}/{c['entry']}" for c in comparison if c["flips"]]
-print("\nthe margin changes sign across seeds for:", ", ".join(flipping) or "none")
+print("the margin changes sign across seeds for:", ", ".join(flipping) or "none")
 
 # %% [markdown]
 # ### The Transformer's position initialization
@@ -182,11 +191,11 @@ print("\nthe margin changes sign across seeds for:", ", ".join(flipping) or "non
 # the highest geometric level, and on when every edge is stored:
 
 # %%
-print(f"{'graph':9s} {'position init':14s} {'final level':>13s} {'max level':>13s} {'full recovery at':>18s}")
-for g in tiny.GRAPHS:
-    for label, e in (("N(0, 1)", f"{g}/transformer"), ("N(0, 0.02)", f"{g}/transformer-pos-0.02")):
-        print(f"{g:9s} {label:14s} {T(S, e, 'geometric_level'):>13s} {T(S, e, 'max_geometric_level'):>13s} "
-              f"{T(S, e, 'steps_to_full_recovery', '{:.0f}'):>18s}")
+viz.table([{"graph": g, "position init": label, "final level": T(S, e, "geometric_level"),
+            "max level": T(S, e, "max_geometric_level"),
+            "all edges at step": T(S, e, "steps_to_full_recovery", "{:.0f}")}
+           for g in tiny.GRAPHS
+           for label, e in (("N(0, 1)", f"{g}/transformer"), ("N(0, 0.02)", f"{g}/transformer-pos-0.02"))])
 pos_effect = {g: (stats.above(tiny_seeds.spread_of(S, f"{g}/transformer", "geometric_level"),
                               tiny_seeds.spread_of(S, f"{g}/transformer-pos-0.02", "geometric_level")),
                   stats.above(tiny_seeds.spread_of(S, f"{g}/transformer-pos-0.02", "geometric_level"),
@@ -262,6 +271,11 @@ for ax, m in zip(axes, ["node2vec", "transformer", "mamba", "nn", "associative"]
     viz.spectral_bars(runs[("cycle", m)].metrics["spectral_energy"], ax=ax, title=f"15-cycle, {m} (seed 7)")
 plt.show()
 
+# %% [markdown]
+# *What to see:* Node2Vec's bars pile up at the green (smooth) end; the Transformer and Mamba put most of
+# their energy there too, with a visible share at the red end; the frozen control spreads evenly.
+
+# %%
 conc = {m: [tiny_seeds.spread_of(S, f"{g}/{m}", "spectral_concentration") for g in G]
         for m in ("node2vec", "transformer", "mamba")}
 chance = [tiny_seeds.mean(S, f"{g}/node2vec", "concentration_chance") for g in G]
@@ -276,6 +290,10 @@ ax.set_ylabel("spectral concentration")
 ax.set_ylim(0, 1.05)
 ax.legend(loc="lower right")
 plt.show()
+
+# %% [markdown]
+# *What to see:* every Node2Vec bar near 1; the Transformer's and Mamba's bars above the chance marks
+# but clearly below Node2Vec's, with error bars (over seeds) that do not reach it.
 
 # %% [markdown]
 # Node2Vec puts almost all of its energy on the top two eigenspaces; the Transformer's and Mamba's
@@ -297,9 +315,8 @@ fiedler = {label: tiny_seeds.spread_of(S, e, "fiedler_share") for label, e in
            (("node2vec, width 100", "cycle/node2vec"), ("bilinear, width 512 (the authors')", "cycle/nn"),
             ("bilinear, width 32", "cycle/nn-width-32"))}
 fiedler_chance = spectral.concentration_chance(runs[("cycle", "node2vec")].spaces, top=1)
-for label, sp in fiedler.items():
-    print(f"{label:36s} Fiedler-pair share {sp}")
-print(f"{'chance (energy spread evenly)':36s} {fiedler_chance:.3f}")
+viz.table([*({"model": label, "Fiedler-pair share (mean ± sd)": str(sp)} for label, sp in fiedler.items()),
+           {"model": "chance (energy spread evenly)", "Fiedler-pair share (mean ± sd)": f"{fiedler_chance:.3f}"}])
 wide, narrow, n2v_share = (fiedler["bilinear, width 512 (the authors')"], fiedler["bilinear, width 32"],
                            fiedler["node2vec, width 100"])
 print("wide above narrow beyond the spread:", stats.above(wide, narrow), "| narrow above wide:", stats.above(narrow, wide),
@@ -320,11 +337,17 @@ for ax, g in zip(np.atleast_1d(axes), variant_graphs):
     viz.draw_embedding(geometry.pca(r.embeddings()), G[g].forward, ax=ax,
                        title=f"{g}, forward only (seed 7): level {r.metrics['geometric_level']:+.2f}")
 plt.show()
-for g in G:
-    e = f"{g}/transformer-forward-only"
-    print(f"{g:9s} forward-only transformer (mean ± sd): recovery {T(S, e, 'topk_recovery', '{:.3f}')}, geometric "
-          f"level {T(S, e, 'geometric_level')} (both directions {T(S, f'{g}/transformer', 'geometric_level')}), "
-          f"concentration {T(S, e, 'spectral_concentration', '{:.2f}')}")
+
+# %% [markdown]
+# *What to see:* whether the forward-only embeddings still trace the graph's shape; the table gives the
+# same over seeds, beside the both-directions runs.
+
+# %%
+viz.table([{"graph": g, "recovery": T(S, f"{g}/transformer-forward-only", "topk_recovery", "{:.3f}"),
+            "geo level": T(S, f"{g}/transformer-forward-only", "geometric_level"),
+            "geo level, both directions": T(S, f"{g}/transformer", "geometric_level"),
+            "concentration": T(S, f"{g}/transformer-forward-only", "spectral_concentration", "{:.2f}")}
+           for g in G], caption="forward-only Transformer, mean ± sd over seeds")
 
 # %% [markdown]
 # ## Variant: self-edges, and where the zig-zag comes from (C11)
@@ -337,13 +360,11 @@ for g in G:
 
 # %%
 selfed = tiny.sweep(variant_graphs, ["transformer", "nn", "node2vec"], preset=cfg.preset, self_edges=True)
-print(f"{'graph':9s} {'model':12s} {'negative share':>15s} {'with self-edges':>16s} {'geo level':>13s} "
-      f"{'with self-edges':>16s}   (mean ± sd over seeds)")
-for g in G:
-    for m in ("transformer", "nn", "node2vec"):
-        a, b = f"{g}/{m}", f"{g}/{m}-self-edges"
-        print(f"{g:9s} {m:12s} {T(S, a, 'negative_share', '{:.3f}'):>15s} {T(S, b, 'negative_share', '{:.3f}'):>16s} "
-              f"{T(S, a, 'geometric_level'):>13s} {T(S, b, 'geometric_level'):>16s}")
+viz.table([{"graph": g, "model": m, "negative share": T(S, f"{g}/{m}", "negative_share", "{:.3f}"),
+            "negative share, self-edges": T(S, f"{g}/{m}-self-edges", "negative_share", "{:.3f}"),
+            "geo level": T(S, f"{g}/{m}", "geometric_level"),
+            "geo level, self-edges": T(S, f"{g}/{m}-self-edges", "geometric_level")}
+           for g in G for m in ("transformer", "nn", "node2vec")], caption="mean ± sd over seeds")
 fig, axes = plt.subplots(2, len(variant_graphs), figsize=(3.3 * len(variant_graphs), 6.2))
 axes = np.asarray(axes).reshape(2, -1)
 for j, g in enumerate(variant_graphs):
@@ -351,6 +372,10 @@ for j, g in enumerate(variant_graphs):
         viz.draw_embedding(geometry.pca(r.embeddings()), G[g].forward, ax=axes[i, j],
                            title=f"{g}, nn, {label} (seed 7): {r.metrics['geometric_level']:+.2f}")
 plt.show()
+
+# %% [markdown]
+# *What to see:* the top row's folded (zig-zag) pictures, neighbours on opposite sides; with self-edges
+# (bottom row) the same network lays the graph out with neighbours side by side.
 
 # %% [markdown]
 # ### The bilinear models' geometric margin
@@ -368,16 +393,17 @@ plt.show()
 # columns count as non-neighbours. The authors' numbers are compared under theirs.
 
 # %%
-print(f"{'graph':9s} {'model':22s} {'seeds':>5s} {'edge margin':>13s} {'geo margin, ours':>17s} "
-      f"{'geo margin, full vocab':>22s} {'authors':>8s} {'sign':>9s}")
+rows = []
 for g in G:
     for m in ("nn", "associative", "associative-fast", "nn-self-edges", "associative-self-edges"):
         e = f"{g}/{m}"
         theirs = tiny_seeds.AUTHORS_RECORDED.get(f"{e}/geometric_margin_full_vocab")
-        flips = tiny_seeds.sign_flips(S, e, "geometric_margin_full_vocab")
-        print(f"{g:9s} {m:22s} {len(S['runs'][e]['seeds']):5d} {T(S, e, 'edge_margin'):>13s} "
-              f"{T(S, e, 'geometric_margin'):>17s} {T(S, e, 'geometric_margin_full_vocab'):>22s} "
-              f"{'-' if theirs is None else f'{theirs:+.2f}':>8s} {'FLIPS' if flips else '':>9s}")
+        rows.append({"graph": g, "model": m, "seeds": len(S["runs"][e]["seeds"]), "edge margin": T(S, e, "edge_margin"),
+                     "geo margin, ours": T(S, e, "geometric_margin"),
+                     "geo margin, full vocab": T(S, e, "geometric_margin_full_vocab"),
+                     "authors": "-" if theirs is None else f"{theirs:+.2f}",
+                     "sign": "FLIPS" if tiny_seeds.sign_flips(S, e, "geometric_margin_full_vocab") else ""})
+viz.table(rows, caption="mean ± sd over seeds; authors: their recorded seed-7 value (full-vocabulary definition)")
 
 # %% [markdown]
 # The frozen controls' geometry-only logits carry no margin of their own (around or below zero): their
@@ -406,6 +432,10 @@ viz.embedding_evolution(snap_steps, coords, G["cycle"].forward, picks,
                                 for i in picks],
                         title="15-cycle, transformer: embeddings over training (joint PCA)")
 plt.show()
+
+# %% [markdown]
+# *What to see:* a random cloud at the start, the ring appearing early (around the highest level), and
+# how much of the ring survives once every edge is stored.
 
 # %% tags=["remove-output"]
 # Interactive: drag the slider (needs a live kernel: Jupyter or Colab; the book shows only the code).

@@ -1,7 +1,7 @@
 """The verdict rules on hand-built records: each rule must say what the numbers say."""
 import pytest
 
-from geomem_nb import claims, verdicts as v
+from geomem_nb import claims, learning_order, verdicts as v
 
 
 def in_weights(d, ell, test, train=1.0, diagonal=1.0, first_hop=None, **config):
@@ -55,7 +55,7 @@ def test_c1_without_a_learned_control_is_not_reproduced():
 
 
 def _order_study(crossings):
-    return {"graph": "G(300,5)", "runs": {"preset lr": {"steps": 600, "eval_every": 10, **v.learning_order.summary(crossings)}}}
+    return {"graph": "G(300,5)", "runs": {"preset lr": {"steps": 600, "eval_every": 10, **learning_order.summary(crossings)}}}
 
 
 def test_c2_follows_the_measured_order():

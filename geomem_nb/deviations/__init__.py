@@ -22,3 +22,7 @@ from .configs import epochs, family, graph_name, training_examples
 from .page import html, html_escape, preset_configs, reproduce_configs, shipped_runs, table
 from .paper import FAMILIES, IN_CONTEXT, IN_WEIGHTS, ORDER, PAPER, paper, paper_text, sci
 from .regime import differs, facts, regime
+
+__all__ = ["differs", "epochs", "facts", "FAMILIES", "family", "graph_name", "html", "html_escape", "IN_CONTEXT",
+           "IN_WEIGHTS", "ORDER", "PAPER", "paper", "paper_text", "preset_configs", "regime", "reproduce_configs",
+           "sci", "shipped_runs", "table", "training_examples"]

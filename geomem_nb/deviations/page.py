@@ -149,8 +149,8 @@ def html(root: Path = RESULTS):
     from IPython.display import HTML
 
     rows, runs = table(root), shipped_runs(root)
-    parts = [_STYLE, f"<p>Shaded: differs from the paper. Presets are plans (<code>GEOMEM_SCALE</code>); "
-             f"runs are what was trained and saved under <code>results/</code>.</p>"]
+    parts = [_STYLE, "<p>Shaded: differs from the paper. Presets are plans (<code>GEOMEM_SCALE</code>); "
+             "runs are what was trained and saved under <code>results/</code>.</p>"]
     for fam in FAMILIES:
         parts.append(_family_html(rows, fam, {k: m for k, m in runs.items() if family(m["config"]) == fam}))
     return HTML("\n".join(parts))

@@ -19,3 +19,9 @@ from .why_geometry import C12_KNOBS, ONE_SEED, c8, c10, c12, c22
 RULES = {"C1": c1, "C2": c2, "C3": c3, "C4": c4, "C5": c5, "C6": c6, "C7": c7, "C8": c8, "C9": c9, "C10": c10,
          "C11": c11, "C12": c12, "C13": c13, "C14": c14, "C15": c15, "C16": c16, "C17": c17, "C18": c18,
          "C19": c19, "C20": c20, "C21": c21, "C22": c22}
+
+__all__ = ["BIG", "c1", "c10", "c11", "c12", "C12_KNOBS", "c13", "c14", "c15", "c16", "c17", "c18", "c19", "c2",
+           "c20", "c21", "c22", "c3", "c4", "c5", "c6", "c7", "c8", "c9", "far_above", "FORMAT", "Get", "grade",
+           "IN_CONTEXT_GRAPHS", "in_weights_status", "LEVEL_GEOMETRIC", "listing", "MINIMAL_SHARE", "not_run",
+           "ONE_SEED", "PAPER_GRAPHS", "POSITIVE_CONTROL", "RULES", "SEEDS_08", "STATUSES", "TIMES_CHANCE",
+           "TINY_GRAPHS", "tiny_runs", "TINY_SEEDS", "tiny_seeds", "Verdict"]

@@ -77,7 +77,6 @@ def c19(get: Get) -> Verdict:
     if not got:
         return not_run("the multi-seed sweep of chapter 08")
     sp, where = got
-    chance = sp["chance"].mean
     g = lambda k: sp[k]  # noqa: E731
     evidence = [f"{where}: staged at the preset's path lr (fast): peak {g('staged/fast/peak')}, final "
                 f"{g('staged/fast/final')}; at a tenth of it (slow): peak {g('staged/slow/peak')}, final "

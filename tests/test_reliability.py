@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from geomem_nb import claims, guard, results
+from geomem_nb import claims, guard, memory_estimate, results
 from geomem_nb.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -312,10 +312,10 @@ def test_memory_check_passes_every_preset():
 
     from geomem_nb import presets
 
-    limit = guard.memory_limit(torch.device("cpu"))
+    limit = memory_estimate.memory_limit(torch.device("cpu"))
     for kind in ("in-weights", "in-weights-small", "in-context"):
         for preset in ("ci", "cpu"):
-            guard.check_memory(presets.config(kind, preset).validate().memory_estimate(), torch.device("cpu"), limit)
+            memory_estimate.check_memory(presets.config(kind, preset).validate().memory_estimate(), torch.device("cpu"), limit)
     # The paper's largest runs fit an H200's 141 GB.
     from geomem_nb import reproduce as rep
     for name in rep.EXPERIMENTS:

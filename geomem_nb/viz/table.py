@@ -1,13 +1,14 @@
 """Run summaries as small tables: HTML in the book and Jupyter, aligned text in a terminal."""
 from __future__ import annotations
 
+import html
+import math
+
 import numpy as np
 
 
 def _cell(value, digits: int) -> tuple[str, bool]:
     """A value as table text, rounded to what it can support; True when it is a number."""
-    import math
-
     if value is None:
         return "—", False
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
@@ -30,8 +31,6 @@ class Table:
         self.cells = [[_cell(r.get(c), digits) for c in columns] for r in rows]
 
     def _repr_html_(self) -> str:
-        import html
-
         esc = html.escape
         head = "".join(f"<th>{esc(str(c))}</th>" for c in self.columns)
         body = "".join("<tr>" + "".join(f'<td class="num">{esc(s)}</td>' if num else f"<td>{esc(s)}</td>"

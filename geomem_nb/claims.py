@@ -1,17 +1,20 @@
-"""The paper's claims C1-C22, stated as the paper states them, the chapter that shows each, and the
-verdict our saved runs give it (``verdicts``: one rule per claim, read from ``results/``, never typed
-by hand). ``table()`` renders the book's claims page."""
+"""The paper's claims C1-C22, stated as the paper states them (``claims.json``: the data), the chapter
+that shows each, and the verdict our saved runs give it (``verdicts``: one rule per claim, read from
+``results/``, never typed by hand). ``table()`` renders the book's claims page."""
 from __future__ import annotations
 
 import html
+import json
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable
 
 from . import verdicts as v
 from .results import REPO, BadRecord, shipped
 
 NOTEBOOKS = REPO / "notebooks"
+DATA = Path(__file__).with_name("claims.json")
 
 
 @dataclass
@@ -29,84 +32,14 @@ CHAPTERS = {
     "07": "07_why_geometry", "08": "08_what_else_matters",
 }
 
-CLAIMS = [
-    Claim("C1", "On in-weights path-star graphs of up to 5×10^4 nodes (G(5000,5), G(10^4,6), G(10^4,10): up to a "
-                "10-fold composition), trained on 75% of the paths, the Transformer and Mamba predict the paths of "
-                "held-out leaves with as much as 100% accuracy, far above chance 1/d; in context (G(2,5), G(10,5), "
-                "G(20,5)) full-path accuracy stays at chance.", ("02", "01"), v.c1,
-          short="Held-out paths are found in weights (Transformer, Mamba); in context they stay at chance"),
-    Claim("C2", "In weights, the target tokens are learned in no particular order (largely in tandem): no "
-                "right-to-left cascade; in context with the teacherless objective, later tokens are learned first.",
-          ("02",), v.c2,
-          short="In weights, the path tokens are learned in no particular order (no right-to-left cascade)"),
-    Claim("C3", "The hardest token (the first hop) is learned in isolation in weights, from edges plus "
-                "first-token-only path examples, to non-trivial accuracy; in context it fails to be learned in "
-                "isolation.", ("03", "01"), v.c3,
-          short="The first hop alone is learnable in weights, not in context"),
-    Claim("C4", "With frozen token embeddings, the same GPT fails the in-weights path-star task even after 50,000 "
-                "epochs: the associative view does not explain C1.", ("02",), v.c4,
-          short="With frozen embeddings the same model fails: the associative view does not explain C1"),
-    Claim("C5", "On the large graphs, the leaf and first-hop embeddings of the same unseen path are closer than "
-                "across paths (a diagonal heatmap), for the Transformer and Mamba: a global geometry.", ("04",), v.c5,
-          short="A leaf and its first hop are embedded close together: a global geometry"),
-    Claim("C6", "Geometric memory turns the l-fold composition into a 1-step navigation: pick the root neighbour "
-                "best aligned with the leaf's embedding.", ("04",), v.c6,
-          short="The geometry turns an ℓ-fold composition into one step of navigation"),
-    Claim("C7", "Capacity does not explain the geometry: on tiny graphs the same setup memorizes every edge "
-                "associatively with its embeddings frozen.", ("05", "07"), v.c7,
-          short="Capacity does not explain it: tiny graphs can be memorized associatively"),
-    Claim("C8", "Succinctness does not break the tie: for path-star and cycle graphs the associative memory costs, "
-                "in bits and in l2 norm, equal to or at most twice the geometric one (equal with no weight-tying or "
-                "with forward edges only).", ("07",), v.c8,
-          short="Succinctness does not explain it: associative memory costs at most twice the geometric"),
-    Claim("C9", "Supervision does not explain it: the leaf/first-hop geometry appears with edge-only training "
-                "(while the path-averaged heatmap shows no diagonal), and an edge-only model fine-tuned on the first "
-                "hop alone reaches high test accuracy.", ("04", "03"), v.c9,
-          short="Supervision does not explain it: the geometry appears from edges alone"),
-    Claim("C10", "Optimization ease does not explain it: frozen embeddings store the edges in about 2 full-batch "
-                 "steps at lr 0.1, while the geometry needs about 10^2 steps at lr 1e-3 to 1e-2.", ("07",), v.c10,
-          short="Optimization ease does not explain it: associative storage is learned faster"),
-    Claim("C11", "Zig-zag geometry comes from strongly negative eigendirections and disappears when self-edges "
-                 "(A → A) are added; untying the embedding and unembedding destroys the visible geometry.",
-          ("05", "07"), v.c11,
-          short="Zig-zag geometry: negative eigendirections; self-edges and untying remove it"),
-    Claim("C12", "Learning rate, weight decay, initialization and dropout tip memorization between geometric and "
-                 "associative: a non-geometric initialization at a small lr memorizes non-geometrically; a large lr, "
-                 "weight decay or dropout restore the geometry.", ("07",), v.c12,
-          short="Learning rate, weight decay, initialization, dropout tip geometric vs associative"),
-    Claim("C13", "A wide 2-layer model under cross-entropy uses only a minimal set of eigendirections (two for a "
-                 "cycle), without regularization.", ("05", "06"), v.c13,
-          short="A wide 2-layer model uses a minimal set of eigendirections"),
-    Claim("C14", "Node2Vec's embeddings converge onto the top non-trivial (Fiedler-like) eigenvectors of the graph, "
-                 "with width 100 above the number of nodes and no early stopping: a spectral bias.", ("06",), v.c14,
-          short="Node2Vec converges onto the top eigenvectors: a spectral bias"),
-    Claim("C15", "Headroom: Node2Vec's geometry is much stronger and better organized than the Transformer's.",
-          ("05", "06"), v.c15,
-          short="Node2Vec's geometry is much stronger than the Transformer's"),
-    Claim("C16", "On tiny graphs (path-star, grid, cycle, irregular) a geometry arises in Node2Vec, the Transformer, "
-                 "the NN and Mamba with no global supervision, although the same setup can memorize associatively.",
-          ("05",), v.c16,
-          short="On tiny graphs a geometry arises in Node2Vec, Transformer, NN and Mamba"),
-    Claim("C17", "Reverse edges are critical: with forward-only edges the model struggles on both forward and reverse "
-                 "path-finding (the reversal curse); with reverse-only edges it reaches non-trivial reverse accuracy "
-                 "(mainly on smaller graphs) and fails forward; mixed edges give high forward accuracy.", ("08",), v.c17,
-          short="Reverse edges are critical (the reversal curse)"),
-    Claim("C18", "Pause tokens after the prompt reliably boost exact-match accuracy for a given training time; more "
-                 "pause tokens converge faster.", ("08",), v.c18,
-          short="Pause tokens boost exact match and speed up convergence"),
-    Claim("C19", "Two-phase training (edges first, then paths) is less stable than interleaving: it reaches its peak "
-                 "momentarily, then deteriorates dramatically; the peak is still high.", ("08",), v.c19,
-          short="Two-phase training (edges, then paths) is less stable than interleaving"),
-    Claim("C20", "On tree-star graphs the Transformer reaches non-trivial accuracy, above chance 1/num_leaves, on both "
-                 "splits; splitting at the first token is much harder than at the leaf.", ("08",), v.c20,
-          short="Tree-star graphs: above chance on both splits; the first-token split is harder"),
-    Claim("C21", "All the Transformer's findings carry over to Mamba; Mamba's edge-only models show a strong "
-                 "geometry.", ("08",), v.c21,
-          short="The Transformer's findings carry over to Mamba"),
-    Claim("C22", "Node2Vec can represent a contrived associative memory: with dimension |E| the incidence table "
-                 "decodes every edge and nothing else.", ("07",), v.c22,
-          short="Node2Vec can represent a contrived associative memory"),
-]
+
+def _load(path: Path = DATA) -> list[Claim]:
+    """The claims as the paper states them (data, in ``claims.json``), each with its rule (``verdicts.RULES``)."""
+    return [Claim(r["id"], r["statement"], tuple(r["chapters"]), v.RULES[r["id"]], r["short"])
+            for r in json.loads(path.read_text(encoding="utf-8"))]
+
+
+CLAIMS = _load()
 
 
 def verdicts(get=shipped) -> dict:

@@ -15,6 +15,9 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from .runtime import device, device_name
+from .schemas import missing
+
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "results"
 
@@ -198,15 +201,11 @@ def record(chapter: str, summary: dict, preset: str) -> Path | None:
     """Save a chapter's asserted numbers as ``results/<preset>/<chapter>/metrics.json`` (with
     provenance), for the claims table. Only when GEOMEM_SAVE_RESULTS=1: executing a notebook (in
     the book build, under nbmake) otherwise leaves the repository untouched."""
-    from .schemas import missing
-
     lacking = missing(chapter, summary)
     if lacking:  # checked on every run, saved or not, so a renamed key fails in the notebook tests
         raise ValueError(f"the record of {chapter} lacks {', '.join(lacking)} (geomem_nb/schemas.py)")
     if os.environ.get("GEOMEM_SAVE_RESULTS") != "1":
         return None
-    from .runtime import device, device_name
-
     path = RESULTS / preset / chapter / "metrics.json"
     write_json({**summary, "preset": preset, "provenance": provenance(
         device_name(device()), time.perf_counter() - _CHAPTER_T0, f"GEOMEM_SCALE={preset} notebooks/{chapter}")}, path)

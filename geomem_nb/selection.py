@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import math
 
+from .graphs import path_star, tree_star
+
 END_OF_BUDGET = "end of budget (not selected)"
 ON_VALIDATION = "stopped on validation arms (not selected)"
 SELECTED = ("selected: stopped at the first evaluation whose held-out exact match reached {target}; "
@@ -68,8 +70,6 @@ def _held_out(metrics) -> int | None:
     if "eval_examples" in cfg:  # in context: fixed held-out graphs
         return cfg["eval_examples"]
     if "degree" in cfg and "path_length" in cfg:  # in weights: regenerate the graph's split (seeded)
-        from .graphs import path_star, tree_star
-
         if cfg.get("graph") == "tree-star":
             g = tree_star(cfg["degree"], cfg["path_length"], seed=cfg.get("seed", 0), split=cfg.get("split", "leaf"))
         else:

@@ -53,6 +53,17 @@ def ordered(spreads, min_seeds: int = 3) -> bool:
     return all(above(b, a, min_seeds) for a, b in zip(spreads, spreads[1:]))
 
 
+def at_chance(s: Spread, chance: float) -> bool:
+    """Within three times ``chance`` beyond the spread: mean + sd <= 3 chance (a run that "stays at
+    chance", as chapter 08 and the claims page read it)."""
+    return s.mean + s.sd <= 3 * chance
+
+
+def close(a: Spread, b: Spread, tol: float = 0.05) -> bool:
+    """Means within ``tol`` and neither above the other beyond the spread ("carries over")."""
+    return abs(a.mean - b.mean) <= tol and not above(a, b) and not above(b, a)
+
+
 def as_record(s: Spread) -> dict:
     """A Spread as a chapter record stores it."""
     return {"mean": s.mean, "sd": s.sd, "n": s.n, "values": list(s.values)}

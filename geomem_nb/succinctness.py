@@ -27,8 +27,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .geometry import undirected_edges
+from . import geometry, spectral
 from .checks import check_choice, check_int
+from .geometry import undirected_edges
 
 # name -> (both directions stored, tables tied)
 REGIMES = {
@@ -89,6 +90,14 @@ def gap(a: float, b: float) -> float:
     return max(a, b) / min(a, b)
 
 
+def gap_range(costs, unit: str, regimes=tuple(REGIMES)) -> tuple[float, float]:
+    """(smallest, largest) factor between the associative and the geometric cost (``gap``), in ``unit``
+    ("bits" or "l2"), over the ``costs`` (``StorageCosts``) and ``regimes`` given: chapter 07's table
+    and the claims page's verdict on C8 both read it."""
+    gaps = [gap(c.ratios(r)[unit], 1.0) for c in costs for r in regimes]
+    return min(gaps), max(gaps)
+
+
 def incidence_embedding(num_nodes: int, edges) -> np.ndarray:
     """Proposition 4's contrived Node2Vec table: one dimension per undirected edge e_i (self-edges and
     repeated or reversed copies dropped), Phi(u)_i = 1 if u is an endpoint of e_i. Then, for u != v,
@@ -104,3 +113,21 @@ def incidence_embedding(num_nodes: int, edges) -> np.ndarray:
     phi[e[:, 0], cols] = 1.0
     phi[e[:, 1], cols] = 1.0
     return phi
+
+
+def proposition4(graph) -> dict:
+    """Proposition 4's table on one tiny graph, measured as a trained Node2Vec table is (chapter 07's
+    Prop. 4 rows and the claims page's verdict on C22): its dimension; whether the dot products equal
+    the adjacency off the diagonal (``exact``); the distinct dot products on edges (``edge``) and on
+    other pairs (``other``); top-k edge recovery (a node's own score, deg(u), excluded); geometric
+    level; spectral concentration and its chance level; the mean cosine two hops apart (``cos2``)."""
+    phi = incidence_embedding(graph.num_nodes, graph.edges())
+    dots, a = phi @ phi.T, graph.adjacency()
+    off = ~np.eye(graph.num_nodes, dtype=bool)
+    spaces = spectral.eigenspaces(a)
+    return dict(dim=phi.shape[1], exact=np.array_equal(dots[off], a[off]),
+                edge=np.unique(dots[off & (a == 1)]), other=np.unique(dots[off & (a == 0)]),
+                recovery=geometry.topk_recovery(np.where(off, dots, -np.inf),
+                                                geometry.neighbour_lists(graph.num_nodes, graph.edges())),
+                level=geometry.geometric_level(phi, graph.forward), conc=spectral.concentration(phi, spaces),
+                chance=spectral.concentration_chance(spaces), cos2=geometry.cosine_by_distance(phi, a)[2])

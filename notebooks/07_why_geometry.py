@@ -51,7 +51,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import geomem_nb as gm
-from geomem_nb import controls, geometry, graphs, presets, results, spectral, stats, succinctness, tiny, tiny_seeds, viz
+from geomem_nb import controls, geometry, graphs, presets, results, stats, succinctness, tiny, tiny_seeds, viz
 
 viz.setup()
 print(gm.env_line())
@@ -168,11 +168,7 @@ viz.cost_ratios([c.nodes for c in stars[5]], {k: v for k, v in star_series.items
 plt.show()
 
 # %%
-def gap_range(costs, unit, regimes=tuple(succinctness.REGIMES)):
-    gaps = [succinctness.gap(c.ratios(r)[unit], 1.0) for c in costs for r in regimes]
-    return min(gaps), max(gaps)
-
-
+gap_range = succinctness.gap_range  # (smallest, largest) factor between the two costs
 all_stars = [c for cs in stars.values() for c in cs]
 print(f"cycle, n = {cycle_sizes[0]} ... {cycle_sizes[-1]}: factor between the two costs, bits "
       f"{gap_range(cycles, 'bits')[0]:.3f} ... {gap_range(cycles, 'bits')[1]:.3f}, l2 "
@@ -461,22 +457,14 @@ print(f"{'graph':9s} {'dim':>4s} {'edge dots':>10s} {'other dots':>10s} {'recove
       f"{'concentration':>20s} {'cos at 2':>8s}")
 prop4 = {}
 for name, g in G.items():
-    phi = succinctness.incidence_embedding(g.num_nodes, g.edges())
-    dots, a = phi @ phi.T, g.adjacency()
-    off = ~np.eye(g.num_nodes, dtype=bool)
-    scores = np.where(off, dots, -np.inf)  # a node's own score is deg(u): excluded, as Node2Vec's recovery does
-    spaces = spectral.eigenspaces(a)
-    prop4[name] = dict(dim=phi.shape[1], edge=np.unique(dots[off & (a == 1)]), other=np.unique(dots[off & (a == 0)]),
-                       recovery=geometry.topk_recovery(scores, geometry.neighbour_lists(g.num_nodes, g.edges())),
-                       level=geometry.geometric_level(phi, g.forward), conc=spectral.concentration(phi, spaces),
-                       chance=spectral.concentration_chance(spaces), cos2=geometry.cosine_by_distance(phi, a)[2])
+    prop4[name] = succinctness.proposition4(g)  # the incidence table, measured as a trained Node2Vec table is
     rows = [("Prop. 4", prop4[name])]
     if (name, "node2vec") in n2v:
         r = n2v[(name, "node2vec")]
         rows.append(("trained", dict(dim=r.metrics["config"]["dim"], edge=None, other=None, recovery=r.metrics["topk_recovery"],
                                      level=r.metrics["geometric_level"], conc=r.metrics["spectral_concentration"],
                                      chance=r.metrics["concentration_chance"],
-                                     cos2=geometry.cosine_by_distance(r.embeddings(), a)[2])))
+                                     cos2=geometry.cosine_by_distance(r.embeddings(), g.adjacency())[2])))
     for label, p in rows:
         dots_text = (f"{p['edge'].tolist()!s:>10s} {p['other'].tolist()!s:>10s}" if p["edge"] is not None
                      else f"{'-':>10s} {'-':>10s}")

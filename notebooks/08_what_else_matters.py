@@ -348,17 +348,11 @@ else:
     def em(key):
         return S[key]
 
-    def at_chance(s, c):  # within 3x chance beyond the spread: mean + sd <= 3c
-        return s.mean + s.sd <= 3 * c
-
-    def close(a, b, tol=0.05):  # "carries over": means within tol and neither above the other
-        return abs(a.mean - b.mean) <= tol and not stats.above(a, b) and not stats.above(b, a)
-
     # C17: the failing settings learned what they could (every seed), then fail; mixed edges succeed.
     for e, p in (("forward", "forward"), ("forward", "reverse"), ("backward", "forward"), ("backward", "reverse")):
         key = f"directions/{e}/{p}/"
         controls.assert_learned(variants.control(S, key, LEARNED), LEARNED, f"{e}-only edges, {p} paths (worst seed)")
-        assert at_chance(em(key + "test_exact_match"), chance), (key, em(key + "test_exact_match"))
+        assert stats.at_chance(em(key + "test_exact_match"), chance), (key, em(key + "test_exact_match"))
     both = em("directions/both/forward/test_exact_match")  # the claim: mixed edges, high forward accuracy
     assert both.mean - both.sd >= 0.8, both
     for p in variants.PATHS:
@@ -370,7 +364,7 @@ else:
     # C19: the collapsing staged run learned its edges and its training paths, then ends at chance;
     # its peak, and the slow run's peak, stay far below the mixed run.
     controls.assert_learned(variants.control(S, "staged/fast/", STAGED_LEARNED), STAGED_LEARNED, "staged fast (worst seed)")
-    assert at_chance(em("staged/fast/final"), chance), em("staged/fast/final")
+    assert stats.at_chance(em("staged/fast/final"), chance), em("staged/fast/final")
     for name in ("fast", "slow"):
         assert stats.above(em("mixed/test_exact_match"), em(f"staged/{name}/peak")), name
     # C20: the first-token split learned its training paths; the leaf split beats chance beyond the
@@ -379,10 +373,10 @@ else:
                             "tree-star first-token split (worst seed)")
     assert stats.above(em("tree/leaf/test_exact_match"), S["tree/chance"])
     assert stats.above(em("tree/leaf/test_exact_match"), em("tree/first-token/test_exact_match"))
-    assert at_chance(em("tree/first-token/test_exact_match"), one["tree/chance"])
+    assert stats.at_chance(em("tree/first-token/test_exact_match"), one["tree/chance"])
     # C21: Mamba matches the GPT on the first hop and the edges-only geometry, not on full paths.
-    assert close(em("mamba/first hop/mamba"), em("mamba/first hop/gpt"))
-    assert close(em("mamba/edges only/mamba"), em("mamba/edges only/gpt"))
+    assert stats.close(em("mamba/first hop/mamba"), em("mamba/first hop/gpt"))
+    assert stats.close(em("mamba/edges only/mamba"), em("mamba/edges only/gpt"))
     assert stats.above(em("mamba/full paths/gpt"), em("mamba/full paths/mamba"))
     print("asserted over seeds", sweep["seeds"])
 

@@ -3,17 +3,16 @@ one, no silent overwrite, resume that knows its run, memory limits up front, rec
 and every failure a user can cause ending in one line with exit status 2 (bad input) or 1 (run failed).
 In-process wherever it can be (no interpreter start-up per case)."""
 import json
-import math
 import os
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-import numpy as np
 import pytest
+from test_guard import finished_run, tree
 
-from geomem_nb import claims, guard, results
+from geomem_nb import guard, results
 from geomem_nb.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,22 +30,6 @@ def run_cli(capsys, *args):
     except SystemExit as exit_:
         code = exit_.code
     return code, capsys.readouterr().err.strip().splitlines()
-
-
-def tree(path: Path) -> dict:
-    """Every file under ``path`` with its bytes (None if ``path`` does not exist)."""
-    if not path.exists():
-        return None
-    if path.is_file():
-        return {"": path.read_bytes()}
-    return {str(p.relative_to(path)): p.read_bytes() for p in sorted(path.rglob("*")) if p.is_file()}
-
-
-def finished_run(folder: Path) -> Path:
-    """A folder holding a (fake) finished run: a result set as ``write_set`` leaves it."""
-    guard.write_set(folder, {"metrics.json": guard.save_json({"steps": 1, "old": True}),
-                             "embeddings.npy": guard.save_npy(np.arange(6.0).reshape(2, 3))})
-    return folder
 
 
 # name -> (subcommand args with {out}/{tmp} placeholders, what the one line must name, setup, env)
@@ -171,45 +154,6 @@ def test_unwritable_out_is_refused(tmp_path, capsys):
 
 
 # Result sets -----------------------------------------------------------------------------------------
-def test_kill_during_the_result_write_leaves_the_old_set_whole(tmp_path):
-    out = finished_run(tmp_path / "run")
-    old = tree(out)
-
-    def killed(path):  # half a file, then the process dies without any clean-up (as under SIGKILL)
-        with open(path, "wb") as f:
-            f.write(b"\x93NUMPY half")
-        os._exit(9)
-
-    pid = os.fork()
-    if pid == 0:  # the run being killed
-        guard.write_set(out, {"metrics.json": guard.save_json({"steps": 2, "new": True}), "embeddings.npy": killed})
-        os._exit(0)
-    _, status = os.waitpid(pid, 0)
-    assert os.WEXITSTATUS(status) == 9
-    assert tree(out) == old  # the old set, whole
-    leftovers = [p.name for p in tmp_path.iterdir() if p.name != "run"]
-    assert leftovers and all(n.startswith(".run.tmp-") for n in leftovers)
-    guard.clean_leftovers(out)  # what the next start does
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["run"] and tree(out) == old
-
-
-def test_kill_between_the_two_renames_brings_the_old_set_back(tmp_path):
-    """Where the file system cannot exchange two folders: old set moved aside, new set not yet in."""
-    out = finished_run(tmp_path / "run")
-    old = tree(out)
-    dead = subprocess.Popen(["true"])  # a process id no live process holds
-    dead.wait()
-    os.rename(out, tmp_path / f".run.old-{dead.pid}")
-    finished_run(tmp_path / "new")
-    os.rename(tmp_path / "new", tmp_path / f".run.tmp-{dead.pid}-x")
-    guard.clean_leftovers(out)
-    assert tree(out) == old and sorted(p.name for p in tmp_path.iterdir()) == ["run"]
-
-
-def test_write_set_replaces_the_whole_set(tmp_path):
-    out = finished_run(tmp_path / "run")
-    guard.write_set(out, {"metrics.json": guard.save_json({"steps": 2})})
-    assert sorted(tree(out)) == ["metrics.json"] and json.loads((out / "metrics.json").read_text()) == {"steps": 2}
 
 
 def test_a_full_disk_during_the_write_exits_1_and_keeps_the_old_set(tmp_path, capsys, monkeypatch):
@@ -283,43 +227,7 @@ def test_resume_refuses_another_run_and_marks_a_resumed_one(tmp_path, capsys):
     assert b["resumed_from_step"] == 20 and b["test_exact_match"] == a["test_exact_match"]
 
 
-def test_resume_refuses_a_checkpoint_of_another_graph(tmp_path):
-    from geomem_nb.graphs import path_star
-
-    a, b = path_star(20, 4, seed=0), path_star(20, 4, seed=1)
-    assert guard.graph_hash(a) == guard.graph_hash(path_star(20, 4, seed=0)) != guard.graph_hash(b)
-    with pytest.raises(ValueError, match="graph_sha256"):
-        guard.check_same_run({"seed": 0, "graph_sha256": guard.graph_hash(a)},
-                             {"seed": 0, "graph_sha256": guard.graph_hash(b)}, "ck/checkpoint.pt")
-    with pytest.raises(ValueError, match="no run settings"):
-        guard.check_same_run(None, {"seed": 0}, "ck/checkpoint.pt")
-
-
 # Memory ----------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("override", [dict(width=2**20, heads=4), dict(degree=10**12)])
-def test_memory_check_refuses_an_impossible_run_within_a_second(override):
-    from geomem_nb import experiments, presets
-
-    cfg = presets.config("in-weights", "ci", **override)
-    t0 = time.perf_counter()
-    with pytest.raises(ValueError, match=r"memory: this run needs about .* but the device has"):
-        experiments.in_weights(cfg)
-    assert time.perf_counter() - t0 < 1
-
-
-def test_memory_check_passes_every_preset():
-    import torch
-
-    from geomem_nb import presets
-
-    limit = guard.memory_limit(torch.device("cpu"))
-    for kind in ("in-weights", "in-weights-small", "in-context"):
-        for preset in ("ci", "cpu"):
-            guard.check_memory(presets.config(kind, preset).validate().memory_estimate(), torch.device("cpu"), limit)
-    # The paper's largest runs fit an H200's 141 GB.
-    from geomem_nb import reproduce as rep
-    for name in rep.EXPERIMENTS:
-        assert sum(rep.plan(name, "paper")[0].memory_estimate().values()) < 100e9, name
 
 
 def test_validation_does_not_build_the_graph(monkeypatch):
@@ -334,72 +242,6 @@ def test_validation_does_not_build_the_graph(monkeypatch):
     presets.config("in-weights", "ci", degree=10**9).validate()
 
 
-# Records ---------------------------------------------------------------------------------------------
-def _corrupt(text: str, how: str) -> str:
-    if how == "truncated":
-        return text[: len(text) // 2]
-    if how == "empty":
-        return ""
-    if how == "list":
-        return "[1, 2, 3]"
-    m = json.loads(text)
-    if how == "missing key":
-        del m["chance"]
-    if how == "nan":
-        m["test_exact_match"] = float("nan")
-    return json.dumps(m)
-
-
-@pytest.mark.parametrize("how,says", [("truncated", "not valid JSON"), ("empty", "is empty"),
-                                      ("list", "JSON list"), ("missing key", "chance"),
-                                      ("nan", "test_exact_match is not a finite number")])
-def test_a_corrupt_record_shows_as_unreadable_on_the_claims_page(tmp_path, monkeypatch, how, says):
-    name = "cpu/in-weights-frozen"  # C4's run
-    if results.shipped(name) is None:
-        pytest.skip(f"{name} is not shipped")
-    good = claims.verdicts()
-    bad = tmp_path / name / "metrics.json"
-    bad.parent.mkdir(parents=True)
-    bad.write_text(_corrupt((results.RESULTS / name / "metrics.json").read_text(), how))
-    monkeypatch.setattr(results, "RESULTS", tmp_path)
-    monkeypatch.setattr(results, "REPO", tmp_path.parent)
-
-    def get(n):
-        return results.shipped(n) if n == name else results.read_record(ROOT / "results" / n / "metrics.json", n) \
-            if (ROOT / "results" / n / "metrics.json").exists() else None
-
-    found = claims.verdicts(get)
-    assert len(found) == len(claims.CLAIMS)
-    broken = [k for k, x in found.items() if x.reason.startswith("unreadable record")]
-    assert broken, "no claim read the corrupt record"
-    for k in broken:
-        assert found[k].status == "not run" and f"{name}/metrics.json" in found[k].reason and says in found[k].reason
-    assert all(found[k] == good[k] for k in found if k not in broken)
-    with pytest.raises(results.BadRecord, match=says):
-        results.shipped(name)
-
-
-def test_every_shipped_record_passes_the_schema():
-    for path in sorted(results.RESULTS.rglob("metrics.json")):
-        results.read_record(path, str(path.parent.relative_to(results.RESULTS)))
-
-
-def test_load_if_present_names_the_bad_file_and_goes_on(tmp_path, monkeypatch, capsys):
-    (tmp_path / "cpu" / "x").mkdir(parents=True)
-    (tmp_path / "cpu" / "x" / "metrics.json").write_text("{")
-    monkeypatch.setattr(results, "RESULTS", tmp_path)
-    assert results.load_if_present("cpu/x") is None
-    assert "cpu/x/metrics.json" in capsys.readouterr().out
-    assert results.load_if_present("cpu/absent") is None
-
-
-def test_a_diverged_loss_in_a_history_is_a_measurement():
-    rec = {"config": {}, "steps": 1, "history": [{"step": 0, "loss": math.nan}], "provenance": {},
-           "test_exact_match": 0.1, "test_hardest_token": 0.2, "chance": 0.5}
-    results.check_record(rec, "x")
-    rec["history"][0]["test_exact_match"] = math.inf
-    with pytest.raises(ValueError, match=r"history\[0\]\.test_exact_match"):
-        results.check_record(rec, "x")
 
 
 # The Python API ------------------------------------------------------------------------------------
@@ -447,18 +289,3 @@ def test_geomem_debug_shows_the_traceback(tmp_path, monkeypatch):
     monkeypatch.setenv("GEOMEM_DEBUG", "1")
     with pytest.raises(ValueError, match="time_budget"):
         main(["in-weights", *SMALL, "--time-budget", "-1", "--out", str(tmp_path / "run")])
-
-
-def test_temp_files_of_a_dead_run_are_cleaned_at_the_next_start(tmp_path):
-    dead = subprocess.Popen(["true"])
-    dead.wait()
-    out, ck = tmp_path / "run", tmp_path / "ck"
-    finished_run(out)
-    ck.mkdir()
-    stale = [out / f".metrics.json.{dead.pid}.abc", ck / f".checkpoint.pt.{dead.pid}.xyz", ck / ".checkpoint.pt.old"]
-    live = ck / ".checkpoint.pt.1.xyz"  # pid 1 is alive: another run's write in progress
-    for p in stale + [live]:
-        p.write_bytes(b"partial")
-    guard.clean_leftovers(out, ck)
-    assert not any(p.exists() for p in stale) and live.exists()
-    assert sorted(tree(out)) == ["embeddings.npy", "metrics.json"]

@@ -1,5 +1,4 @@
 """The one repository setting (_config.yml repository.url/branch) and what is written from it."""
-from pathlib import Path
 
 import pytest
 

@@ -1,0 +1,90 @@
+"""What a saved config is (in-weights, in-context, or neither), its graph's name, and how many epochs
+an in-weights run saw (see the package docstring for how epochs are counted)."""
+from __future__ import annotations
+
+from dataclasses import fields
+from functools import lru_cache
+
+from ..experiments import InWeightsConfig
+from ..models import MODELS
+from ..train import make_layout
+from .paper import IN_CONTEXT, IN_WEIGHTS
+
+def family(config: dict) -> str | None:
+    """in-context (labels in the prompt), in-weights (pause tokens after a leaf), or None (tiny graphs)."""
+    if "num_labels" in config:
+        return IN_CONTEXT
+    if "pause_tokens" in config:
+        return IN_WEIGHTS
+    return None
+
+
+def graph_name(config: dict) -> str:
+    tree = config.get("graph") == "tree-star"
+    return f"{'T' if tree else 'G'}({config['degree']},{config['path_length']})"
+
+
+def _in_weights_config(config: dict):
+    known = {f.name for f in fields(InWeightsConfig)}
+    return InWeightsConfig(**{k: v for k, v in config.items() if k in known})
+
+
+@lru_cache(maxsize=64)
+def _draws(items: tuple) -> tuple:
+    """((set name, distinct examples, examples drawn per step), ...) for each training phase of an
+    in-weights config: one phase when mixed, (edges,) then (paths,) when staged."""
+    cfg = _in_weights_config(dict(items))
+    task = cfg.make_task()
+    sets = task.training_examples()
+    phases = [sets] if cfg.schedule == "mixed" else [sets[:1], sets[1:]]
+    out = []
+    for phase in phases:
+        layout = make_layout(phase, cfg.train_config(), MODELS.get(cfg.model), task.token("[PAD]"), "cpu")
+        out.append(tuple((s.name, len(s), int(c)) for s, c in zip(phase, layout.counts)))
+    return tuple(out)
+
+
+def training_examples(config: dict) -> dict:
+    """Distinct training examples of an in-weights config, per set: {"edges": n, "paths": n}."""
+    if family(config) != IN_WEIGHTS:
+        raise ValueError("config must be an in-weights config (an in-context run draws a fresh graph "
+                         "for every example: it has no fixed training set)")
+    return {name: n for phase in _draws(_key(config)) for name, n, _ in phase}
+
+
+def _key(config: dict) -> tuple:
+    return tuple(sorted((k, v) for k, v in config.items() if not isinstance(v, (list, dict))))
+
+
+def _phase_steps(config: dict, steps: int) -> list[int]:
+    if config.get("schedule", "mixed") == "staged":
+        first = min(steps, config["edge_steps"])
+        return [first, steps - first]
+    return [steps]
+
+
+def epochs(metrics: dict) -> float:
+    """Epochs a saved in-weights run saw: examples drawn / distinct training examples (directed edge
+    examples + training paths; see the module docstring). ``metrics`` needs ``config`` and ``steps``."""
+    config, steps = config_steps(metrics)
+    if family(config) != IN_WEIGHTS:
+        raise ValueError("metrics must come from an in-weights run: an in-context run draws a fresh graph "
+                         "for every example, so it has no epochs")
+    phases = _draws(_key(config))
+    drawn = sum(n * sum(c for _, _, c in phase) for n, phase in zip(_phase_steps(config, steps), phases))
+    return drawn / sum(training_examples(config).values())
+
+
+def config_steps(metrics: dict):
+    if not isinstance(metrics, dict) or "config" not in metrics:
+        raise ValueError("metrics must be a saved run's metrics dict, with 'config' and 'steps'")
+    steps = metrics.get("steps")
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
+        raise ValueError(f"metrics['steps'] must be an integer >= 0, got {steps!r}")
+    return metrics["config"], steps
+
+
+# one config's regime, setting by setting ------------------------------------------------------------
+def planned_steps(config: dict) -> int:
+    """Steps a config plans: a staged run's edge phase comes on top of ``steps``."""
+    return config["steps"] + (config["edge_steps"] if config.get("schedule") == "staged" else 0)

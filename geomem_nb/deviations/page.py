@@ -1,0 +1,156 @@
+"""The book's deviations page: the paper's settings beside ours at every preset scale, ``reproduce``
+plan and shipped run (``table``), rendered as one HTML table per experiment family (``html``)."""
+from __future__ import annotations
+
+import html as _html
+from dataclasses import asdict
+from pathlib import Path
+
+from .. import presets, reproduce
+from ..results import RESULTS, read_record
+from ..runtime import SCALES
+from .configs import epochs, family, planned_steps
+from .paper import FAMILIES, IN_CONTEXT, IN_WEIGHTS, ORDER, paper, paper_text, sci
+from .regime import differs, facts, regime, stopping
+
+
+def _cells(config: dict, metrics: dict | None = None) -> dict:
+    """``facts`` in the short form of the table's cells (``regime`` prints the long form)."""
+    f = facts(config, metrics)
+    steps = metrics["steps"] if metrics is not None else None
+    n, plan = (steps, "") if steps is not None else (planned_steps(config), "≤ ")
+    if family(config) == IN_WEIGHTS:
+        f["epochs"] = f"{plan}{epochs({'config': config, 'steps': n}):,.0f} ({n:,} steps)"
+        f["mix"] = "interleaved" if config.get("schedule", "mixed") == "mixed" else "two phases"
+    else:
+        f["epochs"] = f"none: fresh graphs ({plan}{n:,} steps)"
+    f["schedule"] = f"warm-up {config['warmup']:,}, cosine to ×0.1 over {config['steps']:,}"
+    if config.get("schedule") == "staged":
+        f["schedule"] = f"edges {config['edge_steps']:,} at {sci(config['edge_lr'])}, then " + f["schedule"]
+    f["weight_decay"] = f"{config['weight_decay']:g}"
+    target, budget = config.get("target", 0.0) or 0.0, config.get("time_budget", 0.0) or 0.0
+    if metrics is None:
+        rules = ([f"target {target:g} (selected)"] if target else []) + ([f"time limit {budget:g} s"] if budget else [])
+        f["stopping"] = "; ".join(rules) or "none (fixed steps)"
+    else:
+        text, selected = stopping(config, metrics)
+        f["stopping"] = (f"target {target:g} reached at step {steps:,}: selected" if selected
+                         else f"time limit at {steps:,} of {planned_steps(config):,}" if text.startswith("stopped by")
+                         else "none (fixed steps)")
+    f["seeds"] = str(config.get("seed", 0))
+    return f
+
+
+
+# where our configs come from ---------------------------------------------------------------------------
+def preset_configs() -> dict:
+    """label -> config, for every preset scale of the in-weights, in-weights-small and in-context presets."""
+    out = {}
+    for kind in ("in-weights", "in-weights-small", "in-context"):
+        for s in SCALES:
+            out[f"preset {kind} · {s}"] = asdict(presets.config(kind, s))
+    return out
+
+
+def reproduce_configs() -> dict:
+    """label -> config, for every ``reproduce`` experiment as planned at the paper scale."""
+    return {f"reproduce {name} (plan)": asdict(reproduce.plan(name, "paper")[0])
+            for name in sorted(reproduce.EXPERIMENTS)}
+
+
+def shipped_runs(root: Path = RESULTS) -> dict:
+    """label -> metrics, for every saved in-weights or in-context run under ``results/`` and
+    ``results/<scale>/`` (chapter records and tiny-graph runs are left out)."""
+    root = Path(root)
+    paths = sorted(root.glob("*/metrics.json")) + [p for s in SCALES for p in sorted(root.glob(f"{s}/*/metrics.json"))]
+    out = {}
+    for p in paths:
+        m = read_record(p)  # schema-checked: a bad record names its file
+        if isinstance(m.get("config"), dict) and family(m["config"]) and "steps" in m:
+            out[f"run results/{p.parent.relative_to(root).as_posix()}"] = m
+    return out
+
+
+def _columns(root: Path = RESULTS) -> list:
+    """[(label, config, metrics or None)] for every preset, reproduce plan and shipped run."""
+    cols = [(k, c, None) for k, c in preset_configs().items()]
+    cols += [(k, c, None) for k, c in reproduce_configs().items()]
+    cols += [(k, m["config"], m) for k, m in shipped_runs(root).items()]
+    return cols
+
+
+def table(root: Path = RESULTS) -> list:
+    """One row per (setting, experiment family): the paper's value and source, ours at each preset
+    scale, ``reproduce`` plan and shipped run (``ours``: label -> text; ``differs``: label -> bool),
+    and the effect the paper says the setting may have ('' where it says none)."""
+    cols = _columns(root)
+    rows = []
+    for fam in FAMILIES:
+        mine = [(label, c, m) for label, c, m in cols if family(c) == fam]
+        ours = {label: _cells(c, m) for label, c, m in mine}
+        for key in ORDER:
+            p = paper(key, fam)
+            if p is None:
+                continue
+            rows.append(dict(experiment=fam, key=key, setting=p["setting"], paper=paper_text(p),
+                             source=p["source"], effect=p.get("effect", ""),
+                             ours={label: ours[label][key] for label, _, _ in mine},
+                             differs={label: differs(key, fam, c, m) for label, c, m in mine}))
+    return rows
+
+
+
+
+# the page ---------------------------------------------------------------------------------------
+_FAMILY_TITLE = {IN_WEIGHTS: "In-weights path-star (Table 1, App. B)",
+                 IN_CONTEXT: "In-context path-star (Table 1, App. B)"}
+
+
+def html_escape(x) -> str:
+    return _html.escape(str(x))
+
+
+_STYLE = """<style>
+table.geomem-dev {border-collapse: collapse; font-size: 80%}
+table.geomem-dev th, table.geomem-dev td {border: 1px solid #ccc; padding: 2px 5px; vertical-align: top}
+table.geomem-dev th.row {text-align: left; white-space: nowrap}
+table.geomem-dev td.paper {background: #eef4fb}
+table.geomem-dev td.off {background: #fde8e6}
+</style>"""
+
+
+def _family_html(rows: list, fam: str, runs: dict) -> str:
+    rows, e = [r for r in rows if r["experiment"] == fam], html_escape
+    head = "".join(f"<th>{e(r['setting'])}</th>" for r in rows)
+    paper_row = "".join(f"<td class='paper'>{e(r['paper'])}<br><i>{e(r['source'])}</i></td>"
+                        for r in rows)
+    out = [f"<h3>{e(_FAMILY_TITLE[fam])}</h3>", "<div style='overflow-x:auto'><table class='geomem-dev'>",
+           f"<tr><th></th>{head}</tr>", f"<tr><th class='row'>paper</th>{paper_row}</tr>"]
+    for label in rows[0]["ours"]:
+        tds = "".join(f"<td{' class=off' if r['differs'][label] else ''}>{e(r['ours'][label])}</td>"
+                      for r in rows)
+        out.append(f"<tr><th class='row'>{e(label)}</th>{tds}</tr>")
+    out.append("</table></div>")
+    effects = [r for r in rows if r["effect"]]
+    if effects:
+        out.append("<p><b>Where the paper says the setting matters</b></p><ul>")
+        out += [f"<li><b>{e(r['setting'])}</b>: {e(r['effect'])}</li>" for r in effects]
+        out.append("</ul>")
+    if runs:
+        out.append("<p><b>Each shipped run in one line</b> (<code>deviations.regime</code>)</p><ul>")
+        out += [f"<li><code>{e(label[4:])}</code>: {e(regime(m))}</li>" for label, m in runs.items()]
+        out.append("</ul>")
+    return "\n".join(out)
+
+
+def html(root: Path = RESULTS):
+    """The deviations page: one table per experiment family (cells that differ from the paper shaded),
+    the paper's own word on why a setting matters, and each shipped run's regime in one line."""
+    from IPython.display import HTML
+
+    rows, runs = table(root), shipped_runs(root)
+    parts = [_STYLE, "<p>Shaded: differs from the paper. Presets are plans (<code>GEOMEM_SCALE</code>); "
+             "runs are what was trained and saved under <code>results/</code>.</p>"]
+    for fam in FAMILIES:
+        parts.append(_family_html(rows, fam, {k: m for k, m in runs.items() if family(m["config"]) == fam}))
+    return HTML("\n".join(parts))

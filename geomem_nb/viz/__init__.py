@@ -1,0 +1,15 @@
+"""Figures, in one style. Every function draws on a given (or new) axes and returns it. By kind:
+``curves`` (measurements over training), ``comparisons`` (numbers side by side: bars, grids, spreads over
+seeds, cost ratios), ``embeddings`` (graphs and embeddings), ``table`` (run summaries as tables);
+``style`` holds the one style (``setup``) and what the others share."""
+from .comparisons import bars, cost_ratios, seed_spread, value_grid, weights_vs_context
+from .curves import curves, memorization_vs_geometry, per_position, race, run_metrics, saved_curves
+from .embeddings import (arm_heatmap, arm_projection, draw_embedding, draw_path_star, embedding_evolution, joint_pca,
+                         node2vec_dynamics, similarity_heatmaps, spectral_bars)
+from .style import CHANCE_STYLE, setup
+from .table import Table, table
+
+__all__ = ["CHANCE_STYLE", "Table", "arm_heatmap", "arm_projection", "bars", "cost_ratios", "curves",
+           "draw_embedding", "draw_path_star", "embedding_evolution", "joint_pca", "memorization_vs_geometry",
+           "node2vec_dynamics", "per_position", "race", "run_metrics", "saved_curves", "seed_spread", "setup",
+           "similarity_heatmaps", "spectral_bars", "table", "value_grid", "weights_vs_context"]

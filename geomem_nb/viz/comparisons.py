@@ -1,0 +1,103 @@
+"""Numbers side by side: bars against chance, a grid of values, cost ratios against graph size, the
+spread over seeds, and the landing page's in weights against in context."""
+from __future__ import annotations
+
+import numpy as np
+
+from .style import CHANCE_STYLE, axes_or_new
+
+
+def bars(values: dict, ax=None, chance: float | None = None, ylabel: str = "held-out exact match"):
+    """A labelled bar per value, with the chance line."""
+    ax = axes_or_new(ax)
+    labels = list(values)
+    ax.bar(range(len(labels)), [values[k] for k in labels], color="tab:blue")
+    ax.set_xticks(range(len(labels)), labels, rotation=15)
+    if chance is not None:
+        ax.axhline(chance, label="chance", **CHANCE_STYLE)
+        ax.legend()
+    ax.set_ylabel(ylabel)
+    ax.set_ylim(0, 1.02)
+    return ax
+
+
+def value_grid(values: dict, ax=None, title: str | None = None, fmt: str = "{:.2f}"):
+    """An annotated grid of numbers in [0, 1]: ``values[(row_label, column_label)] -> value``."""
+    ax = axes_or_new(ax)
+    rows = list(dict.fromkeys(r for r, _ in values))
+    cols = list(dict.fromkeys(c for _, c in values))
+    grid = np.array([[values.get((r, c), np.nan) for c in cols] for r in rows])
+    ax.imshow(grid, cmap="Blues", vmin=0, vmax=1)
+    for i in range(len(rows)):
+        for j in range(len(cols)):
+            if np.isfinite(grid[i, j]):
+                ax.text(j, i, fmt.format(grid[i, j]), ha="center", va="center",
+                        color="white" if grid[i, j] > 0.6 else "black")
+    ax.set_xticks(range(len(cols)), cols)
+    ax.set_yticks(range(len(rows)), rows)
+    ax.grid(False)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def cost_ratios(sizes, series: dict, ax=None, xlabel: str = "number of nodes |V|", title: str | None = None):
+    """Associative / geometric storage cost against graph size (log-log), one line per
+    ``label -> values``; dotted guides at 1/2, 1 and 2 (above 1: the geometry is cheaper)."""
+    ax = axes_or_new(ax)
+    for label, values in series.items():
+        ax.plot(sizes, values, label=label)
+    for level in (0.5, 1.0, 2.0):
+        ax.axhline(level, **CHANCE_STYLE)
+    ax.set_xscale("log")
+    ax.set_yscale("log", base=2)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("associative cost / geometric cost")
+    ax.legend(fontsize=7)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def seed_spread(spreads: dict, ax=None, xlabel: str = "", reference: dict | None = None, line: float | None = 0.0,
+                line_label: str | None = None):
+    """One row per label (``label -> stats.Spread``): each seed as a dot, mean ± sd as a bar, an
+    optional reference value per label (e.g. the paper's) as a cross, and a dotted line (0, or chance)."""
+    ax = axes_or_new(ax)
+    labels = list(spreads)[::-1]  # first label on top
+    for y, label in enumerate(labels):
+        s = spreads[label]
+        ax.errorbar(s.mean, y, xerr=s.sd, fmt="|", color="tab:blue", markersize=12, capsize=4)
+        ax.plot(s.values, [y] * s.n, "o", color="tab:blue", alpha=0.6, markersize=4)
+        if reference and reference.get(label) is not None:
+            ax.plot(reference[label], y, "x", color="tab:red", markersize=7,
+                    label="paper" if y == max(i for i, k in enumerate(labels) if reference.get(k) is not None) else None)
+    ax.set_yticks(range(len(labels)), labels, fontsize=8)
+    if line is not None:
+        ax.axvline(line, label=line_label, **CHANCE_STYLE)
+    ax.set_xlabel(xlabel)
+    if reference or line_label:
+        ax.legend(fontsize=7)
+    return ax
+
+
+def weights_vs_context(rows, ax=None):
+    """Held-out exact match per graph (``landing.headline`` rows), in weights and in context side by side,
+    each bar with its chance level 1/d as a black tick; a note (e.g. under-trained) above a bar."""
+    ax = axes_or_new(ax)
+    colours = {"in weights": "tab:blue", "in context": "tab:orange"}
+    for i, r in enumerate(rows):
+        value, chance = r["held-out exact match"], r["chance 1/d"]
+        ax.bar(i, value, color=colours[r["setting"]], width=0.7,
+               label=r["setting"] if r["setting"] not in ax.get_legend_handles_labels()[1] else None)
+        ax.plot([i - 0.4, i + 0.4], [chance, chance], color="k", linewidth=2,
+                label="chance 1/d" if i == 0 else None)
+        ax.text(i, max(value, chance) + 0.03, f"{value:.2f}" + (f"\n{r['note']}" if r["note"] else ""),
+                ha="center", va="bottom", fontsize=8)
+    ax.set_xticks(range(len(rows)), [r["graph"] for r in rows])
+    ax.set_ylabel("held-out exact match")
+    ax.set_ylim(0, 1.25)
+    ax.set_yticks([0, 0.25, 0.5, 0.75, 1.0])
+    ax.legend(loc="upper right", ncols=3)
+    ax.grid(axis="x", visible=False)
+    return ax

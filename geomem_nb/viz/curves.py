@@ -1,0 +1,116 @@
+"""Measurements over training: one line per run (or per metric, or per position) against the step."""
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from .style import CHANCE_STYLE, axes_or_new
+
+
+def curves(runs: dict, key: str, ax=None, chance: float | None = None, ylabel: str | None = None):
+    """One metric over training steps for several labelled runs (``label -> RunResult``)."""
+    ax = axes_or_new(ax)
+    for label, run in runs.items():
+        line, = ax.plot(*run.curve(key), label=label)
+        switch = next((h["step"] for h in getattr(run, "history", ()) if h.get("phase") == "paths"), None)
+        if switch is not None:  # a staged run: mark where the path phase begins
+            ax.axvline(switch, color=line.get_color(), linestyle="--", linewidth=1)
+    if chance is not None:
+        ax.axhline(chance, label=f"chance = {chance:.3g}", **CHANCE_STYLE)
+    ax.set_xlabel("training step")
+    ax.set_ylabel(ylabel or key.replace("_", " "))
+    ax.set_ylim(-0.02, 1.02)
+    ax.legend()
+    return ax
+
+
+def saved_curves(runs: dict, key: str = "test_exact_match", x: str = "step", ax=None,
+                 chance: float | None = None, ylabel: str = "held-out exact match"):
+    """One metric over training for saved runs (``label -> metrics.json`` dict with its ``history``)."""
+    ax = axes_or_new(ax)
+    for label, m in runs.items():
+        pts = [(h[x], h[key]) for h in m["history"] if h.get(key) is not None]
+        ax.plot(*zip(*pts), label=label)
+    if chance is not None:
+        ax.axhline(chance, label=f"chance = {chance:.3g}", **CHANCE_STYLE)
+    ax.set_xlabel("training step" if x == "step" else x.replace("_", " "))
+    ax.set_ylabel(ylabel)
+    ax.set_ylim(-0.02, 1.02)
+    ax.legend()
+    return ax
+
+
+def per_position(run, key: str = "test_per_position", ax=None, chance: float | None = None,
+                 hardest: int = 2):
+    """Accuracy of each target position over training; position ``hardest`` (the first hop) is bold."""
+    ax = axes_or_new(ax)
+    steps = np.array([h["step"] for h in run.history if h.get(key)])
+    acc = np.array([h[key] for h in run.history if h.get(key)])
+    colors = plt.cm.viridis(np.linspace(0, 0.9, acc.shape[1]))
+    for j in range(acc.shape[1]):
+        pos = j + 1
+        ax.plot(steps, acc[:, j], color=colors[j], linewidth=3.5 if pos == hardest else 1.5,
+                label=f"position {pos}" + (" (hardest token)" if pos == hardest else ""))
+    if chance is not None:
+        ax.axhline(chance, label="chance", **CHANCE_STYLE)
+    ax.set_xlabel("training step")
+    ax.set_ylabel("accuracy")
+    ax.set_ylim(-0.02, 1.02)
+    ax.legend(fontsize=8)
+    return ax
+
+
+def memorization_vs_geometry(history, ax=None, title: str | None = None):
+    """Top-k edge recovery (left axis) and geometric level (right axis) over training steps."""
+    ax = axes_or_new(ax)
+    steps = [h["step"] for h in history]
+    ax.plot(steps, [h["topk_recovery"] for h in history], color="tab:orange", label="top-k recovery")
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_xlabel("training step")
+    ax.set_ylabel("top-k edge recovery", color="tab:orange")
+    right = ax.twinx()
+    right.plot(steps, [h["geometric_level"] for h in history], color="tab:blue", label="geometric level")
+    right.set_ylim(-1.02, 1.02)
+    right.set_ylabel("geometric level", color="tab:blue")
+    right.grid(False)
+    right.spines["right"].set_visible(True)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def run_metrics(run, keys: dict, ax=None, chance: float | None = None, ylabel: str = "accuracy"):
+    """Several metrics of one run (``label -> history key``) over training, drawn like ``curves``."""
+
+    class _Metric:  # one metric of ``run``, seen through the interface ``curves`` draws from
+        def __init__(self, key):
+            self.key = key
+
+        def curve(self, _):
+            return run.curve(self.key)
+
+    return curves({label: _Metric(key) for label, key in keys.items()}, "", ax=ax, chance=chance, ylabel=ylabel)
+
+
+def race(histories: dict, keys=("topk_recovery", "geometric_margin", "geometric_level"), axes=None,
+         labels: dict | None = None):
+    """Several metrics over training (one panel per history key, e.g. memorization and geometry) for
+    several labelled runs (``label -> history``), on a symlog step axis, one colour per run."""
+    labels = {"topk_recovery": "top-k edge recovery", **(labels or {})}
+    if axes is None:
+        axes = plt.subplots(1, len(keys), figsize=(4.4 * len(keys), 3.6))[1]
+    axes = np.atleast_1d(axes)
+    for i, (label, history) in enumerate(histories.items()):
+        for ax, key in zip(axes, keys):
+            rows = [h for h in history if h.get(key) is not None]
+            ax.plot([h["step"] for h in rows], [h[key] for h in rows], color=plt.cm.tab10(i % 10), label=label)
+    for ax, key in zip(axes, keys):
+        ax.set_xscale("symlog", linthresh=1)
+        ax.set_xlabel("full-batch training step")
+        ax.set_ylabel(labels.get(key, key.replace("_", " ")))
+        if key == "topk_recovery":
+            ax.set_ylim(-0.02, 1.02)
+        else:
+            ax.axhline(0.0, **CHANCE_STYLE)
+    axes[0].legend(fontsize=7)
+    return axes

@@ -64,7 +64,7 @@ def test_incidence_embedding_by_hand():
     phi = sc.incidence_embedding(4, edges)
     assert phi.shape == (4, 4)  # one column per distinct undirected edge: (0,1), (0,2), (1,2), (2,3)
     assert phi.tolist() == [[1, 1, 0, 0], [1, 0, 1, 0], [0, 1, 1, 1], [0, 0, 0, 1]]
-    a = graphs._tiny("t", 4, [(0, 1), (1, 2), (0, 2), (2, 3)], np.zeros((4, 2))).adjacency()
+    a = graphs.from_edges("t", 4, [(0, 1), (1, 2), (0, 2), (2, 3)], np.zeros((4, 2))).adjacency()
     assert np.array_equal(phi @ phi.T, a + np.diag(a.sum(1)))  # 1 on edges, 0 off them, deg(u) on the diagonal
     with pytest.raises(ValueError, match="edges"):
         sc.incidence_embedding(3, edges)

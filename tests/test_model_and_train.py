@@ -1,11 +1,11 @@
 import pytest
 import torch
 
-from geomem_nb.batching import BatchLayout, BucketLayout
+from geomem_nb.batching import BatchLayout
 from geomem_nb.graphs import path_star
-from geomem_nb.models import GPT, Mamba, ModelConfig
+from geomem_nb.models import GPT, ModelConfig
 from geomem_nb.tasks import InWeightsTask
-from geomem_nb.train import TrainConfig, lr_at, target_loss, train
+from geomem_nb.train import TrainConfig, lr_at, train
 
 
 def small_task(d=12, ell=4, pause=1):

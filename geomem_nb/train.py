@@ -1,12 +1,11 @@
 """The one trainer.
 
 Every step draws one batch from a ``batching.BatchSource`` (by default the layout of the example
-sets that the config asks for: packed, padded or buckets). Logits are computed only at target
-positions. On CUDA: bf16 autocast (fp16 + loss scaling where
-bf16 is emulated), fused AdamW and, opt-in, ``torch.compile`` (optionally replayed as CUDA graphs:
-a step of a small model on 11-token rows is a few hundred tiny kernels, so launches dominate).
-On CPU: plain fp32 eager. Models that cannot keep packed examples apart (a recurrence has no
-attention mask) get buckets instead.
+sets that the config asks for: packed, padded or buckets; models that cannot keep packed examples
+apart, a recurrence has no attention mask, get buckets). Logits are computed only at target
+positions. On CUDA: bf16 autocast (fp16 + loss scaling where bf16 is emulated), fused AdamW and,
+opt-in, ``torch.compile`` (optionally replayed as CUDA graphs: a step of a small model on 11-token
+rows is a few hundred tiny kernels, so launches dominate). On CPU: plain fp32 eager.
 """
 from __future__ import annotations
 

@@ -16,7 +16,8 @@ import time
 import torch
 
 from geomem_nb.graphs import tiny_graph
-from geomem_nb.models.node2vec import Node2Vec, gradient_descent, gradient_descent_loop, targets_matrix
+from geomem_nb.models.node2vec import Node2Vec
+from geomem_nb.train_node2vec import gradient_descent, gradient_descent_loop, targets_matrix
 from geomem_nb.results import provenance, write_json
 from geomem_nb.runtime import device_name
 

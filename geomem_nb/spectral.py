@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .graphs import connected_components
+
 TOL = 1e-6  # eigenvalues closer than this are one eigenspace
 
 
@@ -51,22 +53,6 @@ class Eigenspace:
         return self.basis.shape[1]
 
 
-def _components(a: np.ndarray) -> list[np.ndarray]:
-    n = len(a)
-    label = -np.ones(n, dtype=int)
-    for s in range(n):
-        if label[s] >= 0:
-            continue
-        label[s], stack = s, [s]
-        while stack:
-            u = stack.pop()
-            for v in np.flatnonzero(a[u]):
-                if label[v] < 0:
-                    label[v] = s
-                    stack.append(v)
-    return [np.flatnonzero(label == s) for s in np.unique(label)]
-
-
 def eigenspaces(adjacency: np.ndarray, tol: float = TOL) -> list[Eigenspace]:
     """All eigenspaces of M, sorted by eigenvalue (descending): first the trivial eigenvector of
     each connected component, then the non-trivial eigenspaces, equal eigenvalues (within ``tol``)
@@ -78,7 +64,7 @@ def eigenspaces(adjacency: np.ndarray, tol: float = TOL) -> list[Eigenspace]:
     m = operator(a)
     n = len(a)
     trivial, rest_vals, rest_vecs = [], [], []
-    for comp in _components(a):
+    for comp in connected_components(a):
         vals, vecs = np.linalg.eigh(m[np.ix_(comp, comp)])
         full = np.zeros((n, len(comp)))
         full[comp] = vecs

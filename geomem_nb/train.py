@@ -1,15 +1,11 @@
 """The one trainer.
 
-Every step draws examples uniformly (with replacement, from a seeded generator on the device) from
-each example set, in proportion to the sets' sizes, so edge and path examples are mixed in every
-batch. Short examples are *packed*: several 2-token edge examples share one row, each with its own
-positions and a block-diagonal causal mask, so no compute is spent padding edges to path length.
-Alternatively (``buckets``) each set fills rows of its own length, with no mask at all.
-Logits are computed only at target positions. On CUDA: bf16 autocast (fp16 + loss scaling where
-bf16 is emulated), fused AdamW and, opt-in, ``torch.compile`` (optionally replayed as CUDA graphs:
-a step of a small model on 11-token rows is a few hundred tiny kernels, so launches dominate).
-On CPU: plain fp32 eager. Models that cannot keep packed examples apart (a recurrence has no
-attention mask) get buckets instead.
+Every step draws one batch from a ``batching.BatchSource`` (by default the layout of the example
+sets that the config asks for: packed, padded or buckets; models that cannot keep packed examples
+apart, a recurrence has no attention mask, get buckets). Logits are computed only at target
+positions. On CUDA: bf16 autocast (fp16 + loss scaling where bf16 is emulated), fused AdamW and,
+opt-in, ``torch.compile`` (optionally replayed as CUDA graphs: a step of a small model on 11-token
+rows is a few hundred tiny kernels, so launches dominate). On CPU: plain fp32 eager.
 """
 from __future__ import annotations
 
@@ -21,9 +17,10 @@ from dataclasses import asdict, dataclass, field
 import torch
 import torch.nn.functional as F
 
+from .batching import BatchSource, make_layout
+from .checks import check_int, finite_number, positive_number
 from .results import atomic_save
 from .runtime import progress
-from .tasks.examples import Examples
 
 
 @dataclass
@@ -48,15 +45,10 @@ class TrainConfig:
 
     def __post_init__(self):
         for name in ("steps", "batch_size", "eval_every"):
-            v = getattr(self, name)
-            if isinstance(v, bool) or not isinstance(v, int) or v <= 0:
-                raise ValueError(f"{name} must be a positive integer, got {v!r}")
-        if not (isinstance(self.lr, (int, float)) and self.lr > 0 and math.isfinite(self.lr)):
-            raise ValueError(f"lr must be a positive number, got {self.lr!r}")
-        if not isinstance(self.warmup, int) or self.warmup < 0:
-            raise ValueError(f"warmup must be an integer >= 0, got {self.warmup!r}")
-        if self.weight_decay < 0:
-            raise ValueError(f"weight_decay must be >= 0, got {self.weight_decay!r}")
+            check_int(name, getattr(self, name), 1)
+        positive_number("lr", self.lr)
+        check_int("warmup", self.warmup, 0)
+        finite_number("weight_decay", self.weight_decay)
         if not (isinstance(self.eval_budget, (int, float)) and 0 <= self.eval_budget < 1):
             raise ValueError(f"eval_budget must be a fraction in [0, 1), got {self.eval_budget!r}")
 
@@ -72,110 +64,13 @@ def lr_at(step: int, cfg: TrainConfig) -> float:
     return floor + 0.5 * (1 + math.cos(math.pi * min(progress_, 1.0))) * (cfg.lr - floor)
 
 
-def mix_counts(sizes: list[int], batch_size: int) -> list[int]:
-    """Examples per step from each set, proportional to the set sizes, at least one each."""
-    total = sum(sizes)
-    counts = [max(1, round(batch_size * s / total)) for s in sizes]
-    counts[counts.index(max(counts))] += batch_size - sum(counts)
-    return counts
-
-
-class BatchLayout:
-    """The static shape of every batch: which rows hold which set, positions, mask, target slots.
-
-    Set i contributes ``rows[i]`` rows of length ``T`` holding ``per_row[i]`` examples each.
-    """
-
-    def __init__(self, sets: list[Examples], batch_size: int, pack: bool, pad_id: int, device):
-        self.sets, self.pad_id = sets, pad_id
-        self.T = max(s.length for s in sets)
-        self.per_row = [self.T // s.length if pack else 1 for s in sets]
-        counts = mix_counts([len(s) for s in sets], batch_size)
-        self.rows = [math.ceil(c / r) for c, r in zip(counts, self.per_row)]
-        self.counts = [n * r for n, r in zip(self.rows, self.per_row)]
-        pos, seg, flat = [], [], []
-        row0 = 0
-        for s, r, n in zip(sets, self.per_row, self.rows):
-            t = s.length
-            p = torch.zeros(self.T, dtype=torch.long)
-            g = torch.arange(self.T) + self.T  # padding: a segment of its own per slot
-            for k in range(r):
-                p[k * t:(k + 1) * t] = torch.arange(t)
-                g[k * t:(k + 1) * t] = k
-            slots = (torch.arange(r)[:, None] * t + s.target_pos.cpu()[None, :]).reshape(-1)
-            rows = torch.arange(row0, row0 + n)
-            flat.append((rows[:, None] * self.T + slots[None, :]).reshape(-1))
-            pos.append(p.expand(n, -1))
-            seg.append(g.expand(n, -1))
-            row0 += n
-        self.pos = torch.cat(pos).to(device)
-        self.flat_targets = torch.cat(flat).to(device)
-        seg = torch.cat(seg)
-        causal = torch.ones(self.T, self.T, dtype=torch.bool).tril()
-        # A mask is needed only when rows hold several examples; padded single rows are causal-safe.
-        if any(r > 1 for r in self.per_row):
-            same = seg[:, :, None] == seg[:, None, :]
-            self.mask = (same & causal).unsqueeze(1).to(device)
-        else:
-            self.mask = None
-        self.real_tokens = sum(c * s.length for c, s in zip(self.counts, sets))
-        self.row_tokens = row0 * self.T
-        self.num_targets = len(self.flat_targets)
-
-    def sample(self, gen: torch.Generator):
-        """One batch: (tokens (R, T), targets (M,))."""
-        tokens, targets = [], []
-        for s, r, n, c in zip(self.sets, self.per_row, self.rows, self.counts):
-            idx = torch.randint(len(s), (c,), generator=gen, device=s.inputs.device)
-            x = s.inputs[idx].view(n, r * s.length)
-            if x.shape[1] < self.T:
-                x = F.pad(x, (0, self.T - x.shape[1]), value=self.pad_id)
-            tokens.append(x)
-            targets.append(s.targets[idx].reshape(-1))
-        return torch.cat(tokens), torch.cat(targets)
-
-
-class BucketLayout:
-    """Every example set in its own length bucket: set i is a (counts[i], length_i) block of rows,
-    plainly causal. No padding and no attention mask (a masked fused-attention kernel costs more than
-    the arithmetic of a dozen-token row), at the price of one forward pass per set. Any model can
-    take it, a recurrence included."""
-
-    pos = mask = None
-
-    def __init__(self, sets: list[Examples], batch_size: int, device):
-        self.sets = sets
-        self.counts = mix_counts([len(s) for s in sets], batch_size)
-        self.T = max(s.length for s in sets)
-        self.flat_targets = tuple((torch.arange(c, device=device)[:, None] * s.length
-                                   + s.target_pos.to(device)[None, :]).reshape(-1)
-                                  for s, c in zip(sets, self.counts))
-        self.real_tokens = self.row_tokens = sum(c * s.length for c, s in zip(self.counts, sets))
-        self.num_targets = sum(len(f) for f in self.flat_targets)
-
-    def sample(self, gen: torch.Generator):
-        """One batch: (one (counts[i], length_i) token block per set, targets (M,))."""
-        idx = [torch.randint(len(s), (c,), generator=gen, device=s.inputs.device) for s, c in zip(self.sets, self.counts)]
-        return (tuple(s.inputs[i] for s, i in zip(self.sets, idx)),
-                torch.cat([s.targets[i].reshape(-1) for s, i in zip(self.sets, idx)]))
-
-
-def make_layout(sets: list[Examples], cfg: TrainConfig, model, pad_id: int | None, device):
-    """The batch layout ``cfg`` asks for. A model that cannot keep packed examples apart gets
-    buckets, the other layout without padding."""
-    sets = [s.to(device) for s in sets]
-    if cfg.buckets or (cfg.pack and not getattr(model, "supports_packing", True)):
-        return BucketLayout(sets, cfg.batch_size, device)
-    return BatchLayout(sets, cfg.batch_size, cfg.pack, pad_id, device)
-
-
 def _at(h, flat_targets):
     return h.reshape(-1, h.shape[-1]).index_select(0, flat_targets)
 
 
 def target_loss(model, tokens, pos, mask, flat_targets, targets):
     """Cross-entropy at the target positions only (logits are never formed elsewhere). ``tokens``
-    is one block of rows, or a tuple of blocks (``BucketLayout``) with one index tensor each."""
+    is one block of rows, or a tuple of blocks (``batching.BucketLayout``) with one index tensor each."""
     if isinstance(tokens, tuple):
         h = torch.cat([_at(model(t), f) for t, f in zip(tokens, flat_targets)])
     else:
@@ -222,17 +117,15 @@ def load_checkpoint(path: str, device) -> dict:
 
 def train(model, data, cfg: TrainConfig, *, pad_id: int | None = None, evaluate=None, stop=None,
           resume: bool = False, desc: str = "train", run: dict | None = None) -> TrainResult:
-    """Train ``model`` on ``data``: a list of ``Examples`` (packed by ``BatchLayout``), or any batch
-    source with the same interface (``pos``, ``mask``, ``flat_targets`` and ``sample(generator) ->
-    (tokens, targets)``; ``pos``/``mask`` None mean default positions / causal), e.g. a generator of
-    fresh examples. ``evaluate(step) -> dict`` runs every ``cfg.eval_every`` steps (and at steps 0
+    """Train ``model`` on ``data``: a list of ``Examples`` (laid out by ``batching.make_layout``), or
+    any ``batching.BatchSource``, e.g. ``tasks.in_context.FreshBatches`` (fresh examples every step). ``evaluate(step) -> dict`` runs every ``cfg.eval_every`` steps (and at steps 0
     and the last); with ``cfg.eval_budget`` an evaluation is skipped while evaluations so far exceed
     that fraction of the training time (a fast compiled step makes a fixed interval costly; the
     history then depends on timing). ``stop(record) -> bool`` may end training early. ``run`` (the
     settings that define the run, ``guard.run_identity``) is saved in every checkpoint, and a resume
     from a checkpoint of another run is refused (``guard.check_same_run``)."""
     device = next(model.parameters()).device
-    layout = make_layout(data, cfg, model, pad_id, device) if isinstance(data, (list, tuple)) else data
+    layout: BatchSource = make_layout(data, cfg, model, pad_id, device) if isinstance(data, (list, tuple)) else data
     opt = make_optimizer(model, cfg, device)
     amp = autocast_dtype(device)
     scaler = torch.amp.GradScaler("cuda", enabled=amp == torch.float16)

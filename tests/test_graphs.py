@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 
+from geomem_nb import graphs
 from geomem_nb.graphs import path_star
 
 
@@ -47,3 +48,22 @@ def test_seeded_and_random_labels():
 def test_bad_sizes_rejected(kw, name):
     with pytest.raises(ValueError, match=name):
         path_star(**kw)
+
+
+def test_orient_reads_the_stored_edges_either_way():
+    fwd = np.array([[0, 1], [1, 2]])
+    assert graphs.orient(fwd, "forward") is fwd
+    assert graphs.orient(fwd, "backward").tolist() == [[1, 0], [2, 1]]
+    assert graphs.orient(fwd, "both").tolist() == [[0, 1], [1, 2], [1, 0], [2, 1]]
+    with pytest.raises(ValueError, match="direction must be one of"):
+        graphs.orient(fwd, "sideways")
+
+
+def test_connected_components_by_hand_and_on_the_irregular_graph():
+    a = np.zeros((6, 6))
+    for u, v in [(4, 1), (1, 5), (2, 3)]:
+        a[u, v] = a[v, u] = 1
+    assert [c.tolist() for c in graphs.connected_components(a)] == [[0], [1, 4, 5], [2, 3]]
+    g = graphs.irregular()
+    parts = [c.tolist() for c in graphs.connected_components(g.adjacency())]
+    assert parts == [list(range(12)), [12, 13, 14, 15]] == [c.tolist() for c in g.components()]

@@ -1,5 +1,4 @@
 import numpy as np
-import torch
 
 from geomem_nb.graphs import PathStar
 from geomem_nb.tasks import InWeightsTask

@@ -6,7 +6,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from geomem_nb.models import GPT, MODELS, GPTConfig, Mamba, build, check
+from geomem_nb.models import GPT, MODELS, Mamba, ModelConfig, build, check
 from geomem_nb.models import mamba
 from geomem_nb.models.mamba import _SelectiveScan
 
@@ -14,7 +14,7 @@ torch.set_num_threads(1)
 
 
 def small_cfg(**kw):
-    return GPTConfig(**{"vocab_size": 13, "block_size": 9, "layers": 2, "width": 16, "heads": 1, **kw})
+    return ModelConfig(**{"vocab_size": 13, "block_size": 9, "layers": 2, "width": 16, "heads": 1, **kw})
 
 
 def reference_forward(model: Mamba, idx: torch.Tensor) -> torch.Tensor:
@@ -161,7 +161,7 @@ def test_interface_and_init():
     assert delta0.min() >= 1e-3 * (1 - 1e-5) and delta0.max() <= 1e-1 * (1 + 1e-5)
     assert delta0.max() / delta0.min() > 5  # spread over the range, not one value
     assert torch.all(mx.D == 1)
-    big = Mamba(GPTConfig(vocab_size=50, block_size=4, layers=1, width=256, heads=4))
+    big = Mamba(ModelConfig(vocab_size=50, block_size=4, layers=1, width=256, heads=4))
     assert big.tok.weight.std().item() == pytest.approx(0.02, rel=0.05)
     assert big.blocks[0].mixer.in_proj.weight.std().item() == pytest.approx(0.02, rel=0.05)
 
@@ -188,7 +188,7 @@ def test_learns_to_copy_previous_token():
     chance (1/16)."""
     torch.manual_seed(0)
     V, T = 16, 12
-    model = Mamba(GPTConfig(vocab_size=V, block_size=T, layers=1, width=32, heads=1))
+    model = Mamba(ModelConfig(vocab_size=V, block_size=T, layers=1, width=32, heads=1))
     opt = torch.optim.Adam(model.parameters(), lr=1e-2)
     for _ in range(120):
         idx = torch.randint(0, V, (64, T))

@@ -1,13 +1,11 @@
-import math
-
 import pytest
 import torch
 
+from geomem_nb.batching import BatchLayout
 from geomem_nb.graphs import path_star
-from geomem_nb.models import GPT, GPTConfig
+from geomem_nb.models import GPT, ModelConfig
 from geomem_nb.tasks import InWeightsTask
-from geomem_nb.models import Mamba
-from geomem_nb.train import BatchLayout, BucketLayout, TrainConfig, lr_at, mix_counts, target_loss, train
+from geomem_nb.train import TrainConfig, lr_at, train
 
 
 def small_task(d=12, ell=4, pause=1):
@@ -16,22 +14,25 @@ def small_task(d=12, ell=4, pause=1):
 
 def test_gpt_shapes_and_tied_embeddings():
     t = small_task()
-    m = GPT(GPTConfig(t.vocab_size, t.block_size, layers=2, width=32, heads=4))
+    m = GPT(ModelConfig(t.vocab_size, t.block_size, layers=2, width=32, heads=4))
     x = torch.randint(0, t.vocab_size, (3, 5))
     h = m(x)
     assert h.shape == (3, 5, 32)
     assert m.logits(h).shape == (3, 5, t.vocab_size)
     assert m.next_token_logits(x).shape == (3, t.vocab_size)
-    assert m.logits(h).data_ptr() != 0 and m.tok.weight is m.token_embeddings  # one table in and out
+    # Tied: one table in and out, no separate output matrix, and the logits are read from it.
+    assert m.token_embeddings is m.tok.weight and m.output_embeddings is m.tok.weight
+    assert [n for n, p in m.named_parameters() if p.shape == m.tok.weight.shape] == ["tok.weight"]
+    assert torch.equal(m.logits(h), h @ m.tok.weight.t())
     with pytest.raises(ValueError, match="block_size"):
         m(torch.zeros(1, t.block_size + 1, dtype=torch.long))
     with pytest.raises(ValueError, match="divisible"):
-        GPTConfig(10, 4, width=30, heads=4)
+        ModelConfig(10, 4, width=30, heads=4)
 
 
 def test_gpt_is_causal():
     torch.manual_seed(0)
-    m = GPT(GPTConfig(20, 8, layers=2, width=16, heads=2)).eval()
+    m = GPT(ModelConfig(20, 8, layers=2, width=16, heads=2)).eval()
     x = torch.randint(0, 20, (2, 8))
     y = x.clone()
     y[:, 5:] = (y[:, 5:] + 1) % 20
@@ -48,45 +49,13 @@ def test_math_attention_equals_sdpa_with_and_without_a_mask():
     outs = {}
     for kind in ("sdpa", "math"):
         torch.manual_seed(0)
-        m = GPT(GPTConfig(t.vocab_size, t.block_size, layers=2, width=32, heads=4, attention=kind)).eval()
+        m = GPT(ModelConfig(t.vocab_size, t.block_size, layers=2, width=32, heads=4, attention=kind)).eval()
         outs[kind] = (m(tokens, packed.pos, packed.mask), m(tokens))
     for a, b in zip(outs["sdpa"], outs["math"]):
         assert torch.allclose(a, b, atol=1e-5)
     assert not torch.allclose(outs["math"][0], outs["math"][1], atol=1e-3)  # the mask matters
     with pytest.raises(ValueError, match="attention"):
-        GPTConfig(10, 4, width=32, heads=4, attention="flash")
-
-
-def test_packed_edges_equal_unpacked():
-    """Several edge examples in one row with a block-diagonal mask give exactly the per-example logits."""
-    torch.manual_seed(0)
-    t = small_task(pause=3)
-    m = GPT(GPTConfig(t.vocab_size, t.block_size, layers=2, width=32, heads=4)).eval()
-    sets = t.training_examples()
-    packed = BatchLayout(sets, 64, pack=True, pad_id=t.token("[PAD]"), device="cpu")
-    padded = BatchLayout(sets, 64, pack=False, pad_id=t.token("[PAD]"), device="cpu")
-    assert packed.per_row[0] == t.block_size // 2 > 1 and packed.row_tokens < padded.row_tokens
-    tokens, targets = packed.sample(torch.Generator().manual_seed(0))
-    h = m(tokens, packed.pos, packed.mask).reshape(-1, 32)[packed.flat_targets]
-    # recompute each edge example alone
-    edges = sets[0]
-    e_rows = packed.rows[0]
-    r = packed.per_row[0]
-    for row in range(e_rows):
-        for k in range(r):
-            ex = tokens[row, 2 * k:2 * k + 2][None]
-            alone = m(ex)[0, 1]
-            slot = (row * r + k)
-            assert torch.allclose(h[slot], alone, atol=1e-5)
-    assert targets.shape[0] == len(packed.flat_targets)
-    # the same loss whether packed or padded, for the same examples
-    assert math.isfinite(target_loss(m, tokens, packed.pos, packed.mask, packed.flat_targets, targets).item())
-
-
-def test_mix_counts_proportional():
-    assert mix_counts([9000, 1000], 100) == [90, 10]
-    c = mix_counts([100000, 7], 512)
-    assert sum(c) == 512 and c[1] >= 1
+        ModelConfig(10, 4, width=32, heads=4, attention="flash")
 
 
 def test_lr_schedule():
@@ -101,7 +70,7 @@ def test_lr_schedule():
 def run_losses(seed):
     torch.manual_seed(seed)
     t = small_task()
-    m = GPT(GPTConfig(t.vocab_size, t.block_size, layers=1, width=16, heads=2))
+    m = GPT(ModelConfig(t.vocab_size, t.block_size, layers=1, width=16, heads=2))
     r = train(m, t.training_examples(), TrainConfig(steps=12, batch_size=32, lr=1e-2, warmup=2, eval_every=6,
                                                     seed=seed), pad_id=t.token("[PAD]"))
     return r.losses
@@ -126,7 +95,7 @@ def run_with_slow_eval(eval_budget):
     import time
     torch.manual_seed(0)
     t = small_task()
-    m = GPT(GPTConfig(t.vocab_size, t.block_size, layers=1, width=16, heads=2))
+    m = GPT(ModelConfig(t.vocab_size, t.block_size, layers=1, width=16, heads=2))
     seen = []
 
     def evaluate(step):
@@ -149,33 +118,11 @@ def test_eval_budget_skips_evaluations_but_keeps_the_first_and_last():
     assert len(r.losses) == 40  # every step's loss is still kept
 
 
-@pytest.mark.parametrize("model_cls", [GPT, Mamba])
-def test_bucketed_loss_equals_padded_loss(model_cls):
-    """Each set in rows of its own length (no mask, no padding) scores the same examples exactly as
-    padding them to the longest row does: the loss is the same number."""
-    torch.manual_seed(0)
-    t = small_task(pause=3)
-    m = model_cls(GPTConfig(t.vocab_size, t.block_size, layers=2, width=32, heads=4)).eval()
-    sets = t.training_examples()
-    buckets = BucketLayout(sets, 64, device="cpu")
-    padded = BatchLayout(sets, 64, pack=False, pad_id=t.token("[PAD]"), device="cpu")
-    assert buckets.counts == padded.counts and buckets.real_tokens < padded.row_tokens
-    assert [b.shape for b in buckets.sample(torch.Generator().manual_seed(0))[0]] == \
-        [(c, s.length) for c, s in zip(buckets.counts, sets)]
-    # the first counts[i] examples of every set, in both layouts
-    blocks = tuple(s.inputs[:c] for s, c in zip(sets, buckets.counts))
-    targets = torch.cat([s.targets[:c].reshape(-1) for s, c in zip(sets, buckets.counts)])
-    rows = torch.cat([torch.nn.functional.pad(b, (0, padded.T - b.shape[1]), value=t.token("[PAD]")) for b in blocks])
-    a = target_loss(m, blocks, None, None, buckets.flat_targets, targets)
-    b = target_loss(m, rows, padded.pos, padded.mask, padded.flat_targets, targets)
-    assert torch.allclose(a, b, atol=1e-5), (a, b)
-
-
 def test_bucketed_training_learns_and_is_deterministic():
     def losses():
         torch.manual_seed(0)
         t = small_task()
-        m = GPT(GPTConfig(t.vocab_size, t.block_size, layers=1, width=16, heads=2))
+        m = GPT(ModelConfig(t.vocab_size, t.block_size, layers=1, width=16, heads=2))
         return train(m, t.training_examples(), TrainConfig(steps=12, batch_size=32, lr=1e-2, warmup=2, eval_every=6,
                                                            buckets=True), pad_id=t.token("[PAD]")).losses
     a, b = losses(), losses()

@@ -4,8 +4,8 @@ import pytest
 import torch
 
 from geomem_nb import graphs
-from geomem_nb.models.node2vec import (Node2Vec, gradient_descent, gradient_descent_loop, loss_per_node,
-                                       targets_matrix)
+from geomem_nb.models.node2vec import Node2Vec
+from geomem_nb.train_node2vec import gradient_descent, gradient_descent_loop, loss_per_node, targets_matrix
 
 
 def test_targets_rows_are_uniform_over_neighbours_and_empty_without_targets():

@@ -1,4 +1,4 @@
-"""Tiny graphs, the tiny-graph metrics and models, the ``tiny`` experiment and its CLI."""
+"""Tiny graphs, the tiny-graph models, the ``tiny`` experiment and its CLI (the metrics: test_geometry.py)."""
 import json
 import subprocess
 import sys
@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 import torch
 
-from geomem_nb import geometry as geo
 from geomem_nb import graphs, presets, tiny
 from geomem_nb.models.bilinear import Bilinear
 
@@ -59,56 +58,6 @@ def test_from_networkx_relabels_and_drops_self_loops():
 def test_bad_graph_specs_raise_one_clear_error(spec, word):
     with pytest.raises(ValueError, match=word):
         graphs.tiny_graph(spec)
-
-
-# metrics ----------------------------------------------------------------------------------------
-
-
-def test_geometric_level_counts_each_undirected_edge_once_and_never_self_edges():
-    x = np.array([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
-    edges = np.array([[0, 1], [1, 0], [0, 1], [1, 2], [0, 0], [2, 2]])
-    assert geo.undirected_edges(edges).tolist() == [[0, 1], [1, 2]]
-    assert geo.geometric_level(x, edges) == pytest.approx(0.5)  # cosines 1 and 0
-    assert geo.geometric_level(np.array([[1.0, 0], [-2.0, 0]]), [[0, 1]]) == pytest.approx(-1.0)
-    with pytest.raises(ValueError, match="at least one edge"):
-        geo.geometric_level(x, [[1, 1]])
-
-
-def test_geometric_margin_on_a_hand_built_score_matrix():
-    logits = np.array([[9.0, 3.0, 1.0, 2.0],
-                       [3.0, 9.0, 5.0, 4.0],
-                       [0.0, 0.0, 0.0, 0.0]])
-    neighbours = [np.array([1]), np.array([0, 2]), np.array([0, 1, 2, 3])]  # node 2: no non-neighbour
-    # node 0: best neighbour 3 - best other 2 = 1; node 1: max(3, 5) - 4 = 1; self scores ignored.
-    assert geo.geometric_margin(logits[:, :4], neighbours) == pytest.approx(1.0)
-    logits[0, 3] = 7.0
-    assert geo.geometric_margin(logits[:, :4], neighbours) == pytest.approx((-4.0 + 1.0) / 2)
-
-
-def test_skewed_logits_keep_the_diagonal_in_the_singular_basis():
-    rng = np.random.default_rng(0)
-    e = rng.normal(size=(6, 4))
-    _, _, vh = np.linalg.svd(e, full_matrices=False)
-    w_diag = vh.T @ np.diag([2.0, -1.0, 0.5, 3.0]) @ vh
-    assert np.allclose(geo.skewed_logits(e, w_diag), e @ w_diag @ e.T)  # already diagonal: unchanged
-    off = vh.T @ np.array([[0, 1, 0, 0], [1, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0.0]]) @ vh
-    assert np.allclose(geo.skewed_logits(e, off), 0)  # purely off-diagonal: nothing geometric left
-    w = rng.normal(size=(4, 4))
-    assert np.allclose(geo.skewed_logits(e, w), geo.skewed_logits(e, w.T))
-    with pytest.raises(ValueError, match="weight"):
-        geo.skewed_logits(e, np.zeros((3, 3)))
-
-
-def test_pca_recovers_a_plane_with_a_fixed_sign():
-    rng = np.random.default_rng(1)
-    plane = rng.normal(size=(30, 2)) * [5.0, 2.0]
-    x = plane @ np.linalg.qr(rng.normal(size=(8, 8)))[0][:2]
-    p = geo.pca(x)
-    centred = plane - plane.mean(0)
-    rotation = np.linalg.lstsq(p, centred, rcond=None)[0]  # p is an orthogonal transform of the plane
-    assert np.allclose(p @ rotation, centred) and np.allclose(rotation.T @ rotation, np.eye(2))
-    assert p.var(0)[0] >= p.var(0)[1]
-    assert np.allclose(geo.pca(-x), p)
 
 
 # models -----------------------------------------------------------------------------------------
@@ -184,21 +133,6 @@ def test_cli_writes_the_promised_files(tmp_path):
     assert g["nodes"] == list(range(9)) and len(g["edges"]) == 9
     d = np.load(out / "dynamics.npz")
     assert d["projection"].shape == d["c_norm"].shape == (len(d["steps"]), len(m["spectral_energy"]))
-
-
-def test_full_vocab_margin_counts_the_special_rows_and_columns():
-    rng = np.random.default_rng(1)
-    nodes, specials = rng.normal(size=(5, 3)), rng.normal(size=(2, 3))
-    w = rng.normal(size=(3, 3))
-    nb = geo.neighbour_lists(5, [(0, 1), (1, 0), (1, 2), (2, 1), (3, 4), (4, 3)])
-    table = np.vstack([nodes, specials])
-    full = geo.skewed_logits(table, w)[:5]  # SVD over every row; special columns are non-neighbours
-    by_hand = np.mean([full[u, nb[u]].max() - np.delete(full[u], np.r_[nb[u], u]).max() for u in range(5)])
-    assert geo.geometric_margin_full_vocab(table, w, nb) == pytest.approx(by_hand)
-    # Without special rows the two definitions agree.
-    assert geo.geometric_margin_full_vocab(nodes, w, nb) == pytest.approx(geo.geometric_margin(geo.skewed_logits(nodes, w), nb))
-    with pytest.raises(ValueError, match="neighbours"):
-        geo.geometric_margin_full_vocab(nodes[:3], w, nb)
 
 
 def test_authors_settings_vocabulary_position_init_and_commands():

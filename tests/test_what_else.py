@@ -1,14 +1,13 @@
-"""The in-weights options of chapter 08 (path direction, tree-star graphs, staged schedule, Mamba) and
-the path-star geometry metrics of chapter 04."""
+"""The in-weights options of chapter 08 (path direction, tree-star graphs, staged schedule, Mamba); the
+path-star geometry metrics of chapter 04 are tested in test_geometry.py."""
 from dataclasses import replace
 
-import numpy as np
 import pytest
 import torch
 
-from geomem_nb import geometry, presets
+from geomem_nb import presets
 from geomem_nb.experiments import in_weights
-from geomem_nb.graphs import path_star, tree_star
+from geomem_nb.graphs import path_star
 from geomem_nb.tasks import InWeightsTask
 
 from test_cli import cli_in_process
@@ -58,35 +57,9 @@ def test_tree_star_run_uses_one_over_leaves_as_chance():
     assert 0 <= r.metrics["leaf_first_hop_diagonal_accuracy"] <= 1
 
 
-def test_diagonal_accuracy_handles_repeated_first_hops():
-    """On a tree-star several leaves share a first hop: a leaf nearest its own subtree's hop counts."""
-    g = tree_star(2, 4, seed=0)  # 2 subtrees, 4 leaves each
-    emb = np.zeros((g.num_nodes, 2))
-    for row in g.arms:  # each subtree's nodes along one axis
-        axis = 0 if row[1] == g.first_hops[0] else 1
-        emb[row[1:], axis] = 1.0
-    hops, own = np.unique(g.first_hops, return_inverse=True)
-    assert geometry.nearest_own_accuracy(emb[g.arms[:, -1]], emb[hops], own) == 1.0
-
-
 def test_mamba_trains_in_weights_unpacked():
     r = in_weights(tiny_cfg(model="mamba", steps=10))
     assert r.metrics["config"]["model"] == "mamba" and len(r.losses) == 10
-
-
-def test_leaf_first_hop_and_path_averaged_heatmaps_on_hand_built_embeddings():
-    g = path_star(4, 5, seed=0)
-    emb = np.zeros((g.num_nodes, 4))
-    for a in range(4):  # every node of arm a on axis a: a perfect geometry
-        emb[g.arms[a, 1:], a] = 1.0
-    lf = geometry.leaf_first_hop_cosines(emb, g.arms, np.arange(4))
-    assert np.allclose(lf, np.eye(4))
-    assert geometry.diagonal_contrast(lf) == pytest.approx(1.0)
-    pa = geometry.path_averaged_cosines(emb, g.arms, np.arange(4))
-    assert np.allclose(pa, np.eye(4))
-    assert geometry.diagonal_contrast(np.ones((4, 4))) == pytest.approx(0.0)
-    with pytest.raises(ValueError, match="square"):
-        geometry.diagonal_contrast(np.ones((2, 3)))
 
 
 @pytest.mark.parametrize("args,name", [

@@ -64,7 +64,7 @@ def test_incidence_embedding_by_hand():
     phi = sc.incidence_embedding(4, edges)
     assert phi.shape == (4, 4)  # one column per distinct undirected edge: (0,1), (0,2), (1,2), (2,3)
     assert phi.tolist() == [[1, 1, 0, 0], [1, 0, 1, 0], [0, 1, 1, 1], [0, 0, 0, 1]]
-    a = graphs._tiny("t", 4, [(0, 1), (1, 2), (0, 2), (2, 3)], np.zeros((4, 2))).adjacency()
+    a = graphs.from_edges("t", 4, [(0, 1), (1, 2), (0, 2), (2, 3)], np.zeros((4, 2))).adjacency()
     assert np.array_equal(phi @ phi.T, a + np.diag(a.sum(1)))  # 1 on edges, 0 off them, deg(u) on the diagonal
     with pytest.raises(ValueError, match="edges"):
         sc.incidence_embedding(3, edges)
@@ -84,18 +84,6 @@ def test_incidence_embedding_recovers_every_edge_of_the_tiny_graphs():
 # cosine by distance -----------------------------------------------------------------------------
 
 
-def test_cosine_by_distance_by_hand():
-    # The path 0-1-2 and an isolated node 3 (its pairs have no distance and are left out).
-    a = np.zeros((4, 4))
-    a[0, 1] = a[1, 0] = a[1, 2] = a[2, 1] = 1
-    x = np.array([[1.0, 0.0], [1.0, 1.0], [0.0, 1.0], [1.0, 0.0]])
-    prof = geo.cosine_by_distance(x, a)
-    assert list(prof) == [1, 2]
-    assert prof[1] == pytest.approx(1 / math.sqrt(2)) and prof[2] == pytest.approx(0.0)
-    with pytest.raises(ValueError, match="adjacency"):
-        geo.cosine_by_distance(x, a[:3, :3])
-
-
 def test_incidence_embedding_is_purely_local_on_the_cycle():
     g = graphs.cycle(15)
     prof = geo.cosine_by_distance(sc.incidence_embedding(15, g.edges()), g.adjacency())
@@ -105,7 +93,7 @@ def test_incidence_embedding_is_purely_local_on_the_cycle():
 # the bilinear network's knobs -------------------------------------------------------------------
 
 
-def test_bilinear_defaults_draw_the_same_numbers_as_before():
+def test_bilinear_default_init_draws_e_then_w_from_the_global_seed():
     torch.manual_seed(0)
     tok, lin = torch.nn.Embedding(9, 6), torch.nn.Linear(6, 6)
     torch.nn.init.normal_(tok.weight, 0.0, 0.02)

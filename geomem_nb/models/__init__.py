@@ -1,12 +1,19 @@
-"""The networks. Nothing here knows about data or training."""
-from .gpt import GPT, GPTConfig
+"""The networks. Nothing here knows about data or training.
+
+``base`` holds what the sequence models share (``ModelConfig``, ``TiedLM``); ``gpt``, ``mamba`` and
+``bilinear`` are ``TiedLM``s; ``node2vec`` is the skip-gram's embedding table (its trainer lives
+beside the other training code, ``train_node2vec``)."""
+from .base import ATTENTION, ModelConfig, TiedLM
+from .gpt import GPT
 from .mamba import Mamba
 from ..checks import check_choice
+
+GPTConfig = ModelConfig  # the name the other floors still import: the same class (until the r16 merge)
 
 MODELS = {"gpt": GPT, "mamba": Mamba}
 
 
-def build(kind: str, cfg: GPTConfig):
+def build(kind: str, cfg: ModelConfig):
     check_choice("model", kind, MODELS)
     return MODELS[kind](cfg)
 
@@ -14,12 +21,8 @@ def build(kind: str, cfg: GPTConfig):
 def check(kind: str, layers: int, width: int, heads: int) -> None:
     """Reject a bad model name or shape before any work starts, naming the parameter. ``heads`` (and
     width divisible by heads) only matters for the GPT; Mamba checks layers and width only."""
-    if kind == "gpt":
-        GPTConfig(vocab_size=10, block_size=2, layers=layers, width=width, heads=heads)
-    elif kind in MODELS:
-        GPTConfig(vocab_size=10, block_size=2, layers=layers, width=width, heads=1)
-    else:
-        check_choice("model", kind, MODELS)
+    check_choice("model", kind, MODELS)
+    ModelConfig(vocab_size=10, block_size=2, layers=layers, width=width, heads=heads if kind == "gpt" else 1)
 
 
-__all__ = ["GPT", "GPTConfig", "Mamba", "MODELS", "build", "check"]
+__all__ = ["ATTENTION", "GPT", "GPTConfig", "Mamba", "MODELS", "ModelConfig", "TiedLM", "build", "check"]

@@ -1,39 +1,14 @@
-"""A small GPT: pre-LayerNorm blocks, learned positions, tied input/output embeddings,
-``scaled_dot_product_attention``. The model returns hidden states; ``logits`` applies the tied
-unembedding, so a trainer can score only the positions that carry a target."""
+"""A small GPT: pre-LayerNorm blocks, learned positions, tied input/output embeddings (``base.TiedLM``),
+``scaled_dot_product_attention`` or its explicit form (``ModelConfig.attention``)."""
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from ..checks import check_choice
-
-INIT_STD = 0.02  # nanoGPT-style N(0, 0.02) for every Linear and Embedding, positions included
-
-
-@dataclass
-class GPTConfig:
-    vocab_size: int
-    block_size: int
-    layers: int = 2
-    width: int = 128
-    heads: int = 4
-    attention: str = "sdpa"   # "sdpa" (fused kernels) or "math" (explicit; fast for short masked rows)
-
-    def __post_init__(self):
-        for name in ("vocab_size", "block_size", "layers", "width", "heads"):
-            value = getattr(self, name)
-            if not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be a positive integer, got {value!r}")
-        if self.width % self.heads:
-            raise ValueError(f"width ({self.width}) must be divisible by heads ({self.heads})")
-        check_choice("attention", self.attention, ATTENTION)
-
-
-ATTENTION = ("sdpa", "math")
+# ATTENTION is imported here too for cli.py/settings.py (``from .models.gpt import ATTENTION``) until
+# the r16 merge repoints them at ``models.base``.
+from .base import ATTENTION, ModelConfig, TiedLM  # noqa: F401
 
 
 def math_attention(q, k, v, attn_mask=None):
@@ -48,7 +23,7 @@ def math_attention(q, k, v, attn_mask=None):
 
 
 class Attention(nn.Module):
-    def __init__(self, cfg: GPTConfig):
+    def __init__(self, cfg: ModelConfig):
         super().__init__()
         self.heads = cfg.heads
         self.math = cfg.attention == "math"
@@ -68,7 +43,7 @@ class Attention(nn.Module):
 
 
 class Block(nn.Module):
-    def __init__(self, cfg: GPTConfig):
+    def __init__(self, cfg: ModelConfig):
         super().__init__()
         self.ln1 = nn.LayerNorm(cfg.width)
         self.attn = Attention(cfg)
@@ -81,49 +56,21 @@ class Block(nn.Module):
         return x + self.mlp(self.ln2(x))
 
 
-class TiedLM(nn.Module):
-    """What every sequence model here shares: a token table ``tok`` that is also the output layer,
-    N(0, 0.02) init of Linear and Embedding weights, logits only where asked for."""
-
-    @staticmethod
-    def _init(m):
-        if isinstance(m, (nn.Linear, nn.Embedding)):
-            nn.init.normal_(m.weight, 0.0, INIT_STD)
-        if isinstance(m, nn.Linear) and m.bias is not None:
-            nn.init.zeros_(m.bias)
-
-    @property
-    def token_embeddings(self) -> torch.Tensor:
-        return self.tok.weight
-
-    def logits(self, hidden):
-        return hidden @ self.tok.weight.t()
-
-    def next_token_logits(self, idx):
-        """Logits for the token after the last position of each row."""
-        return self.logits(self(idx)[:, -1])
-
-    def check_length(self, idx) -> None:
-        if idx.shape[1] > self.cfg.block_size:
-            raise ValueError(f"sequence length {idx.shape[1]} exceeds block_size {self.cfg.block_size}")
-
-
 class GPT(TiedLM):
     supports_packing = True  # several examples may share a row, kept apart by the attention mask
 
-    def __init__(self, cfg: GPTConfig):
-        super().__init__()
+    def __init__(self, cfg: ModelConfig):
+        super().__init__(cfg.vocab_size, cfg.width)
         self.cfg = cfg
-        self.tok = nn.Embedding(cfg.vocab_size, cfg.width)  # tied: also the output layer
         self.pos = nn.Embedding(cfg.block_size, cfg.width)
         self.blocks = nn.ModuleList(Block(cfg) for _ in range(cfg.layers))
         self.ln_f = nn.LayerNorm(cfg.width)
         self.apply(self._init)
 
-    def freeze_embeddings(self) -> None:
-        """The associative control: token (= output) and position embeddings stay at their random init."""
-        self.tok.weight.requires_grad_(False)
-        self.pos.weight.requires_grad_(False)
+    def embedding_weights(self) -> list:
+        """Token (= output) and position tables: frozen by the associative control, not counted by
+        ``num_params``."""
+        return [self.tok.weight, self.pos.weight]
 
     def forward(self, idx, pos=None, attn_mask=None):
         """Hidden states (b, t, width). ``pos`` defaults to 0..t-1; ``attn_mask`` (bool, True = may
@@ -136,10 +83,6 @@ class GPT(TiedLM):
         for block in self.blocks:
             x = block(x, attn_mask)
         return self.ln_f(x)
-
-    def num_params(self, embeddings: bool = False) -> int:
-        n = sum(p.numel() for p in self.parameters())
-        return n if embeddings else n - self.tok.weight.numel() - self.pos.weight.numel()
 
     def flops_per_token(self, context: int) -> float:
         """Training FLOPs per input token (6N + attention), without the output layer."""

@@ -1,7 +1,8 @@
 """Mamba (Gu & Dao, 2023): a selective state-space model in plain PyTorch, a drop-in for ``GPT``.
 
-Built from the same ``GPTConfig`` (``heads`` is ignored) and with the same interface: ``forward``
-returns hidden states, ``logits`` applies the tied unembedding ``hidden @ tok.weight.T``.
+Built from the same ``ModelConfig`` (``heads`` and ``attention`` are ignored) and with the same
+interface (``base.TiedLM``): ``forward`` returns hidden states, ``logits`` applies the tied
+unembedding ``hidden @ tok.weight.T``.
 
 Each block is pre-norm residual, ``x + Mixer(LayerNorm(x))`` (LayerNorm, as in the GPT, not the
 RMSNorm of the reference code). The mixer:
@@ -18,7 +19,7 @@ RMSNorm of the reference code). The mixer:
 There are no positional embeddings: the recurrence is causal and order-aware. For the same reason
 Mamba cannot pack several examples into one row (the state would leak from one example into the
 next), so ``pos`` and ``attn_mask`` are accepted and ignored and ``supports_packing`` is False: the
-trainer gives it each example set in rows of that set's length (``train.BucketLayout``).
+trainer gives it each example set in rows of that set's length (``batching.BucketLayout``).
 
 The scan is a Python loop over time only (sequences here are a few dozen tokens), vectorised over
 batch, channels and state, with a hand-written backward pass (``_SelectiveScan``); on CPU it runs over
@@ -32,7 +33,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from .gpt import GPTConfig, TiedLM
+from .base import ModelConfig, TiedLM
 
 D_STATE = 16
 D_CONV = 4
@@ -190,21 +191,16 @@ class Block(nn.Module):
 class Mamba(TiedLM):
     supports_packing = False  # the recurrent state would carry over between examples sharing a row
 
-    def __init__(self, cfg: GPTConfig, d_state: int = D_STATE, d_conv: int = D_CONV,
+    def __init__(self, cfg: ModelConfig, d_state: int = D_STATE, d_conv: int = D_CONV,
                  expand: int = EXPAND):
-        super().__init__()
+        super().__init__(cfg.vocab_size, cfg.width)
         self.cfg = cfg
-        self.tok = nn.Embedding(cfg.vocab_size, cfg.width)  # tied: also the output layer
         self.blocks = nn.ModuleList(Block(cfg.width, d_state=d_state, d_conv=d_conv, expand=expand)
                                     for _ in range(cfg.layers))
         self.norm_f = nn.LayerNorm(cfg.width)
         self.apply(self._init)
         for block in self.blocks:  # after the generic init, which would zero the dt bias
             block.mixer.reset_dt_bias()
-
-    def freeze_embeddings(self) -> None:
-        """The associative control: token (= output) embeddings stay at their random init."""
-        self.tok.weight.requires_grad_(False)
 
     def forward(self, idx, pos=None, attn_mask=None):
         """Hidden states (b, t, width). ``pos`` and ``attn_mask`` are ignored: every row is one causal
@@ -214,10 +210,6 @@ class Mamba(TiedLM):
         for block in self.blocks:
             x = block(x)
         return self.norm_f(x)
-
-    def num_params(self, embeddings: bool = False) -> int:
-        n = sum(p.numel() for p in self.parameters())
-        return n if embeddings else n - self.tok.weight.numel()
 
     def flops_per_token(self, context: int) -> float:
         """Training FLOPs per input token, approximated as 6N (N = non-embedding parameters); the scan's

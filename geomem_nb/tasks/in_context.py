@@ -24,8 +24,7 @@ from dataclasses import dataclass
 
 import torch
 
-from ..checks import check_int
-from ..checks import check_choice
+from ..checks import check_choice, check_int
 
 SPECIALS = ("[QUERY]", "[ANSWER]", "[DUMMY]")
 OBJECTIVES = ("forward", "reverse", "teacherless", "hardest-token")
@@ -141,7 +140,8 @@ class InContextTask:
 
 
 class FreshBatches:
-    """A batch source for ``train.train``: ``batch_size`` fresh graphs per step, drawn on the device."""
+    """A ``batching.BatchSource`` for ``train.train``: ``batch_size`` fresh graphs per step, drawn on
+    the device, in rows of one length (default positions, plain causal mask)."""
 
     pos = None   # default positions 0..T-1
     mask = None  # causal

@@ -16,10 +16,9 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from ..checks import check_int
+from ..checks import check_choice, check_int
 from ..graphs import PathStar, TreeStar
 from .examples import Examples
-from ..checks import check_choice
 
 SPECIALS = ("[PAUSE]", "[EDGE]", "[PATH]", "[PAD]")
 OBJECTIVES = ("full-path", "hardest-token", "edges-only")

@@ -1,7 +1,7 @@
 """How our runs differ from the paper's training regime (Table 1 and App. B), built by code.
 
 The paper's settings are data (``PAPER``: one dict per setting, with the section it comes from). Our
-side is read from the presets (``presets.PRESETS``), the ``reproduce`` experiments at paper scale
+side is read from the presets (``presets.NAMED``), the ``reproduce`` experiments at paper scale
 (``reproduce.plan``) and the shipped runs (``results/*/metrics.json``, ``results/<scale>/*/metrics.json``).
 
 ``table()`` lines the two up, ``regime(metrics)`` states one saved run's regime in one line (for the
@@ -21,12 +21,11 @@ from __future__ import annotations
 
 import html as _html
 import math
-from dataclasses import asdict, fields
 from functools import lru_cache
 from pathlib import Path
 
 from .results import RESULTS, read_record
-from .runtime import SCALES
+from .runtime import PRESETS
 from .checks import check_choice
 
 IN_WEIGHTS, IN_CONTEXT = "in-weights", "in-context"
@@ -158,8 +157,7 @@ def graph_name(config: dict) -> str:
 def _in_weights_config(config: dict):
     from .experiments import InWeightsConfig
 
-    known = {f.name for f in fields(InWeightsConfig)}
-    return InWeightsConfig(**{k: v for k, v in config.items() if k in known})
+    return InWeightsConfig.from_record(config)
 
 
 @lru_cache(maxsize=64)
@@ -175,7 +173,7 @@ def _draws(items: tuple) -> tuple:
     phases = [sets] if cfg.schedule == "mixed" else [sets[:1], sets[1:]]
     out = []
     for phase in phases:
-        layout = make_layout(phase, cfg.train_config(), MODELS.get(cfg.model), task.token("[PAD]"), "cpu")
+        layout = make_layout(phase, cfg.train, MODELS.get(cfg.model), task.token("[PAD]"), "cpu")
         out.append(tuple((s.name, len(s), int(c)) for s, c in zip(phase, layout.counts)))
     return tuple(out)
 
@@ -392,23 +390,24 @@ def preset_configs() -> dict:
 
     out = {}
     for kind in ("in-weights", "in-weights-small", "in-context"):
-        for s in SCALES:
-            out[f"preset {kind} · {s}"] = asdict(presets.config(kind, s))
+        for s in PRESETS:
+            out[f"preset {kind} · {s}"] = presets.config(kind, s).record()
     return out
 
 
 def reproduce_configs() -> dict:
     """label -> config, for every ``reproduce`` experiment as planned at the paper scale."""
-    from .reproduce import EXPERIMENTS, plan
+    from .presets import PAPER_RUNS
+    from .reproduce import plan
 
-    return {f"reproduce {name} (plan)": asdict(plan(name, "paper")[0]) for name in sorted(EXPERIMENTS)}
+    return {f"reproduce {name} (plan)": plan(name, "paper")[0].record() for name in sorted(PAPER_RUNS)}
 
 
 def shipped_runs(root: Path = RESULTS) -> dict:
     """label -> metrics, for every saved in-weights or in-context run under ``results/`` and
     ``results/<scale>/`` (chapter records and tiny-graph runs are left out)."""
     root = Path(root)
-    paths = sorted(root.glob("*/metrics.json")) + [p for s in SCALES for p in sorted(root.glob(f"{s}/*/metrics.json"))]
+    paths = sorted(root.glob("*/metrics.json")) + [p for s in PRESETS for p in sorted(root.glob(f"{s}/*/metrics.json"))]
     out = {}
     for p in paths:
         m = read_record(p)  # schema-checked: a bad record names its file

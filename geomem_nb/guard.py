@@ -19,7 +19,6 @@ import hashlib
 import os
 import shutil
 import tempfile
-from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -247,7 +246,7 @@ def graph_hash(graph) -> str:
 def run_identity(cfg, graph=None) -> dict:
     """What a checkpoint must agree on to be resumed: every setting that changes the result (seed,
     graph, model shape, lr, schedule, batch, ...) in the config's order, and the graph's hash."""
-    ident = {k: v for k, v in asdict(cfg).items() if k not in RUNTIME_ONLY}
+    ident = {k: v for k, v in cfg.record().items() if k not in RUNTIME_ONLY}
     if graph is not None:
         ident["graph_sha256"] = graph_hash(graph)
     return ident

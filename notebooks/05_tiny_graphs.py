@@ -55,7 +55,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import geomem_nb as gm
-from geomem_nb import controls, geometry, graphs, presets, runtime, spectral, stats, tiny, tiny_seeds, viz
+from geomem_nb import controls, experiments, geometry, graphs, presets, runtime, spectral, stats, tiny_seeds, viz
+from geomem_nb.experiments import tiny_config
 
 viz.setup()
 print(gm.env_line())
@@ -69,7 +70,7 @@ print(gm.env_line())
 # order; colours below follow the labels.
 
 # %%
-G = {name: graphs.tiny_graph(name) for name in tiny.GRAPHS}
+G = {name: graphs.tiny_graph(name) for name in tiny_config.TINY_GRAPHS}
 fig, axes = plt.subplots(1, 4, figsize=(13, 3.2))
 for ax, (name, g) in zip(axes, G.items()):
     viz.draw_embedding(g.layout, g.forward, ax=ax, labels=True,
@@ -94,7 +95,7 @@ for name, g in G.items():
 # | `node2vec` | one tied table $V$ (next chapter) | $V v_u$ |
 # | `mamba` | a 1-layer Mamba (d_state 8, d_conv 4, expand 2; 4 on the irregular graph), tied | Mamba(`[EDGE] u`) |
 #
-# The configurations are the authors', per model and graph (`tiny.settings`, printed below with the
+# The configurations are the authors', per model and graph (`tiny_config.settings`, printed below with the
 # one command that runs each). The authors' release has **no tiny Mamba notebook**: its row follows
 # the paper's description (d_state 8, d_conv 4, expand 2, 4 on the irregular graph; the paper's
 # 3-layer, width-256 irregular model is not used) with the Transformer's width, learning rate and
@@ -110,24 +111,24 @@ for name, g in G.items():
 #   details in the next chapter).
 
 # %%
-print(f"{'model':17s} {'variant':13s} " + " ".join(f"{g:>28s}" for g in tiny.GRAPHS))
-for model in tiny.MODELS:
+print(f"{'model':17s} {'variant':13s} " + " ".join(f"{g:>28s}" for g in tiny_config.TINY_GRAPHS))
+for model in tiny_config.TINY_MODELS:
     for variant in ("", "self-edges", "forward-only"):
         if f"star/{model}{'-' + variant if variant else ''}" not in tiny_seeds.entries():
             continue
         flags = dict(self_edges=variant == "self-edges", forward_only=variant == "forward-only")
         cells = []
-        for g in tiny.GRAPHS:
-            st = tiny.settings(model, g, **flags)
+        for g in tiny_config.TINY_GRAPHS:
+            st = tiny_config.settings(model, g, **flags)
             cells.append(f"d{st['dim']} lr {st['lr']:g} {st['steps']} st" + ("" if model == "node2vec" else
                          f" {'cos' if st['cosine'] else 'const'}") + (f" wd {st['weight_decay']:g}" if st.get("weight_decay") else ""))
         print(f"{model:17s} {variant or 'both dirs':13s} " + " ".join(f"{c:>28s}" for c in cells))
 print("\none command per configuration, e.g.:")
 for m, g in (("nn", "cycle"), ("associative-fast", "irregular"), ("transformer", "star"), ("mamba", "irregular")):
-    print("  ", tiny.command(graph=g, model=m))
+    print("  ", tiny_config.command(graph=g, model=m))
 cfg = presets.config("tiny")
 print("preset:", cfg.preset, "| seed", cfg.seed, "| live runs capped at", cfg.max_steps, "steps" if cfg.max_steps else "")
-runs = tiny.sweep(preset=cfg.preset)
+runs = experiments.tiny_sweep(preset=cfg.preset)
 
 # %% [markdown]
 # The runs above (seed 7) draw the figures. The numbers come from the multi-seed record
@@ -139,8 +140,8 @@ S = tiny_seeds.load_or_run(cfg.preset)
 T = tiny_seeds.text
 print(f"{'graph':9s} {'model':17s} {'seeds':>5s} {'recovery':>13s} {'at step':>13s} {'geo level':>13s} "
       f"{'memorized':>13s} {'concentration':>13s} {'chance':>6s}")
-for g in tiny.GRAPHS:
-    for m in tiny.MODELS:
+for g in tiny_config.TINY_GRAPHS:
+    for m in tiny_config.TINY_MODELS:
         e = f"{g}/{m}"
         print(f"{g:9s} {m:17s} {len(S['runs'][e]['seeds']):5d} {T(S, e, 'topk_recovery', '{:.3f}'):>13s} "
               f"{T(S, e, 'steps_to_full_recovery', '{:.0f}'):>13s} {T(S, e, 'geometric_level'):>13s} "
@@ -183,7 +184,7 @@ print("\nthe margin changes sign across seeds for:", ", ".join(flipping) or "non
 
 # %%
 print(f"{'graph':9s} {'position init':14s} {'final level':>13s} {'max level':>13s} {'full recovery at':>18s}")
-for g in tiny.GRAPHS:
+for g in tiny_config.TINY_GRAPHS:
     for label, e in (("N(0, 1)", f"{g}/transformer"), ("N(0, 0.02)", f"{g}/transformer-pos-0.02")):
         print(f"{g:9s} {label:14s} {T(S, e, 'geometric_level'):>13s} {T(S, e, 'max_geometric_level'):>13s} "
               f"{T(S, e, 'steps_to_full_recovery', '{:.0f}'):>18s}")
@@ -191,7 +192,7 @@ pos_effect = {g: (stats.above(tiny_seeds.spread_of(S, f"{g}/transformer", "geome
                               tiny_seeds.spread_of(S, f"{g}/transformer-pos-0.02", "geometric_level")),
                   stats.above(tiny_seeds.spread_of(S, f"{g}/transformer-pos-0.02", "geometric_level"),
                               tiny_seeds.spread_of(S, f"{g}/transformer", "geometric_level")))
-              for g in tiny.GRAPHS}
+              for g in tiny_config.TINY_GRAPHS}
 print("final level higher with N(0, 1), beyond the spread:", [g for g, (hi, lo) in pos_effect.items() if hi],
       "| lower:", [g for g, (hi, lo) in pos_effect.items() if lo])
 #
@@ -313,7 +314,7 @@ print("wide above narrow beyond the spread:", stats.above(wide, narrow), "| narr
 
 # %%
 variant_graphs = ["star", "cycle"] if cfg.preset == "ci" else list(G)
-forward = tiny.sweep(variant_graphs, ["transformer"], preset=cfg.preset, forward_only=True)
+forward = experiments.tiny_sweep(variant_graphs, ["transformer"], preset=cfg.preset, forward_only=True)
 fig, axes = plt.subplots(1, len(variant_graphs), figsize=(3.3 * len(variant_graphs), 3.2))
 for ax, g in zip(np.atleast_1d(axes), variant_graphs):
     r = forward[(g, "transformer")]
@@ -336,7 +337,7 @@ for g in G:
 # graph's own operator in both cases (self-edges change the data, not the graph).
 
 # %%
-selfed = tiny.sweep(variant_graphs, ["transformer", "nn", "node2vec"], preset=cfg.preset, self_edges=True)
+selfed = experiments.tiny_sweep(variant_graphs, ["transformer", "nn", "node2vec"], preset=cfg.preset, self_edges=True)
 print(f"{'graph':9s} {'model':12s} {'negative share':>15s} {'with self-edges':>16s} {'geo level':>13s} "
       f"{'with self-edges':>16s}   (mean ± sd over seeds)")
 for g in G:
@@ -482,7 +483,7 @@ print("not every edge on every seed (worst seed's recovery):", {e: round(v, 3) f
 # The base runs other than the Transformer learn what they can (>= 0.9 on every seed); the frozen
 # self-edge variant at the authors' short settings (200 steps) does not on some seed: its margins in
 # the table above are those of an under-trained run, said here rather than hidden.
-assert all(v >= controls.LEARNED for e, v in short.items() if e.split("/")[1] in tiny.MODELS[1:]), short
+assert all(v >= controls.LEARNED for e, v in short.items() if e.split("/")[1] in tiny_config.TINY_MODELS[1:]), short
 print("under-trained on some seed (worst recovery below", controls.LEARNED, "):",
       {e: round(v, 3) for e, v in short.items() if v < controls.LEARNED})
 tf_short = {e: v for e, v in short.items() if e.split("/")[1] == "transformer"}

@@ -36,6 +36,7 @@ TRAINER_FLAGS = {
     "batch_size": "",
     "lr": "peak learning rate",
     "warmup": "linear warm-up steps (at most steps)",
+    "min_lr_ratio": "the cosine decay ends at lr times this",
     "eval_every": "",
     "eval_budget": "skip evaluations while they exceed this fraction of training time",
     "time_budget": "stop after this many training seconds",
@@ -155,6 +156,7 @@ class RunSettings(Settings):
         check_int("seed", self.seed, 0)
         check_warmup(self.train)
         finite_number("time_budget", self.time_budget)
+        finite_number("min_lr_ratio", self.min_lr_ratio)
         check_int("checkpoint_every", self.checkpoint_every, 0)
         if self.checkpoint_dir is not None and not isinstance(self.checkpoint_dir, (str, PathLike)):
             raise ValueError(f"checkpoint_dir must be a folder path, got {self.checkpoint_dir!r}")

@@ -11,6 +11,7 @@ from typing import Callable
 
 from . import controls, learning_order, variants
 from .deviations import regime
+from .graphs import TINY_GRAPHS
 from .selection import rederive
 from .stats import above, from_record, ordered
 from .checks import check_choice
@@ -321,7 +322,6 @@ def c9(get: Get) -> Verdict:
 
 # ---- C7, C8, C10-C16, C22: tiny graphs ----------------------------------------------------------
 
-TINY_GRAPHS = ("star", "grid", "cycle", "irregular")
 ONE_SEED = "one seed (7), so no spread: a comparison needs >= 3"
 
 

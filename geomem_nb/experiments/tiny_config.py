@@ -5,14 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..checks import check_choice, check_int
-from ..graphs import tiny_graph
+from ..graphs import TINY_GRAPHS, tiny_graph
 from ..runtime import PRESETS
 from ..train import TrainConfig
 from .base import Settings, check_warmup, cli
 
 TINY_MODELS = ("transformer", "nn", "associative", "associative-fast", "node2vec", "mamba")
 BILINEAR = ("nn", "associative", "associative-fast")  # the models built on ``models.bilinear``
-TINY_GRAPHS = ("star", "grid", "cycle", "irregular")  # the paper's four tiny graphs
 SNAPSHOTS = 50  # embedding snapshots kept over training (evaluations for the sequence models)
 
 # Every model's base setting (used as is on graphs the authors did not run, e.g. ``cycle:7``). Seed 7,

@@ -40,7 +40,7 @@ SMALL = ["--preset", "ci", "--degree", "20", "--path-length", "4", "--layers", "
 IC = ["--degree", "2", "--path-length", "3", "--num-labels", "8", "--objective", "forward", "--preset", "ci",
       "--layers", "1", "--width", "16", "--heads", "2", "--steps", "4", "--warmup", "2", "--eval-every", "2"]
 IC4 = ["--preset", "ci", "--degree", "2", "--path-length", "4", "--objective", "forward"]
-TINY = ["--graph", "cycle:7", "--model", "nn", "--steps", "20", "--preset", "ci"]
+TINY_GRAPH = ["--graph", "cycle:7", "--model", "nn", "--steps", "20", "--preset", "ci"]
 
 
 def _file(tmp):
@@ -102,11 +102,11 @@ REJECTED = {
     "ic too few labels": (["in-context", *IC, "--num-labels", "3", "--out", "{out}"], "num_labels", None, {}),
     "ic finished run": (["in-context", *IC, "--out", "{out}"], "--overwrite", _finished, {}),
     # tiny
-    "tiny graph too big": (["tiny", *TINY, "--graph", "cycle:1000000000", "--out", "{out}"], "graph", None, {}),
-    "tiny out is a file": (["tiny", *TINY, "--out", "{tmp}/afile"], "--out", _file, {}),
-    "tiny lr inf": (["tiny", *TINY, "--lr", "inf", "--out", "{out}"], "lr", None, {}),
-    "tiny huge dim": (["tiny", *TINY, "--dim", str(10**7), "--out", "{out}"], "memory", None, {}),
-    "tiny finished run": (["tiny", *TINY, "--out", "{out}"], "--overwrite", _finished, {}),
+    "tiny graph too big": (["tiny", *TINY_GRAPH, "--graph", "cycle:1000000000", "--out", "{out}"], "graph", None, {}),
+    "tiny out is a file": (["tiny", *TINY_GRAPH, "--out", "{tmp}/afile"], "--out", _file, {}),
+    "tiny lr inf": (["tiny", *TINY_GRAPH, "--lr", "inf", "--out", "{out}"], "lr", None, {}),
+    "tiny huge dim": (["tiny", *TINY_GRAPH, "--dim", str(10**7), "--out", "{out}"], "memory", None, {}),
+    "tiny finished run": (["tiny", *TINY_GRAPH, "--out", "{out}"], "--overwrite", _finished, {}),
     # reproduce
     "rep resume without checkpoint dir": (["reproduce", "in-weights-g5000-5", "--preset", "ci", "--resume",
                                            "--out", "{out}"], "--checkpoint-dir", None, {}),
@@ -117,7 +117,7 @@ REJECTED = {
     # environment
     "env bad device": (["in-weights", *SMALL, "--out", "{out}"], "GEOMEM_DEVICE", None, {"GEOMEM_DEVICE": "gpu"}),
     "env bad scale": (["in-weights", "--degree", "20", "--out", "{out}"], "GEOMEM_SCALE", None, {"GEOMEM_SCALE": "huge"}),
-    "env device index": (["tiny", *TINY, "--out", "{out}"], "GEOMEM_DEVICE", None, {"GEOMEM_DEVICE": "cuda:99"}),
+    "env device index": (["tiny", *TINY_GRAPH, "--out", "{out}"], "GEOMEM_DEVICE", None, {"GEOMEM_DEVICE": "cuda:99"}),
     # in-weights, argument checks
     "iw degree 1": (["in-weights", "--preset", "ci", "--degree", "1", "--out", "{out}"], "degree", None, {}),
     "iw path length 1": (["in-weights", "--preset", "ci", "--path-length", "1", "--out", "{out}"], "path_length", None, {}),
@@ -167,7 +167,7 @@ REJECTED = {
     "tiny lr 0": (["tiny", "--graph", "star", "--model", "nn", "--lr", "0", "--out", "{out}"], "lr", None, {}),
     "tiny node2vec forward only": (["tiny", "--graph", "star", "--model", "node2vec", "--forward-only", "--out", "{out}"],
                                    "forward_only", None, {}),
-    "tiny schedule unknown": (["tiny", *TINY, "--schedule", "linear", "--out", "{out}"], "--schedule", None, {}),
+    "tiny schedule unknown": (["tiny", *TINY_GRAPH, "--schedule", "linear", "--out", "{out}"], "--schedule", None, {}),
     # reproduce, argument checks
     "rep experiment unknown": (["reproduce", "in-weights-g3-3", "--out", "{out}"], "experiment", None, {}),
     "rep batch size 0": (["reproduce", "in-weights-g5000-5", "--preset", "ci", "--batch-size", "0", "--out", "{out}"],

@@ -26,7 +26,7 @@ def setup(cfg):
     """Task and a fresh model for an in-weights config."""
     graph = path_star(cfg.degree, cfg.path_length, seed=cfg.seed)
     task = InWeightsTask(graph, cfg.pause_tokens, cfg.objective, cfg.edges)
-    return task, cfg.model_config(task.vocab_size, task.block_size)
+    return task, cfg.net.config(task.vocab_size, task.block_size)
 
 
 def step_speed(cfg, device, *, pack: bool = True, buckets: bool = False, compile: bool = False,

@@ -14,14 +14,12 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from dataclasses import replace
-
 import numpy as np
 
 from . import presets
 from .experiments import in_weights
 from .results import git_commit, provenance, write_json
-from .runtime import SCALES
+from .runtime import PRESETS
 from .stats import as_record, from_record, spread
 
 LEVEL = 0.5              # a position counts as learned when its held-out accuracy first reaches this
@@ -110,7 +108,7 @@ def study(preset: str, seeds, low_lr: bool = True) -> dict:
     for label, lr, steps in grid:
         per_seed, finals = [], []
         for seed in seeds:
-            cfg = replace(base, seed=seed, lr=lr, steps=steps, eval_every=max(steps // EVALS, 1))
+            cfg = base.with_(seed=seed, lr=lr, steps=steps, eval_every=max(steps // EVALS, 1))
             run = in_weights(cfg, desc=f"learning order, {label}, seed {seed}")
             per_seed.append(crossings(run.history, cfg.path_length))
             finals.append(run.metrics["test_exact_match"])
@@ -121,7 +119,7 @@ def study(preset: str, seeds, low_lr: bool = True) -> dict:
 
 def main(argv=None) -> None:
     p = argparse.ArgumentParser(prog="python -m geomem_nb.learning_order", description=__doc__)
-    p.add_argument("--preset", choices=SCALES, default="cpu")
+    p.add_argument("--preset", choices=PRESETS, default="cpu")
     p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     p.add_argument("--out", required=True, help="folder for metrics.json")
     a = p.parse_args(argv)

@@ -8,7 +8,7 @@ import os
 import torch
 
 from .evaluate import CHUNK
-from .models import GPTConfig, build
+from .models import ModelConfig, build
 
 FLOAT = 4  # bytes: parameters, optimizer state and activations are counted in fp32 (CPU; bf16 on CUDA is less)
 ACTIVATION_FLOATS = {"gpt": 20, "mamba": 48}  # floats kept per token, layer and unit of width (training)
@@ -24,7 +24,7 @@ def model_params(model: str, vocab: int, block: int, layers: int, width: int, he
     """The exact parameter count, from the model built on the ``meta`` device (no memory)."""
     try:
         with torch.device("meta"):
-            m = build(model, GPTConfig(vocab, block, layers, width, heads))
+            m = build(model, ModelConfig(vocab, block, layers, width, heads))
         return sum(p.numel() for p in m.parameters())
     except Exception:  # an estimate is enough: the GPT's count
         return vocab * width + block * width + layers * (12 * width * width + 13 * width) + 2 * width

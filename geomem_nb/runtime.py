@@ -1,4 +1,4 @@
-"""Runtime helpers shared by every experiment: scale, device, seeding, progress bars."""
+"""Runtime helpers shared by every experiment: the preset, device, seeding, progress bars."""
 from __future__ import annotations
 
 import contextlib
@@ -9,14 +9,14 @@ import random
 import numpy as np
 import torch
 
-SCALES = ("ci", "cpu", "gpu", "paper")
+PRESETS = ("ci", "cpu", "gpu", "paper")  # the sizes every named config comes in
 
 
-def scale() -> str:
-    """The preset scale chosen by the environment variable GEOMEM_SCALE (default ``cpu``)."""
+def preset() -> str:
+    """The preset chosen by the environment variable GEOMEM_SCALE (default ``cpu``)."""
     value = os.environ.get("GEOMEM_SCALE", "cpu")
-    if value not in SCALES:
-        raise ValueError(f"GEOMEM_SCALE={value!r} is not allowed; use one of {', '.join(SCALES)}")
+    if value not in PRESETS:
+        raise ValueError(f"GEOMEM_SCALE={value!r} is not allowed; use one of {', '.join(PRESETS)}")
     return value
 
 
@@ -54,9 +54,9 @@ def device_name(dev: torch.device) -> str:
 
 
 def env_line() -> str:
-    """One line saying what this run uses: torch version, device, preset scale."""
+    """One line saying what this run uses: torch version, device, preset."""
     dev = device()
-    return f"torch {torch.__version__} | device {device_name(dev)} | GEOMEM_SCALE={scale()}"
+    return f"torch {torch.__version__} | device {device_name(dev)} | GEOMEM_SCALE={preset()}"
 
 
 def progress(iterable=None, **kwargs):

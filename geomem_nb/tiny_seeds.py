@@ -1,5 +1,5 @@
 """Chapter 05's tiny-graph numbers over seeds: every model, graph and variant at the authors'
-configuration (``tiny.settings``), trained with several seeds and summarized as mean ± sd.
+configuration (``tiny_config.settings``), trained with several seeds and summarized as mean ± sd.
 
 One seed cannot carry a claim here: at the authors' own configurations the bilinear network's
 geometric margin changes sign from one seed to the next. The bilinear models (whose margins spread
@@ -16,9 +16,11 @@ import argparse
 import sys
 import time
 
-from . import tiny
+from . import presets
+from .experiments import tiny
+from .experiments.tiny_config import TINY_GRAPHS, TINY_MODELS
 from .results import git_commit, provenance, write_json
-from .runtime import SCALES
+from .runtime import PRESETS
 from .stats import as_record, spread
 
 SEEDS = (7, 0, 1)             # the authors' seed 7 and two more
@@ -38,8 +40,8 @@ def entries() -> dict:
     the self-edge and forward-only variants, the Transformer with our earlier position init (N(0,
     0.02)), and a narrow bilinear network on the cycle beside the authors' wide one (C13)."""
     out = {}
-    for g in tiny.GRAPHS:
-        for m in tiny.MODELS:
+    for g in TINY_GRAPHS:
+        for m in TINY_MODELS:
             out[f"{g}/{m}"] = dict(graph=g, model=m)
         for m in ("transformer", "nn", "associative", "node2vec"):
             out[f"{g}/{m}-self-edges"] = dict(graph=g, model=m, self_edges=True)
@@ -71,10 +73,8 @@ def summarize(metrics: list[dict]) -> dict:
 
 def run_entry(name: str, overrides: dict, preset: str, seeds=None) -> dict:
     """One entry over its seeds: the config actually run (seed 7's, validated) and the summary."""
-    from .presets import config
-
     seeds = seeds_for(overrides) if seeds is None else tuple(seeds)
-    runs = [tiny.tiny(config("tiny", preset, **{**overrides, "seed": s})) for s in seeds]
+    runs = [tiny(presets.config("tiny", preset, **{**overrides, "seed": s})) for s in seeds]
     cfg = {k: v for k, v in runs[0].metrics["config"].items() if k not in ("seed", "preset")}
     return {"config": cfg, "seeds": list(seeds), "measures": summarize([r.metrics for r in runs])}
 
@@ -86,9 +86,7 @@ def study(preset: str, names=None) -> dict:
 
 def current_config(name: str, preset: str) -> dict:
     """The config the code would run for entry ``name`` now (to check a loaded record is not stale)."""
-    from .presets import config
-
-    cfg = config("tiny", preset, **entries()[name]).validate()
+    cfg = presets.config("tiny", preset, **entries()[name]).validate()
     return {k: v for k, v in vars(cfg).items() if k not in ("seed", "preset")}
 
 
@@ -119,14 +117,14 @@ def mean(rec: dict, name: str, measure: str):
 # committed checkpoint (issue 13; the same definition as ours: mean edge cosine, no self-edges).
 # Their sequence-model losses are bf16 prints from a GPU and are not compared.
 AUTHORS_RECORDED = {
-    **{f"{g}/nn/geometric_margin_full_vocab": v for g, v in zip(tiny.GRAPHS, (4.08, 2.51, 7.87, 8.13))},
-    **{f"{g}/associative/geometric_margin_full_vocab": v for g, v in zip(tiny.GRAPHS, (-0.24, -0.15, -1.15, -0.10))},
-    **{f"{g}/nn-self-edges/geometric_margin_full_vocab": v for g, v in zip(tiny.GRAPHS, (6.93, 9.45, 6.88, 5.76))},
+    **{f"{g}/nn/geometric_margin_full_vocab": v for g, v in zip(TINY_GRAPHS, (4.08, 2.51, 7.87, 8.13))},
+    **{f"{g}/associative/geometric_margin_full_vocab": v for g, v in zip(TINY_GRAPHS, (-0.24, -0.15, -1.15, -0.10))},
+    **{f"{g}/nn-self-edges/geometric_margin_full_vocab": v for g, v in zip(TINY_GRAPHS, (6.93, 9.45, 6.88, 5.76))},
     **{f"{g}/associative-self-edges/geometric_margin_full_vocab": v
-       for g, v in zip(tiny.GRAPHS, (-0.70, -1.16, -1.23, -0.16))},
-    **{f"{g}/node2vec/final_loss": v for g, v in zip(tiny.GRAPHS, (1.30, 1.84, 1.43, 1.50))},
-    **{f"{g}/node2vec-self-edges/final_loss": v for g, v in zip(tiny.GRAPHS, (1.16, 1.62, 1.22, 1.36))},
-    **{f"{g}/{m}/topk_recovery": 1.0 for g in tiny.GRAPHS
+       for g, v in zip(TINY_GRAPHS, (-0.70, -1.16, -1.23, -0.16))},
+    **{f"{g}/node2vec/final_loss": v for g, v in zip(TINY_GRAPHS, (1.30, 1.84, 1.43, 1.50))},
+    **{f"{g}/node2vec-self-edges/final_loss": v for g, v in zip(TINY_GRAPHS, (1.16, 1.62, 1.22, 1.36))},
+    **{f"{g}/{m}/topk_recovery": 1.0 for g in TINY_GRAPHS
        for m in ("transformer", "nn", "associative", "associative-fast", "node2vec")},
     "star/transformer/geometric_level": 0.333,
 }
@@ -173,7 +171,7 @@ def comparisons(rec: dict) -> list[dict]:
 
 def main(argv=None) -> None:
     p = argparse.ArgumentParser(prog="python -m geomem_nb.tiny_seeds", description=__doc__.split("\n\n")[0])
-    p.add_argument("--preset", choices=SCALES, default="cpu")
+    p.add_argument("--preset", choices=PRESETS, default="cpu")
     p.add_argument("--out", required=True, help="folder for metrics.json")
     p.add_argument("--only", nargs="+", help="run only these entries (default: all)")
     a = p.parse_args(argv)

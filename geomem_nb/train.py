@@ -19,6 +19,7 @@ import torch.nn.functional as F
 
 from .batching import BatchSource, make_layout
 from .checks import check_int, finite_number, positive_number
+from .guard import check_same_run
 from .results import atomic_save
 from .runtime import progress
 
@@ -139,7 +140,6 @@ def train(model, data, cfg: TrainConfig, *, pad_id: int | None = None, evaluate=
     if resume and ckpt and os.path.exists(ckpt):
         state = load_checkpoint(ckpt, device)
         if run is not None:
-            from .guard import check_same_run
             check_same_run(state.get("run"), run, ckpt)
         model.load_state_dict(state["model"])
         opt.load_state_dict(state["optimizer"])

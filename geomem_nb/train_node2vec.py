@@ -19,7 +19,7 @@ import torch
 
 from .runtime import single_thread
 
-if TYPE_CHECKING:  # only for annotations: models.node2vec re-exports this module's names for now
+if TYPE_CHECKING:  # only for annotations
     from .models.node2vec import Node2Vec
 
 

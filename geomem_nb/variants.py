@@ -10,12 +10,11 @@ import argparse
 import json
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
 
 from . import experiments, presets, stats
 from .results import provenance, read_json, write_json
-from .runtime import device, device_name
+from .runtime import PRESETS, device, device_name
 
 EDGES = ("both", "forward", "backward")
 PATHS = ("forward", "reverse")
@@ -37,7 +36,7 @@ def base_config(preset: str | None = None, seed: int | None = None, **overrides)
 
 def _run(base, desc: str, **overrides):
     """One variant: the base run with ``overrides``."""
-    return experiments.in_weights(replace(base, **overrides), desc=f"{desc} (seed {base.seed})")
+    return experiments.in_weights(base.with_(**overrides), desc=f"{desc} (seed {base.seed})")
 
 
 def directions(base) -> dict:
@@ -211,7 +210,7 @@ def load(preset: str, root=None) -> dict | None:
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="python -m geomem_nb.variants", description=__doc__.split("\n\n")[0])
-    p.add_argument("--preset", default="cpu", choices=presets.SCALES)
+    p.add_argument("--preset", default="cpu", choices=PRESETS)
     p.add_argument("--seeds", type=int, nargs="+", default=list(SEEDS))
     p.add_argument("--out", default=None, help="folder of metrics.json (default results/<preset>/" + SEEDS_RECORD + ")")
     args = p.parse_args(argv)

@@ -148,7 +148,7 @@ viz.table([{"held-out target loss": m["test_loss"], "the cheat's loss ln(d)/ℓ"
 # %% tags=["hide-input"]
 h = results.shipped("cpu/in-context-hardest-token")
 if h is None:
-    h = experiments.in_context(replace(cfg, objective="hardest-token", steps=presets.IN_CONTEXT_CONTROL_STEPS),
+    h = experiments.in_context(cfg.with_(objective="hardest-token", steps=presets.IN_CONTEXT_CONTROL_STEPS),
                                desc="hardest token only").metrics
 viz.saved_curves({"first hop as the only target": h}, key="test_hardest_token", chance=chance,
                  ylabel="held-out first-hop accuracy")
@@ -174,7 +174,7 @@ viz.table([{"first hop trained alone": h["test_hardest_token"], "chance": chance
 
 # %%
 control_steps = cfg.steps // 4 if cfg.preset == "ci" else cfg.steps  # reported, not asserted
-reverse = experiments.in_context(replace(cfg, objective="reverse", steps=control_steps), desc="reverse")
+reverse = experiments.in_context(cfg.with_(objective="reverse", steps=control_steps), desc="reverse")
 r = reverse.metrics
 fig, axes = plt.subplots(1, 2, figsize=(11, 3.8))
 viz.curves({"forward": forward, "reverse (goal → source)": reverse}, "test_exact_match", ax=axes[0],

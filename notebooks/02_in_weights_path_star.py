@@ -38,8 +38,6 @@ if "google.colab" in sys.modules:
     pass
 
 # %% tags=["hide-input"]
-from dataclasses import replace
-
 import matplotlib.pyplot as plt
 import geomem_nb as gm
 from geomem_nb import controls, deviations, experiments, graphs, learning_order, presets, results, selection, verdicts, viz
@@ -90,7 +88,7 @@ print("held-out query:", " ".join(small_task.token_names(small_task.prompts([tes
 cfg = presets.config("in-weights")
 print(cfg)
 run = experiments.in_weights(cfg)
-frozen = experiments.in_weights(replace(cfg, freeze_embeddings=True), desc="frozen embeddings")
+frozen = experiments.in_weights(cfg.with_(freeze_embeddings=True), desc="frozen embeddings")
 chance = run.metrics["chance"]
 
 # %%

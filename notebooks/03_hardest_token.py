@@ -39,8 +39,6 @@ if "google.colab" in sys.modules:
     pass
 
 # %% tags=["hide-input"]
-from dataclasses import replace
-
 import matplotlib.pyplot as plt
 import geomem_nb as gm
 from geomem_nb import controls, experiments, presets, results, verdicts, viz
@@ -112,7 +110,7 @@ plt.show()
 # whatever it reaches afterwards is built on what the edges alone put into its weights.
 
 # %%
-staged_cfg = replace(cfg, schedule="staged", edge_steps=cfg.steps, lr=cfg.lr / 10)
+staged_cfg = cfg.with_(schedule="staged", edge_steps=cfg.steps, lr=cfg.lr / 10)
 staged = experiments.in_weights(staged_cfg, desc="edges, then first hop")
 edge_phase_end = [h for h in staged.history if h["phase"] == "edges"][-1]
 path_phase = [h["test_hardest_token"] for h in staged.history if h["phase"] == "paths"]

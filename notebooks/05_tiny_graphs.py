@@ -55,7 +55,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import geomem_nb as gm
-from geomem_nb import controls, geometry, graphs, presets, runtime, spectral, stats, tiny, tiny_seeds, viz
+from geomem_nb import controls, experiments, geometry, graphs, presets, runtime, spectral, stats, tiny_seeds, viz
+from geomem_nb.experiments import tiny_config
 
 viz.setup()
 print(gm.env_line())
@@ -69,7 +70,7 @@ print(gm.env_line())
 # order; colours below follow the labels.
 
 # %%
-G = {name: graphs.tiny_graph(name) for name in tiny.GRAPHS}
+G = {name: graphs.tiny_graph(name) for name in graphs.TINY_GRAPHS}
 fig, axes = plt.subplots(1, 4, figsize=(13, 3.2))
 for ax, (name, g) in zip(axes, G.items()):
     viz.draw_embedding(g.layout, g.forward, ax=ax, labels=True,
@@ -99,7 +100,7 @@ viz.table({name: {"nodes": g.num_nodes, "edges": len(g.forward), "connected": g.
 # | `node2vec` | one tied table $V$ (next chapter) | $V v_u$ |
 # | `mamba` | a 1-layer Mamba (d_state 8, d_conv 4, expand 2; 4 on the irregular graph), tied | Mamba(`[EDGE] u`) |
 #
-# The configurations are the authors', per model and graph (`tiny.settings`, printed below with the
+# The configurations are the authors', per model and graph (`tiny_config.settings`, printed below with the
 # one command that runs each). The authors' release has **no tiny Mamba notebook**: its row follows
 # the paper's description (d_state 8, d_conv 4, expand 2, 4 on the irregular graph; the paper's
 # 3-layer, width-256 irregular model is not used) with the Transformer's width, learning rate and
@@ -123,22 +124,22 @@ def setting_cell(st: dict, model: str) -> str:
 
 
 rows = []
-for model in tiny.MODELS:
+for model in tiny_config.TINY_MODELS:
     for variant in ("", "self-edges", "forward-only"):
         if f"star/{model}{'-' + variant if variant else ''}" not in tiny_seeds.entries():
             continue
         flags = dict(self_edges=variant == "self-edges", forward_only=variant == "forward-only")
         rows.append({"model": model, "variant": variant or "both dirs",
-                     **{g: setting_cell(tiny.settings(model, g, **flags), model) for g in tiny.GRAPHS}})
+                     **{g: setting_cell(tiny_config.settings(model, g, **flags), model) for g in graphs.TINY_GRAPHS}})
 viz.table(rows, caption="the authors' configuration of each model and graph (d = width, st = steps)")
 
 # %%
 print("one command per configuration, e.g.:")
 for m, g in (("nn", "cycle"), ("associative-fast", "irregular"), ("transformer", "star"), ("mamba", "irregular")):
-    print("  ", tiny.command(graph=g, model=m))
+    print("  ", tiny_config.command(graph=g, model=m))
 cfg = presets.config("tiny")
 print("preset:", cfg.preset, "| seed", cfg.seed, "| live runs capped at", cfg.max_steps, "steps" if cfg.max_steps else "")
-runs = tiny.sweep(preset=cfg.preset)
+runs = experiments.tiny_sweep(preset=cfg.preset)
 
 # %% [markdown]
 # The runs above (seed 7) draw the figures. The numbers come from the multi-seed record
@@ -155,7 +156,7 @@ viz.table([{"graph": g, "model": m, "seeds": len(S["runs"][f"{g}/{m}"]["seeds"])
             "memorized": T(S, f"{g}/{m}", "memorized_geometric_level"),
             "concentration": T(S, f"{g}/{m}", "spectral_concentration", "{:.2f}"),
             "chance": T(S, f"{g}/{m}", "concentration_chance", "{:.2f}")}
-           for g in tiny.GRAPHS for m in tiny.MODELS], caption="mean ± sd over seeds")
+           for g in graphs.TINY_GRAPHS for m in tiny_config.TINY_MODELS], caption="mean ± sd over seeds")
 
 # %% [markdown]
 # *geo level* is the geometric level at the end of training; *memorized* is the highest level among the
@@ -194,13 +195,13 @@ print("the margin changes sign across seeds for:", ", ".join(flipping) or "none"
 viz.table([{"graph": g, "position init": label, "final level": T(S, e, "geometric_level"),
             "max level": T(S, e, "max_geometric_level"),
             "all edges at step": T(S, e, "steps_to_full_recovery", "{:.0f}")}
-           for g in tiny.GRAPHS
+           for g in graphs.TINY_GRAPHS
            for label, e in (("N(0, 1)", f"{g}/transformer"), ("N(0, 0.02)", f"{g}/transformer-pos-0.02"))])
 pos_effect = {g: (stats.above(tiny_seeds.spread_of(S, f"{g}/transformer", "geometric_level"),
                               tiny_seeds.spread_of(S, f"{g}/transformer-pos-0.02", "geometric_level")),
                   stats.above(tiny_seeds.spread_of(S, f"{g}/transformer-pos-0.02", "geometric_level"),
                               tiny_seeds.spread_of(S, f"{g}/transformer", "geometric_level")))
-              for g in tiny.GRAPHS}
+              for g in graphs.TINY_GRAPHS}
 print("final level higher with N(0, 1), beyond the spread:", [g for g, (hi, lo) in pos_effect.items() if hi],
       "| lower:", [g for g, (hi, lo) in pos_effect.items() if lo])
 #
@@ -330,7 +331,7 @@ print("wide above narrow beyond the spread:", stats.above(wide, narrow), "| narr
 
 # %%
 variant_graphs = ["star", "cycle"] if cfg.preset == "ci" else list(G)
-forward = tiny.sweep(variant_graphs, ["transformer"], preset=cfg.preset, forward_only=True)
+forward = experiments.tiny_sweep(variant_graphs, ["transformer"], preset=cfg.preset, forward_only=True)
 fig, axes = plt.subplots(1, len(variant_graphs), figsize=(3.3 * len(variant_graphs), 3.2))
 for ax, g in zip(np.atleast_1d(axes), variant_graphs):
     r = forward[(g, "transformer")]
@@ -359,7 +360,7 @@ viz.table([{"graph": g, "recovery": T(S, f"{g}/transformer-forward-only", "topk_
 # graph's own operator in both cases (self-edges change the data, not the graph).
 
 # %%
-selfed = tiny.sweep(variant_graphs, ["transformer", "nn", "node2vec"], preset=cfg.preset, self_edges=True)
+selfed = experiments.tiny_sweep(variant_graphs, ["transformer", "nn", "node2vec"], preset=cfg.preset, self_edges=True)
 viz.table([{"graph": g, "model": m, "negative share": T(S, f"{g}/{m}", "negative_share", "{:.3f}"),
             "negative share, self-edges": T(S, f"{g}/{m}-self-edges", "negative_share", "{:.3f}"),
             "geo level": T(S, f"{g}/{m}", "geometric_level"),
@@ -512,7 +513,7 @@ print("not every edge on every seed (worst seed's recovery):", {e: round(v, 3) f
 # The base runs other than the Transformer learn what they can (>= 0.9 on every seed); the frozen
 # self-edge variant at the authors' short settings (200 steps) does not on some seed: its margins in
 # the table above are those of an under-trained run, said here rather than hidden.
-assert all(v >= controls.LEARNED for e, v in short.items() if e.split("/")[1] in tiny.MODELS[1:]), short
+assert all(v >= controls.LEARNED for e, v in short.items() if e.split("/")[1] in tiny_config.TINY_MODELS[1:]), short
 print("under-trained on some seed (worst recovery below", controls.LEARNED, "):",
       {e: round(v, 3) for e, v in short.items() if v < controls.LEARNED})
 tf_short = {e: v for e, v in short.items() if e.split("/")[1] == "transformer"}

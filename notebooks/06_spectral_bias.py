@@ -44,8 +44,10 @@ import numpy as np
 import torch
 
 import geomem_nb as gm
-from geomem_nb import graphs, presets, spectral, tiny, viz
-from geomem_nb.models.node2vec import Node2Vec, loss_per_node, targets_matrix
+from geomem_nb import experiments, graphs, presets, spectral, viz
+from geomem_nb.experiments import tiny_config
+from geomem_nb.models.node2vec import Node2Vec
+from geomem_nb.train_node2vec import loss_per_node, targets_matrix
 
 viz.setup()
 print(gm.env_line())
@@ -82,7 +84,7 @@ print(f"max |autograd gradient - (-C V)| = {gap:.2e}")
 # the disconnected irregular graph has two, and both are set apart.
 
 # %%
-G = {name: graphs.tiny_graph(name) for name in tiny.GRAPHS}
+G = {name: graphs.tiny_graph(name) for name in tiny_config.TINY_GRAPHS}
 SPACES = {name: spectral.eigenspaces(g.adjacency()) for name, g in G.items()}
 viz.table({name: {"trivial": ", ".join(f"{s.eigenvalue:.3f}" for s in spaces if s.trivial),
                   "non-trivial (×dimension)": ", ".join(f"{s.eigenvalue:.3f}" + (f"×{s.dim}" if s.dim > 1 else "")
@@ -118,7 +120,7 @@ viz.table(checks, columns=["graph", "Fiedler-built", "random orthogonal", "chanc
 # %%
 cfg = presets.config("tiny", model="node2vec").validate()
 print(f"dim {cfg.dim}, lr {cfg.lr}, steps {cfg.steps}, seed {cfg.seed}, recorded every {cfg.eval_every} steps")
-runs = tiny.sweep(models=["node2vec"], preset=cfg.preset)
+runs = experiments.tiny_sweep(models=["node2vec"], preset=cfg.preset)
 viz.table([{"graph": name[0], "nodes": r.metrics["num_nodes"], "dim": r.metrics["config"]["dim"],
             "loss per node at the start": r.losses[0], "at the end": r.metrics["final_loss"], "steps": r.metrics["steps"],
             "seconds": r.metrics["train_seconds"], "recovery": r.metrics["topk_recovery"],

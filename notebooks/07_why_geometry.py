@@ -51,12 +51,13 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import geomem_nb as gm
-from geomem_nb import controls, geometry, graphs, presets, results, stats, succinctness, tiny, tiny_seeds, viz
+from geomem_nb import controls, experiments, geometry, graphs, presets, results, stats, succinctness, tiny_seeds, viz
+from geomem_nb.experiments import tiny_knobs, tiny_measures
 
 viz.setup()
 print(gm.env_line())
 PRESET = presets.config("tiny").preset
-G = {name: graphs.tiny_graph(name) for name in tiny.GRAPHS}
+G = {name: graphs.tiny_graph(name) for name in graphs.TINY_GRAPHS}
 print("preset:", PRESET)
 
 # %% [markdown]
@@ -261,7 +262,7 @@ RACE = {"frozen, width 512, lr 0.1": dict(model="associative-fast", eval_every=1
            for label, (dim, lr, steps, every) in {"learnable, width 32, lr 1e-3": (32, 1e-3, 500, 5),
                                                   "learnable, width 32, lr 1e-2": (32, 1e-2, 500, 5),
                                                   "learnable, width 512, lr 1e-3": (512, 1e-3, 200, 1)}.items()}}
-race_seeds = {label: [tiny.tiny(presets.config("tiny", PRESET, graph="cycle", seed=s, **kw)) for s in RACE_SEEDS]
+race_seeds = {label: [experiments.tiny(presets.config("tiny", PRESET, graph="cycle", seed=s, **kw)) for s in RACE_SEEDS]
               for label, kw in RACE.items()}
 race = {label: rs[0] for label, rs in race_seeds.items()}
 viz.race({k: r.history for k, r in race.items()})
@@ -270,7 +271,7 @@ plt.show()
 # %%
 def race_timing(r):
     final = r.metrics["geometric_margin"]
-    half = tiny.first_step(r.history, "geometric_margin", final / 2) if final > 0 else None
+    half = tiny_measures.first_step(r.history, "geometric_margin", final / 2) if final > 0 else None
     at_memorized = next(h["geometric_margin"] for h in r.history if h["topk_recovery"] >= 1.0)
     return dict(memorized=r.metrics["steps_to_full_recovery"], half=half, final=final, at_memorized=at_memorized)
 
@@ -338,11 +339,11 @@ assert wide["memorized"] <= 2 and max(abs(x) for x in wide["seeds"]["at_memorize
 
 # %%
 kcfg = presets.config("tiny-knobs", PRESET)
-seeds = presets.TINY_KNOB_SEEDS[PRESET]
+seeds = tiny_knobs.SEEDS[PRESET]
 print(f"knob runs: {kcfg.graph}, {kcfg.model}, width {kcfg.dim}, {kcfg.steps} full-batch steps, seeds {list(seeds)}")
-knob_runs = tiny.knob_seeds(PRESET)
-S = tiny.knob_spreads(knob_runs)
-chance = tiny.knob_chance(knob_runs["lr 1e-2"][0].spaces)
+knob_runs = tiny_knobs.knob_seeds(PRESET)
+S = tiny_knobs.knob_spreads(knob_runs)
+chance = tiny_knobs.knob_chance(knob_runs["lr 1e-2"][0].spaces)
 print(f"chance: Fiedler share {chance['fiedler_share']:.3f}, concentration {chance['spectral_concentration']:.3f}")
 
 
@@ -353,7 +354,7 @@ def ms(d, key, fmt="{:+.2f}"):
 print(f"{'setting (mean ± sd over seeds)':40s} {'min rec.':>8s} {'margin, ours':>13s} {'full vocab':>13s} {'paper':>7s} "
       f"{'geo level':>13s} {'Fiedler share':>13s} {'concentration':>13s} {'edge margin':>13s}")
 for label, d in S.items():
-    paper = tiny.KNOBS[label][1]
+    paper = tiny_knobs.KNOBS[label][1]
     rows = [(label, d, "")] + ([("  output table U", d, "output_")] if "output_fiedler_share" in d else [])
     for name, x, p in rows:
         rec = f"{min(x['topk_recovery'].values):.3f}" if not p else ""
@@ -367,7 +368,7 @@ fig, axes = plt.subplots(1, 2, figsize=(14, 4.2))
 viz.seed_spread({k: d["geometric_margin_full_vocab"] for k, d in S.items() if "geometric_margin_full_vocab" in d},
                 ax=axes[0], xlabel="geometric margin, the authors' definition (dots: seeds; bar: mean ± sd; "
                                    "x: the authors' seed-7 number)",
-                reference={k: v[1] for k, v in tiny.KNOBS.items()})
+                reference={k: v[1] for k, v in tiny_knobs.KNOBS.items()})
 shares = {k: d["fiedler_share"] for k, d in S.items()}
 shares["untied, lr 1e-2: output table U"] = S["untied, lr 1e-2"]["output_fiedler_share"]
 viz.seed_spread(shares, ax=axes[1], xlabel="share of the non-trivial energy on the Fiedler pair",
@@ -382,7 +383,7 @@ for label, rs in knob_runs.items():
         controls.assert_learned(r.metrics, {"topk_recovery": controls.LEARNED}, f"{label}, seed {r.metrics['config']['seed']}")
 for r in knob_runs["unit-normal init, lr 1e-4"]:
     controls.assert_learned(r.metrics, {"topk_recovery": 1.0}, f"unit-normal init, lr 1e-4, seed {r.metrics['config']['seed']}")
-D = tiny.knob_directions(S)
+D = tiny_knobs.knob_directions(S)
 for knob, per in D.items():
     print(knob)
     for m, d in per.items():
@@ -395,7 +396,7 @@ print("not beyond the spread on any measure:", [k for k, v in held.items() if no
 nongeo = S["unit-normal init, lr 1e-4"]
 # The non-geometric initialization memorizes associatively: no margin, and its energy at chance on the spectrum.
 assert nongeo["geometric_margin"].mean < 0.5
-assert all(abs(nongeo[m].mean - chance[m]) <= 0.05 for m in tiny.SPECTRAL), {m: nongeo[m].mean for m in tiny.SPECTRAL}
+assert all(abs(nongeo[m].mean - chance[m]) <= 0.05 for m in tiny_knobs.SPECTRAL), {m: nongeo[m].mean for m in tiny_knobs.SPECTRAL}
 # At every preset the initialization scale moves both margins and the Fiedler share beyond the spread
 # (the top-two concentration stays within it: one default-init seed spreads its energy wide), and
 # self-edges undo the zig-zag.
@@ -407,7 +408,7 @@ assert {"geometric_level", "fiedler_share"} <= set(held["self-edges undo the zig
 if kcfg.steps >= 10000:
     for knob in ("large lr + cosine restores (unit-normal, vs lr 1e-4)", "weight decay 10 restores (unit-normal, lr 1e-4)",
                  "dropout 0.4 restores (unit-normal, both at lr 1e-3)"):
-        assert set(tiny.SPECTRAL) <= set(held[knob]), (knob, D[knob])
+        assert set(tiny_knobs.SPECTRAL) <= set(held[knob]), (knob, D[knob])
 # Untied tables keep a geometry: both tables' Fiedler share stays above chance beyond the spread.
 untied = S["untied, lr 1e-2"]
 for key in ("fiedler_share", "output_fiedler_share"):
@@ -451,8 +452,8 @@ for key in ("fiedler_share", "output_fiedler_share"):
 # `ci` preset Node2Vec is trained on the cycle only.
 
 # %%
-n2v_graphs = ["cycle"] if PRESET == "ci" else list(tiny.GRAPHS)
-n2v = tiny.sweep(n2v_graphs, ["node2vec"], preset=PRESET)
+n2v_graphs = ["cycle"] if PRESET == "ci" else list(graphs.TINY_GRAPHS)
+n2v = experiments.tiny_sweep(n2v_graphs, ["node2vec"], preset=PRESET)
 print(f"{'graph':9s} {'dim':>4s} {'edge dots':>10s} {'other dots':>10s} {'recovery':>8s} {'geo level':>9s} "
       f"{'concentration':>20s} {'cos at 2':>8s}")
 prop4 = {}
@@ -484,7 +485,7 @@ results.record("07_why_geometry", {
                      "final_geometric_margin": t["final"], "margin_when_memorized": t["at_memorized"],
                      "seeds": list(RACE_SEEDS), "per_seed": t["seeds"]}
              for label, t in timing.items()},
-    "knobs": {"width": kcfg.dim, "steps": kcfg.steps, "seeds": list(seeds), **tiny.knob_record(S, D, chance)}}, PRESET)
+    "knobs": {"width": kcfg.dim, "steps": kcfg.steps, "seeds": list(seeds), **tiny_knobs.knob_record(S, D, chance)}}, PRESET)
 
 # %% [markdown]
 # The construction stores every edge exactly, with no information beyond adjacency: nodes two hops apart

@@ -5,7 +5,7 @@ import pytest
 
 from geomem_nb import deviations as dv
 from geomem_nb.results import REPO
-from geomem_nb.runtime import SCALES
+from geomem_nb.runtime import PRESETS
 
 
 def _config(**kw):
@@ -30,7 +30,7 @@ def test_rows_cover_every_preset_scale_and_shipped_run(rows):
                                             "positions", "schedule", "stopping"}
         want = {label for label, m in runs.items() if dv.family(m["config"]) == fam}
         kinds = ("in-weights", "in-weights-small") if fam == dv.IN_WEIGHTS else ("in-context",)
-        want |= {f"preset {k} · {s}" for k in kinds for s in SCALES}
+        want |= {f"preset {k} · {s}" for k in kinds for s in PRESETS}
         for r in mine:
             assert want <= set(r["ours"]) and set(r["ours"]) == set(r["differs"])
             assert all(r["ours"].values())

@@ -8,8 +8,7 @@ import pytest
 import torch
 
 from geomem_nb import presets
-from geomem_nb.cli import main
-from geomem_nb.in_context import InContextConfig, held_out, in_context
+from geomem_nb.experiments.in_context import InContextConfig, held_out, in_context
 from geomem_nb.tasks.in_context import OBJECTIVES, FreshBatches, InContextTask
 
 
@@ -179,47 +178,6 @@ def test_tiny_run_learns_and_is_deterministic(tmp_path):
 def cli(*args, tmp_path):
     return subprocess.run([sys.executable, "-m", "geomem_nb", "in-context", *args], capture_output=True,
                           text=True, cwd=tmp_path, timeout=120)
-
-
-def run_main(argv) -> int:
-    try:
-        return main(argv)
-    except SystemExit as exit_:  # argparse's own errors
-        return exit_.code
-
-
-@pytest.mark.parametrize("args, name", [
-    (["--degree", "1", "--path-length", "4"], "degree"),
-    (["--degree", "2", "--path-length", "2"], "path_length"),
-    (["--degree", "5", "--path-length", "5", "--num-labels", "20"], "num_labels"),
-    (["--degree", "2", "--path-length", "4", "--objective", "sideways"], "--objective"),
-    (["--degree", "2", "--path-length", "4", "--steps", "0"], "steps"),
-    (["--degree", "2", "--path-length", "4", "--width", "30", "--heads", "4"], "width"),
-    (["--degree", "2", "--path-length", "4", "--lr", "-1"], "lr"),
-    (["--degree", "2", "--path-length", "4", "--eval-examples", "0"], "eval_examples"),
-    (["--degree", "2", "--path-length", "4", "--no-pack"], "--no-pack"),
-    (["--degree", "x", "--path-length", "4"], "--degree"),
-])
-def test_cli_rejects_bad_input_with_one_line_and_writes_nothing(args, name, tmp_path, capsys):
-    out = tmp_path / "run"
-    if "--objective" not in args:
-        args = args + ["--objective", "forward"]
-    code = run_main(["in-context", *args, "--preset", "ci", "--out", str(out)])
-    err = capsys.readouterr().err
-    assert code == 2, err
-    lines = err.strip().splitlines()
-    assert len(lines) == 1 and name in lines[0], err
-    assert not out.exists()
-
-
-@pytest.mark.parametrize("missing", ["--objective", "--out", "--degree"])
-def test_cli_requires_its_arguments(missing, tmp_path, capsys):
-    argv = {"--degree": "2", "--path-length": "4", "--objective": "forward", "--out": str(tmp_path / "run")}
-    del argv[missing]
-    code = run_main(["in-context", *[x for kv in argv.items() for x in kv]])
-    err = capsys.readouterr().err
-    assert code == 2 and missing in err and len(err.strip().splitlines()) == 1
-    assert not (tmp_path / "run").exists()
 
 
 def test_cli_writes_metrics(tmp_path):

@@ -23,5 +23,5 @@ def test_memory_check_passes_every_preset():
         for preset in ("ci", "cpu"):
             memory_estimate.check_memory(presets.config(kind, preset).validate().memory_estimate(), torch.device("cpu"), limit)
     # The paper's largest runs fit an H200's 141 GB.
-    for name in rep.EXPERIMENTS:
+    for name in presets.PAPER_RUNS:
         assert sum(rep.plan(name, "paper")[0].memory_estimate().values()) < 100e9, name

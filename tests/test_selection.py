@@ -1,10 +1,13 @@
 """Issue 12, item 7: with a target, the stop is decided on validation arms and every reported held-out
 number comes from the other held-out arms; ``selection``/``rederive`` say how a saved run's number was
 chosen."""
+import importlib
+
 import numpy as np
 import pytest
 
 from geomem_nb import experiments, presets
+from geomem_nb.experiments import in_weights_eval
 from geomem_nb.graphs import path_star, tree_star
 from geomem_nb.selection import END_OF_BUDGET, ON_VALIDATION, rederive, selection
 from geomem_nb.tasks.in_weights import InWeightsTask
@@ -19,22 +22,22 @@ def _tiny(**kw):
 @pytest.mark.parametrize("graph", [path_star(200, 5, seed=3), tree_star(16, 4, seed=1, split="first-token"),
                                    tree_star(16, 4, seed=1, split="leaf")])
 def test_validation_split_is_disjoint_covers_the_held_out_arms_and_is_seeded(graph):
-    val, rep = experiments.validation_split(graph, seed=3)
+    val, rep = in_weights_eval.validation_split(graph, seed=3)
     assert len(val) >= 1 and len(rep) >= 1
     assert not set(val) & set(rep)
     assert sorted(np.concatenate([val, rep]).tolist()) == sorted(graph.test_arms.tolist())
     # whole first hops on each side (a tree-star subtree is never split between them)
     assert not set(graph.first_hops[val]) & set(graph.first_hops[rep])
     hops = len(np.unique(graph.first_hops[graph.test_arms]))
-    assert len(np.unique(graph.first_hops[val])) == max(1, int(experiments.VALIDATION_FRACTION * hops))
-    again, _ = experiments.validation_split(graph, seed=3)
+    assert len(np.unique(graph.first_hops[val])) == max(1, int(in_weights_eval.VALIDATION_FRACTION * hops))
+    again, _ = in_weights_eval.validation_split(graph, seed=3)
     assert np.array_equal(val, again)
 
 
 def test_validation_split_needs_two_held_out_first_hops():
     g = path_star(2, 3, seed=0)  # 1 train arm, 1 held-out arm
     with pytest.raises(ValueError, match="target"):
-        experiments.validation_split(g, seed=0)
+        in_weights_eval.validation_split(g, seed=0)
     with pytest.raises(ValueError, match="target"):
         presets.config("in-weights", "ci", degree=2, path_length=3, target=0.5).validate()
 
@@ -42,7 +45,7 @@ def test_validation_split_needs_two_held_out_first_hops():
 def _scripted(monkeypatch, scored, val_from: int, test_from: int):
     """Run the real evaluator (recording which arms it scores), then script the exact matches: the
     validation arms read 1.0 from step ``val_from``, the reported arms from ``test_from``."""
-    real_prompts, real_eval = InWeightsTask.prompts, experiments.in_weights_evaluator
+    real_prompts, real_eval = InWeightsTask.prompts, in_weights_eval.in_weights_evaluator
 
     def prompts(self, arms):
         scored.append(np.asarray(arms).copy())
@@ -60,13 +63,13 @@ def _scripted(monkeypatch, scored, val_from: int, test_from: int):
         return scripted
 
     monkeypatch.setattr(InWeightsTask, "prompts", prompts)
-    monkeypatch.setattr(experiments, "in_weights_evaluator", evaluator)
+    monkeypatch.setattr(importlib.import_module("geomem_nb.experiments.in_weights"), "in_weights_evaluator", evaluator)
 
 
 def test_the_stop_reads_the_validation_arms_and_reports_the_others(monkeypatch):
     cfg = _tiny(target=0.5)
     g = cfg.make_graph()
-    val, rep = experiments.validation_split(g, cfg.seed)
+    val, rep = in_weights_eval.validation_split(g, cfg.seed)
     scored = []
     _scripted(monkeypatch, scored, val_from=10, test_from=0)  # reported arms "reach" it at once: no stop
     r = experiments.in_weights(cfg, save_embeddings=False, save_graph=False)
@@ -94,7 +97,7 @@ def test_reported_arms_reaching_the_target_do_not_stop_the_run(monkeypatch):
 def test_the_reported_numbers_are_scored_on_the_reported_arms(monkeypatch):
     """Real scores, no script: the reported exact match is a multiple of 1/len(reported)."""
     cfg = _tiny(target=0.99, steps=10)
-    _, rep = experiments.validation_split(cfg.make_graph(), cfg.seed)
+    _, rep = in_weights_eval.validation_split(cfg.make_graph(), cfg.seed)
     r = experiments.in_weights(cfg, save_embeddings=False, save_graph=False)
     for h in r.history:
         assert "val_exact_match" in h and len(h["test_per_position"]) == cfg.path_length

@@ -7,7 +7,8 @@ import pytest
 import torch
 
 from geomem_nb import geometry as geo
-from geomem_nb import graphs, spectral, succinctness as sc, tiny
+from geomem_nb import experiments, graphs, spectral, succinctness as sc
+from geomem_nb.experiments import tiny_config, tiny_knobs, tiny_measures
 from geomem_nb.models.bilinear import Bilinear
 
 # storage costs ----------------------------------------------------------------------------------
@@ -71,7 +72,7 @@ def test_incidence_embedding_by_hand():
 
 
 def test_incidence_embedding_recovers_every_edge_of_the_tiny_graphs():
-    for name in tiny.GRAPHS:
+    for name in tiny_config.TINY_GRAPHS:
         g = graphs.tiny_graph(name)
         phi = sc.incidence_embedding(g.num_nodes, g.edges())
         scores = phi @ phi.T
@@ -139,18 +140,18 @@ def test_tiny_knob_validation_names_the_parameter():
                          (dict(model="transformer", tied=False), "tied"),
                          (dict(model="node2vec", weight_decay=0.1), "weight_decay")):
         with pytest.raises(ValueError, match=word):
-            tiny.TinyConfig(**kwargs).validate()
-    cfg = tiny.TinyConfig(model="nn", weight_decay=0.5).validate()
-    assert cfg.train_config().weight_decay == 0.5 and cfg.train_config().cosine is False
-    assert tiny.TinyConfig(model="nn", cosine=True).validate().train_config().cosine is True
-    assert tiny.TinyConfig(model="transformer").validate().train_config().cosine is True
+            experiments.TinyConfig(**kwargs).validate()
+    cfg = experiments.TinyConfig(model="nn", weight_decay=0.5).validate()
+    assert cfg.train.weight_decay == 0.5 and cfg.train.cosine is False
+    assert experiments.TinyConfig(model="nn", cosine=True).validate().train.cosine is True
+    assert experiments.TinyConfig(model="transformer").validate().train.cosine is True
 
 
 def test_weight_decay_and_dropout_change_training_and_margins_are_recorded():
     base = dict(graph="cycle:7", model="nn", steps=40, eval_every=10, lr=0.05)
-    plain = tiny.tiny(tiny.TinyConfig(**base))
-    decayed = tiny.tiny(tiny.TinyConfig(**base, weight_decay=5.0))
-    dropped = tiny.tiny(tiny.TinyConfig(**base, dropout=0.5))
+    plain = experiments.tiny(experiments.TinyConfig(**base))
+    decayed = experiments.tiny(experiments.TinyConfig(**base, weight_decay=5.0))
+    dropped = experiments.tiny(experiments.TinyConfig(**base, dropout=0.5))
     assert np.linalg.norm(decayed.embeddings()) < 0.9 * np.linalg.norm(plain.embeddings())
     assert dropped.metrics["final_loss"] != plain.metrics["final_loss"]
     margins = [h["geometric_margin"] for h in plain.history]
@@ -158,7 +159,7 @@ def test_weight_decay_and_dropout_change_training_and_margins_are_recorded():
 
 
 def test_untied_run_reports_both_tables_and_no_skewed_margin():
-    r = tiny.tiny(tiny.TinyConfig(graph="cycle:7", model="nn", steps=20, tied=False))
+    r = experiments.tiny(experiments.TinyConfig(graph="cycle:7", model="nn", steps=20, tied=False))
     assert r.metrics["geometric_margin"] is None and "geometric_margin" not in r.history[-1]
     assert -1 <= r.metrics["output_geometric_level"] <= 1 and "edge_margin" in r.metrics
     out = r.model.output_embeddings[:7].detach().double().numpy()
@@ -167,8 +168,8 @@ def test_untied_run_reports_both_tables_and_no_skewed_margin():
 
 def test_first_step():
     h = [{"step": 0, "x": 0.1}, {"step": 5, "x": None}, {"step": 10, "x": 0.6}, {"step": 15, "x": 0.4}]
-    assert tiny.first_step(h, "x", 0.5) == 10 and tiny.first_step(h, "x", 0.1) == 0
-    assert tiny.first_step(h, "x", 0.7) is None
+    assert tiny_measures.first_step(h, "x", 0.5) == 10 and tiny_measures.first_step(h, "x", 0.1) == 0
+    assert tiny_measures.first_step(h, "x", 0.7) is None
 
 
 def test_spectral_concentration_of_the_incidence_embedding_is_the_adjacency_s():
@@ -223,13 +224,13 @@ def test_knob_rows_apply_their_settings_at_the_preset_scale():
     from geomem_nb import presets
 
     assert (presets.config("tiny-knobs", "ci").dim, presets.config("tiny-knobs", "paper").dim) == (128, 512)
-    runs = tiny.knobs("ci", rows=["unit-normal init, lr 1e-3, dropout 0.4", "untied, lr 1e-2"], steps=5, dim=8)
+    runs = tiny_knobs.knobs("ci", rows=["unit-normal init, lr 1e-3, dropout 0.4", "untied, lr 1e-2"], steps=5, dim=8)
     c = runs["unit-normal init, lr 1e-3, dropout 0.4"].metrics["config"]
     assert (c["graph"], c["model"], c["embed_std"], c["dropout"], c["lr"], c["steps"], c["dim"], c["preset"]) == \
         ("cycle", "nn", 1.0, 0.4, 1e-3, 5, 8, "ci")
     assert runs["untied, lr 1e-2"].metrics["config"]["tied"] is False
     with pytest.raises(ValueError, match="rows"):
-        tiny.knobs("ci", rows=["lr 1"])
+        tiny_knobs.knobs("ci", rows=["lr 1"])
 
 
 def test_claim_c10_reads_the_chapter_record():
@@ -243,28 +244,28 @@ def test_claim_c10_reads_the_chapter_record():
 def test_knob_seeds_spreads_and_directions():
     from geomem_nb.stats import spread
 
-    runs = tiny.knob_seeds("ci", seeds=[7, 0, 1], rows=["lr 1e-2", "untied, lr 1e-2"], steps=5, dim=8)
+    runs = tiny_knobs.knob_seeds("ci", seeds=[7, 0, 1], rows=["lr 1e-2", "untied, lr 1e-2"], steps=5, dim=8)
     assert [r.metrics["config"]["seed"] for r in runs["lr 1e-2"]] == [7, 0, 1]
-    sp = tiny.knob_spreads(runs)
+    sp = tiny_knobs.knob_spreads(runs)
     assert sp["lr 1e-2"]["geometric_margin"].n == 3 and "output_fiedler_share" not in sp["lr 1e-2"]
     assert "geometric_margin" not in sp["untied, lr 1e-2"]  # no margin without one table on both sides
     out = sp["untied, lr 1e-2"]["output_fiedler_share"]
     assert out.n == 3 and all(0 <= v <= 1 for v in out.values)
-    dirs = tiny.knob_directions(sp)
+    dirs = tiny_knobs.knob_directions(sp)
     assert set(dirs["untying lowers the geometry (output table U)"]) == {"fiedler_share", "spectral_concentration"}
     assert dirs["untying lowers the geometry (output table U)"]["fiedler_share"]["lower"] == out
     assert "learning rate: 1e-2 above 1e-4 (default init)" not in dirs  # a direction whose rows were not run
     for kwargs in (dict(seeds=[]), dict(seeds=[1, 1]), dict(seeds=[-1]), dict(rows=["lr 1"])):
         with pytest.raises(ValueError, match="seeds" if "seeds" in kwargs else "rows"):
-            tiny.knob_seeds("ci", steps=2, dim=4, **{"rows": ["lr 1e-2"], **kwargs})
+            tiny_knobs.knob_seeds("ci", steps=2, dim=4, **{"rows": ["lr 1e-2"], **kwargs})
     # The verdict: beyond the spread either way, or neither.
     hi, lo, mid = spread([5, 6, 7]), spread([0, 1, 2]), spread([1, 4, 7])
     lr = "learning rate: 1e-2 above 1e-4 (default init)"
     for a, b, verdict in ((hi, lo, "holds"), (lo, hi, "reversed"), (mid, lo, "within the spread")):
-        d = tiny.knob_directions({"lr 1e-2": {"geometric_margin": a}, "lr 1e-4": {"geometric_margin": b}})
+        d = tiny_knobs.knob_directions({"lr 1e-2": {"geometric_margin": a}, "lr 1e-4": {"geometric_margin": b}})
         assert list(d[lr]) == ["geometric_margin"] and d[lr]["geometric_margin"]["verdict"] == verdict
     two = {"lr 1e-2": {"geometric_margin": spread([5, 6])}, "lr 1e-4": {"geometric_margin": spread([0, 1])}}
-    assert tiny.knob_directions(two)[lr]["geometric_margin"]["verdict"] == "within the spread"  # < 3 seeds
+    assert tiny_knobs.knob_directions(two)[lr]["geometric_margin"]["verdict"] == "within the spread"  # < 3 seeds
 
 
 def test_knob_record_and_seed_spread_figure():
@@ -279,7 +280,7 @@ def test_knob_record_and_seed_spread_figure():
                              "output_fiedler_share": spread([0.1, 0.2, 0.2]),
                              "output_spectral_concentration": spread([0.3, 0.3, 0.3]),
                              "output_geometric_level": spread([-0.1, -0.2, -0.3])}}
-    rec = tiny.knob_record(s, tiny.knob_directions(s), {"fiedler_share": 0.1, "spectral_concentration": 0.3})
+    rec = tiny_knobs.knob_record(s, tiny_knobs.knob_directions(s), {"fiedler_share": 0.1, "spectral_concentration": 0.3})
     row = rec["rows"]["lr 1e-2"]
     assert row["geometric_margin"] == 2.0 and row["edge_margin"] is None and row["paper_geometric_margin"] == 7.871
     assert row["spread"]["geometric_margin"]["values"] == [1.0, 2.0, 3.0]

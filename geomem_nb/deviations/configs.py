@@ -2,12 +2,11 @@
 an in-weights run saw (see the package docstring for how epochs are counted)."""
 from __future__ import annotations
 
-from dataclasses import fields
 from functools import lru_cache
 
 from ..experiments import InWeightsConfig
 from ..models import MODELS
-from ..train import make_layout
+from ..batching import make_layout
 from .paper import IN_CONTEXT, IN_WEIGHTS
 
 def family(config: dict) -> str | None:
@@ -25,8 +24,7 @@ def graph_name(config: dict) -> str:
 
 
 def _in_weights_config(config: dict):
-    known = {f.name for f in fields(InWeightsConfig)}
-    return InWeightsConfig(**{k: v for k, v in config.items() if k in known})
+    return InWeightsConfig.from_record(config)
 
 
 @lru_cache(maxsize=64)
@@ -39,7 +37,7 @@ def _draws(items: tuple) -> tuple:
     phases = [sets] if cfg.schedule == "mixed" else [sets[:1], sets[1:]]
     out = []
     for phase in phases:
-        layout = make_layout(phase, cfg.train_config(), MODELS.get(cfg.model), task.token("[PAD]"), "cpu")
+        layout = make_layout(phase, cfg.train, MODELS.get(cfg.model), task.token("[PAD]"), "cpu")
         out.append(tuple((s.name, len(s), int(c)) for s, c in zip(phase, layout.counts)))
     return tuple(out)
 

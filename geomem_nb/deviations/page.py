@@ -3,12 +3,11 @@ plan and shipped run (``table``), rendered as one HTML table per experiment fami
 from __future__ import annotations
 
 import html as _html
-from dataclasses import asdict
 from pathlib import Path
 
 from .. import presets, reproduce
 from ..results import RESULTS, read_record
-from ..runtime import SCALES
+from ..runtime import PRESETS
 from .configs import epochs, family, planned_steps
 from .paper import FAMILIES, IN_CONTEXT, IN_WEIGHTS, ORDER, paper, paper_text, sci
 from .regime import differs, facts, regime, stopping
@@ -47,22 +46,22 @@ def preset_configs() -> dict:
     """label -> config, for every preset scale of the in-weights, in-weights-small and in-context presets."""
     out = {}
     for kind in ("in-weights", "in-weights-small", "in-context"):
-        for s in SCALES:
-            out[f"preset {kind} · {s}"] = asdict(presets.config(kind, s))
+        for s in PRESETS:
+            out[f"preset {kind} · {s}"] = presets.config(kind, s).record()
     return out
 
 
 def reproduce_configs() -> dict:
     """label -> config, for every ``reproduce`` experiment as planned at the paper scale."""
-    return {f"reproduce {name} (plan)": asdict(reproduce.plan(name, "paper")[0])
-            for name in sorted(reproduce.EXPERIMENTS)}
+    return {f"reproduce {name} (plan)": reproduce.plan(name, "paper")[0].record()
+            for name in sorted(presets.PAPER_RUNS)}
 
 
 def shipped_runs(root: Path = RESULTS) -> dict:
     """label -> metrics, for every saved in-weights or in-context run under ``results/`` and
     ``results/<scale>/`` (chapter records and tiny-graph runs are left out)."""
     root = Path(root)
-    paths = sorted(root.glob("*/metrics.json")) + [p for s in SCALES for p in sorted(root.glob(f"{s}/*/metrics.json"))]
+    paths = sorted(root.glob("*/metrics.json")) + [p for s in PRESETS for p in sorted(root.glob(f"{s}/*/metrics.json"))]
     out = {}
     for p in paths:
         m = read_record(p)  # schema-checked: a bad record names its file

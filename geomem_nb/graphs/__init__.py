@@ -9,10 +9,10 @@
 from .edges import DIRECTIONS, connected_components, orient
 from .stars import (TRAIN_FRACTION, TREE_STAR_MAX_NODES, TREE_STAR_SPLITS, PathStar, TreeStar, check_tree_star,
                     held_out_count, path_star, train_count, tree_star)
-from .tiny_graphs import (TINY_GRAPHS, TinyGraph, cycle, from_edges, from_networkx, grid, irregular, path,
+from .tiny_graphs import (TINY_GRAPHS, TINY_SPECS, TinyGraph, cycle, from_edges, from_networkx, grid, irregular, path,
                           tiny_graph, tiny_path_star)
 
-__all__ = ["DIRECTIONS", "TINY_GRAPHS", "TRAIN_FRACTION", "TREE_STAR_MAX_NODES", "TREE_STAR_SPLITS", "PathStar",
+__all__ = ["DIRECTIONS", "TINY_GRAPHS", "TINY_SPECS", "TRAIN_FRACTION", "TREE_STAR_MAX_NODES", "TREE_STAR_SPLITS", "PathStar",
            "TinyGraph", "TreeStar", "check_tree_star", "connected_components", "cycle", "from_edges",
            "from_networkx", "grid", "held_out_count", "irregular", "orient", "path", "path_star", "tiny_graph",
            "tiny_path_star", "train_count", "tree_star"]

@@ -18,12 +18,3 @@ from .resume import RUNTIME_ONLY, check_same_run, graph_hash, run_identity
 
 __all__ = ["RESULT_FILES", "RUNTIME_ONLY", "check_folder", "check_outputs", "check_same_run", "clean_leftovers",
            "graph_hash", "preflight", "run_identity", "save_json", "save_npy", "save_npz", "write_set"]
-
-
-def __getattr__(name):
-    # TEMPORARY, for the merge of issue 16 only: experiments.py, in_context.py and tiny.py (another branch's
-    # files) still import these two from here. Once they import ``geomem_nb.memory_estimate``, delete this.
-    if name in ("check_memory", "estimate_sequence_model"):
-        from .. import memory_estimate
-        return getattr(memory_estimate, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

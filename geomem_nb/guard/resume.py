@@ -3,7 +3,6 @@ changes the result, and the graph's hash), checked setting by setting."""
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict
 
 import numpy as np
 
@@ -25,7 +24,7 @@ def graph_hash(graph) -> str:
 def run_identity(cfg, graph=None) -> dict:
     """What a checkpoint must agree on to be resumed: every setting that changes the result (seed,
     graph, model shape, lr, schedule, batch, ...) in the config's order, and the graph's hash."""
-    ident = {k: v for k, v in asdict(cfg).items() if k not in RUNTIME_ONLY}
+    ident = {k: v for k, v in cfg.record().items() if k not in RUNTIME_ONLY}
     if graph is not None:
         ident["graph_sha256"] = graph_hash(graph)
     return ident

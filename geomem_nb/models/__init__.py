@@ -8,8 +8,6 @@ from .gpt import GPT
 from .mamba import Mamba
 from ..checks import check_choice
 
-GPTConfig = ModelConfig  # the name the other floors still import: the same class (until the r16 merge)
-
 MODELS = {"gpt": GPT, "mamba": Mamba}
 
 
@@ -25,4 +23,4 @@ def check(kind: str, layers: int, width: int, heads: int) -> None:
     ModelConfig(vocab_size=10, block_size=2, layers=layers, width=width, heads=heads if kind == "gpt" else 1)
 
 
-__all__ = ["ATTENTION", "GPT", "GPTConfig", "Mamba", "MODELS", "ModelConfig", "TiedLM", "build", "check"]
+__all__ = ["ATTENTION", "GPT", "Mamba", "MODELS", "ModelConfig", "TiedLM", "build", "check"]

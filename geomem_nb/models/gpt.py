@@ -6,9 +6,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-# ATTENTION is imported here too for cli.py/settings.py (``from .models.gpt import ATTENTION``) until
-# the r16 merge repoints them at ``models.base``.
-from .base import ATTENTION, ModelConfig, TiedLM  # noqa: F401
+from .base import ModelConfig, TiedLM
 
 
 def math_attention(q, k, v, attn_mask=None):

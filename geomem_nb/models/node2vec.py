@@ -10,9 +10,6 @@ import torch
 import torch.nn as nn
 
 from ..checks import check_int, positive_number
-# TEMPORARY, until the r16 merge repoints tiny.py and notebook 06 at ``train_node2vec``: the trainer's
-# names stay importable from here. (``train_node2vec`` imports nothing from models at run time.)
-from ..train_node2vec import gradient_descent, loss_per_node, targets_matrix  # noqa: F401
 
 
 class Node2Vec(nn.Module):

@@ -3,10 +3,10 @@ and self-edges (C11), the minimal set of eigendirections (C13), Node2Vec's spect
 the geometry of every model (C16). Most read the multi-seed record, judged beyond the spread."""
 from __future__ import annotations
 
+from ..graphs import TINY_GRAPHS
 from ..stats import above, from_record
 from .base import Get, Verdict, grade, not_run
 
-TINY_GRAPHS = ("star", "grid", "cycle", "irregular")
 
 
 def tiny_runs(get: Get, model: str, variant: str = "") -> dict | None:

@@ -1,42 +1,43 @@
 """The in-context path-star experiment (chapter 01): a GPT trained on fresh graphs given in the prompt,
-scored on a fixed, seeded set of held-out graphs. ``experiments`` re-exports it, so the CLI and the
-notebooks reach it as ``experiments.in_context``."""
+scored on a fixed, seeded set of held-out graphs. Its config, its presets and its runner."""
 from __future__ import annotations
 
 import math
-import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
 import torch.nn.functional as F
 
-from . import evaluate as ev
-from .checks import check_int
-from .models import build
-from .guard import estimate_sequence_model, run_identity, save_json, write_set
-from .results import git_commit, provenance
-from .settings import RunSettings
-from .runtime import device_name, set_seed
-from .tasks.in_context import OBJECTIVES, FreshBatches, InContextTask
-from .train import train
+from .. import evaluate as ev
+from ..checks import check_int
+from ..guard import run_identity
+from ..memory_estimate import estimate_sequence_model
+from ..models import build
+from ..runtime import device_name
+from ..tasks.in_context import OBJECTIVES, FreshBatches, InContextTask
+from ..train import train
+from .base import RunResult, RunSettings, cli, save, start
 
 EVAL_SEED = 2**31 - 1  # the held-out graphs come from generator seed EVAL_SEED - seed, apart from training's
 
 
 @dataclass
 class InContextConfig(RunSettings):
-    degree: int = 2
-    path_length: int = 4
-    num_labels: int = 20
-    objective: str = "forward"
-    eval_examples: int = 1000    # held-out graphs scored at every evaluation
+    """Fresh G(d, l) graphs given in the prompt; a fixed seeded set of held-out graphs scored."""
+    degree: int = field(default=2, metadata=cli("d: number of arms (>= 2)", required=True))
+    path_length: int = field(default=4, metadata=cli("l: nodes per arm including the source (>= 3)", required=True))
+    num_labels: int = field(default=20, metadata=cli("N: labels drawn per graph from 0..N-1 (>= d(l-1)+1)"))
+    objective: str = field(default="forward", metadata=cli(choices=OBJECTIVES, required=True))
+    eval_examples: int = field(default=1000, metadata=cli("held-out graphs scored at every evaluation"))
 
     def validate(self) -> "InContextConfig":
         """Every check that can fail, before any work starts."""
         self.task()
         check_int("eval_examples", self.eval_examples, 1)
         self.validate_run()
+        if not self.pack or self.buckets:
+            raise ValueError("--no-pack and --buckets do not apply: each row holds one in-context example")
         return self
 
     def memory_estimate(self) -> dict:
@@ -49,6 +50,25 @@ class InContextConfig(RunSettings):
 
     def task(self) -> InContextTask:
         return InContextTask(self.degree, self.path_length, self.num_labels, self.objective)
+
+
+# In-context path-star (chapter 01): fresh G(d, l) graphs in the prompt. Measured on 2 shared cores: a
+# 2-layer width-64 GPT (2 heads, lr 3e-3, batch 128) on G(2,6), N = 20 fits the Clever-Hans cheat at
+# ~550 steps (teacher-forced positions 3-6 jump from ~0.15 to 1.0, the first hop stays at ~0.5); on
+# G(2,4) and G(2,5) (1-2 cheat tokens per example instead of 4) the same model, 3 layers, width 128 or
+# lr 1e-2 showed no look-up after 600-1600 steps.
+_IC_SMALL = dict(degree=2, path_length=6, num_labels=20, layers=2, width=64, heads=2, batch_size=128,
+                 lr=3e-3, warmup=50)
+# GM's GPT-mid for in-context graphs (App. B): 12 layers, width 384 (784 for G(20,5)), 8 heads, peak lr
+# 1e-4, AdamW (weight decay 0.01), warm-up then cosine; N = 50 labels as in B&N's G(2,5).
+_IC_PAPER = dict(degree=2, path_length=5, num_labels=50, layers=12, width=384, heads=8, batch_size=256,
+                 lr=1e-4, warmup=500, eval_examples=2000)
+BY_PRESET = {
+    "ci": dict(_IC_SMALL, steps=700, eval_every=140, eval_examples=500),
+    "cpu": dict(_IC_SMALL, steps=1200, eval_every=100, eval_examples=1000),
+    "gpu": dict(_IC_PAPER, steps=5000, eval_every=250),
+    "paper": dict(_IC_PAPER, steps=20000, eval_every=500),
+}
 
 
 def held_out(task: InContextTask, n: int, seed: int, device):
@@ -92,16 +112,12 @@ def in_context(cfg: InContextConfig, out: str | Path | None = None, resume: bool
                memory_check: bool = True):
     """Train a GPT on fresh in-context G(d, l) graphs with one objective; score held-out graphs. ``out``,
     ``overwrite`` and ``memory_check`` as for ``experiments.in_weights``."""
-    from .experiments import RunResult, prepare  # experiments imports this module
-
-    out, dev = prepare(cfg, out, resume, overwrite, memory_check)
-    t0 = time.perf_counter()
-    commit = git_commit()  # the code that runs, not the code when the run ends
-    set_seed(cfg.seed)
+    run = start(cfg, out, resume, overwrite, memory_check, cfg.checkpoint_dir)
+    dev = run.device
     task = cfg.task()
-    model = build(cfg.model, cfg.model_config(task.vocab_size, task.block_size)).to(dev)
+    model = build(cfg.model, cfg.net.config(task.vocab_size, task.block_size)).to(dev)
     test = held_out(task, cfg.eval_examples, cfg.seed, dev)
-    tr = train(model, FreshBatches(task, cfg.batch_size, dev), cfg.train_config(),
+    tr = train(model, FreshBatches(task, cfg.batch_size, dev), cfg.train,
                evaluate=lambda step: score(model, task, test), resume=resume, run=run_identity(cfg),
                desc=desc or f"G({cfg.degree},{cfg.path_length}) in context, {cfg.objective}")
     final = tr.history[-1]
@@ -123,11 +139,9 @@ def in_context(cfg: InContextConfig, out: str | Path | None = None, resume: bool
         "num_nodes": task.num_nodes,
         "sequence_length": task.layout(test)[0].shape[1],
         "params": model.num_params(embeddings=True),
-        "config": asdict(cfg),
+        "config": cfg.record(),
         "resumed_from_step": tr.resumed_from or None,  # None: trained from step 0 in this process
     }
-    result = RunResult(asdict(cfg), metrics, tr.history, tr.losses, None, task, model)
-    if out is not None:
-        metrics["provenance"] = provenance(metrics["device"], time.perf_counter() - t0, command, commit)
-        write_set(out, {"metrics.json": save_json({**metrics, "history": tr.history})})
+    result = RunResult(cfg.record(), metrics, tr.history, tr.losses, None, task, model)
+    save(run, metrics, tr.history, command)
     return result

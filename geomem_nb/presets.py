@@ -22,10 +22,6 @@ NAMED = {
     "tiny-knobs": (TinyConfig, TINY_KNOBS),
 }
 
-# The first-hop-only control of chapter 01 has one supervised token per example: measured at the cpu
-# preset, after 4,000 steps only ~25% of its guesses are children of the source (its format), so it
-# is still under-trained there; this is the budget its record gets.
-IN_CONTEXT_CONTROL_STEPS = 4000
 
 # compile + CUDA graphs: the fastest loop measured on an H200 (benchmarks/gpu_speed.py); both are
 # ignored off CUDA, so the same command still runs on a CPU. At ~100 compiled steps/s a fixed
@@ -77,3 +73,14 @@ def paper_run(name: str, preset: str):
     kind = settings.pop("kind", "in-weights")
     settings.update(SHRINK[kind].get(preset, {}))
     return config(kind, preset).with_(**settings)
+
+
+def in_context_control(preset: str | None = None, **overrides):
+    """Chapter 01's first-hop-only control. Trained from scratch, one supervised token per example did
+    not even teach this small model the answer's format (cpu: after 4,000 steps only ~25% of its guesses
+    were children of the source), so its failure was no evidence. It therefore starts as the preset's
+    forward run (whose look-ups put a child of the source first) and then trains twice that budget on
+    the first hop alone, with a fresh optimizer and its own graphs."""
+    base = config("in-context", preset)
+    return base.with_(objective="hardest-token", warm_start_steps=base.steps, steps=2 * base.steps,
+                      **overrides)

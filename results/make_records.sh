@@ -23,8 +23,9 @@ runs() {
     done
     cli in-context --degree 2 --path-length 6 --objective teacherless --preset cpu --steps 3000 --eval-every 50 \
         --eval-examples 500 --out results/cpu/in-context-teacherless
-    cli in-context --degree 2 --path-length 6 --objective hardest-token --preset cpu --steps 4000 --eval-every 100 \
-        --eval-examples 500 --out results/cpu/in-context-hardest-token
+    # presets.in_context_control("cpu"): the forward run as a warm start, then twice its steps on the first hop
+    cli in-context --degree 2 --path-length 6 --objective hardest-token --preset cpu --warm-start-steps 1200 \
+        --steps 2400 --out results/cpu/in-context-hardest-token
 }
 
 tiny() {

@@ -3,6 +3,7 @@ import json
 import math
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import torch
@@ -195,3 +196,24 @@ def test_config_defaults_validate():
     for preset in ("ci", "cpu", "gpu", "paper"):
         presets.config("in-context", preset).validate()
     assert InContextConfig().validate()
+
+
+def test_warm_start_is_the_forward_run_then_the_objective():
+    small = dict(steps=12, eval_every=6, eval_examples=64, warmup=4)
+    forward = in_context(presets.config("in-context", "ci", **small))
+    control = in_context(presets.config("in-context", "ci", objective="hardest-token", warm_start_steps=12,
+                                        **{**small, "steps": 8}))
+    warm = control.metrics["warm_start"]
+    assert warm["steps"] == 12 and control.metrics["steps"] == 8
+    for key in ("test_exact_match", "test_first_hop_is_child", "test_loss"):  # its first phase is that run
+        assert warm[key] == forward.metrics[key], key
+    assert control.metrics["config"]["warm_start_steps"] == 12
+    assert in_context(presets.config("in-context", "ci", **small)).metrics["warm_start"] is None
+    assert presets.in_context_control("cpu").warm_start_steps == presets.config("in-context", "cpu").steps
+
+
+def test_make_records_builds_the_control_its_preset_names():
+    cfg = presets.in_context_control("cpu")
+    script = (Path(__file__).resolve().parent.parent / "results" / "make_records.sh").read_text()
+    line = " ".join(script.split("--objective hardest-token")[1].split("--out")[0].split())
+    assert line == f"--preset cpu --warm-start-steps {cfg.warm_start_steps} \\ --steps {cfg.steps}"

@@ -81,6 +81,10 @@ def test_c3_needs_the_in_context_control_to_have_learned_its_format():
     assert v.c3(records(cpu__03_hardest_token=s, cpu__in_context_hardest_token=learned)).status == "reproduced"
     low = {**s, "in_weights_hardest_token": 0.01}
     assert v.c3(records(cpu__03_hardest_token=low, cpu__in_context_hardest_token=learned)).status == "differs"
+    warm = {**learned, "warm_start": {"steps": 1200}, "steps": 2400}
+    r = v.c3(records(cpu__03_hardest_token=s, cpu__in_context_hardest_token=warm))
+    assert r.status == "reproduced" and "1,200" in r.reason and "from scratch" in r.reason  # the deviation is said
+    assert "1,200-step forward warm start" in " ".join(r.evidence)
 
 
 def test_c4_an_under_trained_frozen_run_is_not_evidence():

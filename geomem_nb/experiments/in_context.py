@@ -3,7 +3,7 @@ scored on a fixed, seeded set of held-out graphs. Its config, its presets and it
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import torch
@@ -17,9 +17,10 @@ from ..models import build
 from ..runtime import device_name
 from ..tasks.in_context import OBJECTIVES, FreshBatches, InContextTask
 from ..train import train
-from .base import RunResult, RunSettings, cli, save, start
+from .base import RunResult, RunSettings, check_warmup, cli, save, start
 
 EVAL_SEED = 2**31 - 1  # the held-out graphs come from generator seed EVAL_SEED - seed, apart from training's
+WARM_SEED = 100  # after a warm start, the objective's own graphs come from seed + WARM_SEED (a new stream)
 
 
 @dataclass
@@ -30,6 +31,11 @@ class InContextConfig(RunSettings):
     num_labels: int = field(default=20, metadata=cli("N: labels drawn per graph from 0..N-1 (>= d(l-1)+1)"))
     objective: str = field(default="forward", metadata=cli(choices=OBJECTIVES, required=True))
     eval_examples: int = field(default=1000, metadata=cli("held-out graphs scored at every evaluation"))
+    # A control whose failure must count: first the forward objective (whose look-ups teach the answer's
+    # format, a child of the current node), then ``steps`` on ``objective`` with a fresh optimizer.
+    warm_start_steps: int = field(default=0, metadata=cli(
+        "train this many steps on the forward objective first (the same run as a forward run of that "
+        "many steps), then --steps on --objective"))
 
     def validate(self) -> "InContextConfig":
         """Every check that can fail, before any work starts."""
@@ -38,7 +44,18 @@ class InContextConfig(RunSettings):
         self.validate_run()
         if not self.pack or self.buckets:
             raise ValueError("--no-pack and --buckets do not apply: each row holds one in-context example")
+        check_int("warm_start_steps", self.warm_start_steps, 0)
+        if self.warm_start_steps:
+            if self.objective == "forward":
+                raise ValueError("warm_start_steps needs an objective other than forward (the warm start is forward)")
+            if self.checkpoint_dir:
+                raise ValueError("checkpoint_dir is not supported with warm_start_steps")
+            check_warmup(self.warm_start_train(), "warm_start_steps")
         return self
+
+    def warm_start_train(self):
+        """The trainer's settings of the forward warm start: the run's own, for ``warm_start_steps``."""
+        return replace(self.train, steps=self.warm_start_steps)
 
     def memory_estimate(self) -> dict:
         """Bytes by part this run needs (``guard.check_memory``), from the sizes alone."""
@@ -48,8 +65,8 @@ class InContextConfig(RunSettings):
                                        self.batch_size, self.path_length, False, batches, self.eval_examples,
                                        self.path_length)
 
-    def task(self) -> InContextTask:
-        return InContextTask(self.degree, self.path_length, self.num_labels, self.objective)
+    def task(self, objective: str | None = None) -> InContextTask:
+        return InContextTask(self.degree, self.path_length, self.num_labels, objective or self.objective)
 
 
 # In-context path-star (chapter 01): fresh G(d, l) graphs in the prompt. Measured on 2 shared cores: a
@@ -107,6 +124,17 @@ def score(model, task: InContextTask, batch) -> dict:
     return rec
 
 
+def warm_start(model, cfg: InContextConfig, test, device) -> dict:
+    """Train ``model`` for ``cfg.warm_start_steps`` on the forward objective; its final held-out scores."""
+    task = cfg.task("forward")
+    tr = train(model, FreshBatches(task, cfg.batch_size, device), cfg.warm_start_train(),
+               evaluate=lambda step: score(model, task, test), desc="forward warm start")
+    final = tr.history[-1]
+    return {"steps": tr.steps, "train_seconds": round(tr.train_seconds, 2),
+            **{k: final[k] for k in ("test_exact_match", "test_first_hop_is_child", "test_hardest_token",
+                                     "test_exact_match_given_first_hop", "test_loss")}}
+
+
 def in_context(cfg: InContextConfig, out: str | Path | None = None, resume: bool = False,
                command: str | None = None, desc: str | None = None, overwrite: bool = False,
                memory_check: bool = True):
@@ -115,9 +143,12 @@ def in_context(cfg: InContextConfig, out: str | Path | None = None, resume: bool
     run = start(cfg, out, resume, overwrite, memory_check, cfg.checkpoint_dir)
     dev = run.device
     task = cfg.task()
+    # Every objective's model has the same shape, so a warm start's first phase is the forward run itself.
     model = build(cfg.model, cfg.net.config(task.vocab_size, task.block_size)).to(dev)
     test = held_out(task, cfg.eval_examples, cfg.seed, dev)
-    tr = train(model, FreshBatches(task, cfg.batch_size, dev), cfg.train,
+    warm = warm_start(model, cfg, test, dev) if cfg.warm_start_steps else None
+    phase = replace(cfg.train, seed=cfg.seed + WARM_SEED) if warm else cfg.train
+    tr = train(model, FreshBatches(task, cfg.batch_size, dev), phase,
                evaluate=lambda step: score(model, task, test), resume=resume, run=run_identity(cfg),
                desc=desc or f"G({cfg.degree},{cfg.path_length}) in context, {cfg.objective}")
     final = tr.history[-1]
@@ -141,6 +172,7 @@ def in_context(cfg: InContextConfig, out: str | Path | None = None, resume: bool
         "params": model.num_params(embeddings=True),
         "config": cfg.record(),
         "resumed_from_step": tr.resumed_from or None,  # None: trained from step 0 in this process
+        "warm_start": warm,  # None: trained from scratch on its objective
     }
     result = RunResult(cfg.record(), metrics, tr.history, tr.losses, None, task, model)
     save(run, metrics, tr.history, command)

@@ -92,6 +92,8 @@ def in_context_line(name: str, m: dict) -> str:
         head = (f"held-out exact match {m['test_exact_match']:.3f}, given the true first hop "
                 f"{m['test_exact_match_given_first_hop']:.3f}")
     c = m["config"]
+    if m.get("warm_start"):
+        head += f" after a {m['warm_start']['steps']:,}-step forward warm start"
     return f"{name} G({c['degree']},{c['path_length']}) {m['objective']}: {head} vs chance {m['chance']:.2g} ({where_run(m)}){tag}"
 
 

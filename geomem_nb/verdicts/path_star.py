@@ -117,8 +117,11 @@ def c3(get: Get) -> Verdict:
         return Verdict("differs", f"in weights the first hop alone reaches only {s['in_weights_hardest_token']:.3f}",
                        evidence)
     if ic_learned and ic_fails:
-        return Verdict("reproduced", "learned in weights far above chance; in context at chance after learning the format",
-                       evidence, "the in-context run of the same objective (format learned, first hop at chance)")
+        warm = ic.get("warm_start")
+        how = (f" (it started as the forward run of {warm['steps']:,} steps, so that it knows the format, then "
+               f"trained {ic['steps']:,} steps on the first hop alone; the paper trains it from scratch)" if warm else "")
+        return Verdict("reproduced", "learned in weights far above chance; in context at chance after learning the "
+                       f"format{how}", evidence, "the in-context run of the same objective (format learned, first hop at chance)")
     why = ("the in-context control is under-trained (its guesses are not yet children of the source)" if ic and not ic_learned
            else "in context the first hop is learned" if ic else "the in-context control is not run")
     return Verdict("partly", f"in weights shown ({s['in_weights_hardest_token']:.3f}); {why}", evidence)

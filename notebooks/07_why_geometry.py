@@ -68,14 +68,15 @@ print("preset:", PRESET)
 # learnable embeddings does. Those runs take minutes, so they are not retrained here: the saved
 # `cpu`-preset results are loaded.
 
-# %%
+# %% tags=["hide-input"]
 frozen_big, learnable_big = results.shipped("cpu/in-weights-frozen"), results.shipped("cpu/in-weights")
 if frozen_big and learnable_big:
     c = frozen_big["config"]
-    print(f"G({c['degree']},{c['path_length']}), {frozen_big['steps']} steps, chance 1/d = {frozen_big['chance']:.3g}")
-    for label, m in (("frozen embeddings", frozen_big), ("learnable embeddings", learnable_big)):
-        print(f"  {label:21s} train exact match {m['train_exact_match']:.3f} | held-out exact match "
-              f"{m['test_exact_match']:.3f} | edge recovery {m['edge_recovery']:.3f}")
+    viz.table({label: {"train exact match": m["train_exact_match"], "held-out exact match": m["test_exact_match"],
+                       "edge recovery": m["edge_recovery"], "steps": m["steps"]}
+               for label, m in (("frozen embeddings", frozen_big), ("learnable embeddings", learnable_big))},
+              columns=["embeddings"], caption=f"G({c['degree']},{c['path_length']}), chance 1/d = {frozen_big['chance']:.3g} "
+                                              "(the saved cpu runs)")
     assert frozen_big["train_exact_match"] >= 0.95 and frozen_big["test_exact_match"] <= 0.05
     assert learnable_big["test_exact_match"] >= 0.9
 else:
@@ -97,17 +98,18 @@ else:
 # %%
 S5 = tiny_seeds.load_or_run(PRESET)
 T = tiny_seeds.text
-print(f"{'graph':9s} {'model':12s} {'seeds':>5s} {'min recovery':>12s} {'geo level':>13s} {'memorized':>13s} "
-      f"{'geo margin, ours':>17s} {'full vocab':>13s} {'authors':>8s}")
+rows = []
 for g in G:
     for m in ("associative", "nn", "transformer"):
         e = f"{g}/{m}"
-        rec = S5["runs"][e]
         theirs = tiny_seeds.AUTHORS_RECORDED.get(f"{e}/geometric_margin_full_vocab")
-        print(f"{g:9s} {m:12s} {len(rec['seeds']):5d} {min(rec['measures']['topk_recovery']['values']):12.3f} "
-              f"{T(S5, e, 'geometric_level'):>13s} {T(S5, e, 'memorized_geometric_level'):>13s} "
-              f"{T(S5, e, 'geometric_margin'):>17s} {T(S5, e, 'geometric_margin_full_vocab'):>13s} "
-              f"{'-' if theirs is None else f'{theirs:+.2f}':>8s}")
+        rows.append({"graph": g, "model": m, "seeds": len(S5["runs"][e]["seeds"]),
+                     "worst recovery": min(S5["runs"][e]["measures"]["topk_recovery"]["values"]),
+                     "geo level": T(S5, e, "geometric_level"), "memorized": T(S5, e, "memorized_geometric_level"),
+                     "geo margin, ours": T(S5, e, "geometric_margin"),
+                     "full vocab": T(S5, e, "geometric_margin_full_vocab"),
+                     "authors": "-" if theirs is None else f"{theirs:+.2f}"})
+viz.table(rows, caption="mean ± sd over seeds (chapter 05's record); authors: their seed-7 number, full-vocabulary margin")
 
 # %%
 sp = tiny_seeds.spread_of
@@ -124,10 +126,10 @@ for g in G:
     assert stats.above(tf_level, level), (g, tf_level, level)
 nn_margin = {g: sp(S5, f"{g}/nn", "geometric_margin_full_vocab") for g in G}
 nn_clear = [g for g, s in nn_margin.items() if s.mean - s.sd > 0]
-print("frozen control: worst seed's recovery", {g: round(min(S5["runs"][f"{g}/associative"]["measures"]["topk_recovery"]["values"]), 3)
-                                                for g in G}, "(width 512: every edge, every seed); |geometric level| + sd <= 0.1")
-print("learnable bilinear network, authors' margin above 0 beyond the spread on", nn_clear,
-      "| not:", {g: str(s) for g, s in nn_margin.items() if g not in nn_clear})
+viz.table({g: {"frozen control: worst recovery": min(S5["runs"][f"{g}/associative"]["measures"]["topk_recovery"]["values"]),
+               "learnable network: authors' margin": str(nn_margin[g]),
+               "above 0 beyond the spread": g in nn_clear} for g in G}, columns=["graph"],
+          caption="asserted: the frozen control stored the edges (width 512: every edge, every seed), |level| + sd <= 0.1")
 
 # %% [markdown]
 # The frozen network stores every edge in $W$ and has no geometry to speak of: capacity for a lookup
@@ -168,23 +170,36 @@ viz.cost_ratios([c.nodes for c in stars[5]], {k: v for k, v in star_series.items
                 title="path-star, bits (m = log2 d), l = 5; d = 4 ... 10^4")
 plt.show()
 
+# %% [markdown]
+# *What to see:* every curve of the two cycle panels stays between 1/2 and 2 (the dotted lines) at every
+# size; on the path-star (right) the tied, both-directions curve does too, the forward-only one drifts
+# below 1/2 at the largest sizes (there the lookup is the cheaper storage).
+
 # %%
 gap_range = succinctness.gap_range  # (smallest, largest) factor between the two costs
 all_stars = [c for cs in stars.values() for c in cs]
-print(f"cycle, n = {cycle_sizes[0]} ... {cycle_sizes[-1]}: factor between the two costs, bits "
-      f"{gap_range(cycles, 'bits')[0]:.3f} ... {gap_range(cycles, 'bits')[1]:.3f}, l2 "
-      f"{gap_range(cycles, 'l2')[0]:.3f} ... {gap_range(cycles, 'l2')[1]:.3f}")
 tied = [c.ratios()["bits"] for c in cycles]
-print(f"cycle, tied, both directions: associative / geometric bits {tied[0]:.3f} at n = {cycle_sizes[0]} -> "
-      f"{tied[-1]:.3f} at n = {cycle_sizes[-1]}")
-print(f"path-star (d = 4 ... 10^4, l = 5, 10), l2: factor {gap_range(all_stars, 'l2')[0]:.3f} ... "
-      f"{gap_range(all_stars, 'l2')[1]:.3f}; bits, tied, both directions: factor "
-      f"{gap_range(all_stars, 'bits', ('tied, both directions',))[1]:.3f} at most; bits, untied or forward only: "
-      f"{gap_range(all_stars, 'bits', ('untied, both directions', 'tied, forward only'))[1]:.3f} at most")
 big = succinctness.path_star_costs(10 ** 6, 100)
 explicit = succinctness.path_star_costs(10 ** 4, 6, jl=False)
-print(f"beyond the paper's sizes: G(10^6,100), tied, both directions: associative / geometric bits "
-      f"{big.ratios()['bits']:.3f}; one axis per arm (m = d) on G(10^4,6): {explicit.ratios()['bits']:.2e}")
+span = lambda lo_hi: f"{lo_hi[0]:.3f} ... {lo_hi[1]:.3f}"  # noqa: E731
+viz.table([
+    {"graphs": f"cycle, n = {cycle_sizes[0]} ... {cycle_sizes[-1]}", "regimes": "all", "unit": "bits",
+     "factor between the costs": span(gap_range(cycles, "bits"))},
+    {"graphs": f"cycle, n = {cycle_sizes[0]} ... {cycle_sizes[-1]}", "regimes": "all", "unit": "l2",
+     "factor between the costs": span(gap_range(cycles, "l2"))},
+    {"graphs": "cycle", "regimes": "tied, both directions", "unit": "bits, assoc. / geo.",
+     "factor between the costs": f"{tied[0]:.3f} at n = {cycle_sizes[0]} -> {tied[-1]:.3f} at n = {cycle_sizes[-1]}"},
+    {"graphs": "path-star, d = 4 ... 10^4, l = 5, 10", "regimes": "all", "unit": "l2",
+     "factor between the costs": span(gap_range(all_stars, "l2"))},
+    {"graphs": "path-star, d = 4 ... 10^4, l = 5, 10", "regimes": "tied, both directions", "unit": "bits",
+     "factor between the costs": f"at most {gap_range(all_stars, 'bits', ('tied, both directions',))[1]:.3f}"},
+    {"graphs": "path-star, d = 4 ... 10^4, l = 5, 10", "regimes": "untied or forward only", "unit": "bits",
+     "factor between the costs": "at most "
+     f"{gap_range(all_stars, 'bits', ('untied, both directions', 'tied, forward only'))[1]:.3f}"},
+    {"graphs": "G(10^6,100), beyond the paper's sizes", "regimes": "tied, both directions", "unit": "bits, assoc. / geo.",
+     "factor between the costs": f"{big.ratios()['bits']:.3f}"},
+    {"graphs": "G(10^4,6), one axis per arm (m = d)", "regimes": "tied, both directions", "unit": "bits, assoc. / geo.",
+     "factor between the costs": f"{explicit.ratios()['bits']:.2e}"}])
 
 # %%
 for costs in (cycles, all_stars):
@@ -226,9 +241,8 @@ assert max(c.ratios(r)[u] for c in cycles + all_stars + [big] for r in succinctn
 
 # %%
 d2 = {(g, m): sp(S5, f"{g}/{m}", "distance2_cosine") for g in G for m in ("associative", "nn", "transformer", "mamba")}
-print(f"{'graph':9s} {'model':12s} mean cosine of node pairs two hops apart (mean ± sd over seeds)")
-for (g, m), s in d2.items():
-    print(f"{g:9s} {m:12s} {s}")
+viz.table([{"graph": g, "model": m, "mean cosine two hops apart": str(s)} for (g, m), s in d2.items()],
+          caption="node pairs two hops apart, final embeddings; mean ± sd over seeds")
 for (g, m), s in d2.items():
     if m == "associative":  # random tables (width 15 on the cycle): near zero on average, seed to seed ± 0.1
         assert abs(s.mean) <= 0.1, (g, s)
@@ -268,6 +282,11 @@ race = {label: rs[0] for label, rs in race_seeds.items()}
 viz.race({k: r.history for k, r in race.items()})
 plt.show()
 
+# %% [markdown]
+# *What to see:* on the left the frozen control (and the wide learnable network) reach full recovery
+# within a couple of steps; in the middle and right panels the geometric curves of the learnable
+# networks rise only later, and the frozen control's stay flat at zero.
+
 # %%
 def race_timing(r):
     final = r.metrics["geometric_margin"]
@@ -287,9 +306,11 @@ for label, ts in per_seed.items():
                          final=float(np.mean([t["final"] for t in ts])),
                          at_memorized=float(np.mean([t["at_memorized"] for t in ts])),
                          seeds={k: [t[k] for t in ts] for k in ("memorized", "half", "final", "at_memorized")})
-    sp_final, sp_at = stats.spread([t["final"] for t in ts]), stats.spread([t["at_memorized"] for t in ts])
-    print(f"{label:30s} every edge stored at step {[t['memorized'] for t in ts]} (seeds {list(RACE_SEEDS)}; "
-          f"geometric margin then {sp_at}) | final margin {sp_final}, half of it first reached at step {halves}")
+viz.table({label: {"every edge stored at step": str(t["seeds"]["memorized"]),
+                   "margin then": str(stats.spread(t["seeds"]["at_memorized"])),
+                   "final margin": str(stats.spread(t["seeds"]["final"])),
+                   "half of it first at step": str(t["seeds"]["half"])} for label, t in timing.items()},
+          columns=["setting"], caption=f"one entry per seed ({', '.join(map(str, RACE_SEEDS))}); margins mean ± sd")
 
 # %%
 fast = timing["frozen, width 512, lr 0.1"]
@@ -340,28 +361,29 @@ assert wide["memorized"] <= 2 and max(abs(x) for x in wide["seeds"]["at_memorize
 # %%
 kcfg = presets.config("tiny-knobs", PRESET)
 seeds = tiny_knobs.SEEDS[PRESET]
-print(f"knob runs: {kcfg.graph}, {kcfg.model}, width {kcfg.dim}, {kcfg.steps} full-batch steps, seeds {list(seeds)}")
 knob_runs = tiny_knobs.knob_seeds(PRESET)
 S = tiny_knobs.knob_spreads(knob_runs)
 chance = tiny_knobs.knob_chance(knob_runs["lr 1e-2"][0].spaces)
-print(f"chance: Fiedler share {chance['fiedler_share']:.3f}, concentration {chance['spectral_concentration']:.3f}")
 
 
 def ms(d, key, fmt="{:+.2f}"):
     return f"{fmt.format(d[key].mean)} ± {fmt.format(d[key].sd).lstrip('+')}" if key in d else "-"
 
 
-print(f"{'setting (mean ± sd over seeds)':40s} {'min rec.':>8s} {'margin, ours':>13s} {'full vocab':>13s} {'paper':>7s} "
-      f"{'geo level':>13s} {'Fiedler share':>13s} {'concentration':>13s} {'edge margin':>13s}")
+rows = []
 for label, d in S.items():
     paper = tiny_knobs.KNOBS[label][1]
-    rows = [(label, d, "")] + ([("  output table U", d, "output_")] if "output_fiedler_share" in d else [])
-    for name, x, p in rows:
-        rec = f"{min(x['topk_recovery'].values):.3f}" if not p else ""
-        print(f"{name:40s} {rec:>8s} {ms(x, p + 'geometric_margin'):>13s} {ms(x, p + 'geometric_margin_full_vocab'):>13s} "
-              f"{(paper if paper is not None else '-') if not p else '':>7} {ms(x, p + 'geometric_level', '{:+.3f}'):>13s} "
-              f"{ms(x, p + 'fiedler_share', '{:.3f}'):>13s} {ms(x, p + 'spectral_concentration', '{:.3f}'):>13s} "
-              f"{ms(x, p + 'edge_margin') if not p else '':>13s}")
+    for name, p in [(label, "")] + ([(f"{label}: output table U", "output_")] if "output_fiedler_share" in d else []):
+        rows.append({"setting": name, "worst recovery": f"{min(d['topk_recovery'].values):.3f}" if not p else "",
+                     "margin, ours": ms(d, p + "geometric_margin"), "full vocab": ms(d, p + "geometric_margin_full_vocab"),
+                     "paper": ("-" if paper is None else paper) if not p else "",
+                     "geo level": ms(d, p + "geometric_level", "{:+.3f}"),
+                     "Fiedler share": ms(d, p + "fiedler_share", "{:.3f}"),
+                     "concentration": ms(d, p + "spectral_concentration", "{:.3f}"),
+                     "edge margin": ms(d, p + "edge_margin") if not p else ""})
+viz.table(rows, caption=f"{kcfg.graph}, {kcfg.model}, width {kcfg.dim}, {kcfg.steps} full-batch steps; mean ± sd over "
+                        f"seeds {', '.join(map(str, seeds))}; chance: Fiedler share {chance['fiedler_share']:.3f}, "
+                        f"concentration {chance['spectral_concentration']:.3f}")
 
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(14, 4.2))
@@ -376,6 +398,11 @@ viz.seed_spread(shares, ax=axes[1], xlabel="share of the non-trivial energy on t
 axes[1].set_yticklabels([])
 plt.show()
 
+# %% [markdown]
+# *What to see:* each row's seeds (dots) and their mean ± sd (bar): where two rows' bars do not overlap,
+# the knob's direction holds beyond the spread; the crosses (left) are the authors' single-seed margins,
+# the dotted line (right) the Fiedler share of an embedding unrelated to the graph.
+
 # %%
 # Two-sided: every run, the associative (unit-normal) one first, stored the edges it was shown.
 for label, rs in knob_runs.items():
@@ -384,12 +411,9 @@ for label, rs in knob_runs.items():
 for r in knob_runs["unit-normal init, lr 1e-4"]:
     controls.assert_learned(r.metrics, {"topk_recovery": 1.0}, f"unit-normal init, lr 1e-4, seed {r.metrics['config']['seed']}")
 D = tiny_knobs.knob_directions(S)
-for knob, per in D.items():
-    print(knob)
-    for m, d in per.items():
-        print(f"    {m:24s} {d['higher']!s:26s} vs {d['lower']!s:26s} -> {d['verdict']}")
+viz.table([{"knob": knob, "measure": m, "higher": str(d["higher"]), "lower": str(d["lower"]), "verdict": d["verdict"]}
+           for knob, per in D.items() for m, d in per.items()], caption="each knob's direction, mean ± sd over seeds")
 held = {knob: [m for m, d in per.items() if d["verdict"] == "holds"] for knob, per in D.items()}
-print("\nbeyond the spread:", {k: v for k, v in held.items() if v})
 print("not beyond the spread on any measure:", [k for k, v in held.items() if not v])
 
 # %%
@@ -454,23 +478,23 @@ for key in ("fiedler_share", "output_fiedler_share"):
 # %%
 n2v_graphs = ["cycle"] if PRESET == "ci" else list(graphs.TINY_GRAPHS)
 n2v = experiments.tiny_sweep(n2v_graphs, ["node2vec"], preset=PRESET)
-print(f"{'graph':9s} {'dim':>4s} {'edge dots':>10s} {'other dots':>10s} {'recovery':>8s} {'geo level':>9s} "
-      f"{'concentration':>20s} {'cos at 2':>8s}")
-prop4 = {}
+prop4, rows = {}, []
 for name, g in G.items():
     prop4[name] = succinctness.proposition4(g)  # the incidence table, measured as a trained Node2Vec table is
-    rows = [("Prop. 4", prop4[name])]
+    found = [("Prop. 4", prop4[name])]
     if (name, "node2vec") in n2v:
         r = n2v[(name, "node2vec")]
-        rows.append(("trained", dict(dim=r.metrics["config"]["dim"], edge=None, other=None, recovery=r.metrics["topk_recovery"],
-                                     level=r.metrics["geometric_level"], conc=r.metrics["spectral_concentration"],
-                                     chance=r.metrics["concentration_chance"],
-                                     cos2=geometry.cosine_by_distance(r.embeddings(), g.adjacency())[2])))
-    for label, p in rows:
-        dots_text = (f"{p['edge'].tolist()!s:>10s} {p['other'].tolist()!s:>10s}" if p["edge"] is not None
-                     else f"{'-':>10s} {'-':>10s}")
-        print(f"{name:9s} {p['dim']:4d} {dots_text} {p['recovery']:8.3f} {p['level']:+9.3f} "
-              f"{p['conc']:12.3f} ({p['chance']:.3f}) {p['cos2']:+8.3f}   {label}")
+        found.append(("trained", dict(dim=r.metrics["config"]["dim"], edge=None, other=None,
+                                      recovery=r.metrics["topk_recovery"], level=r.metrics["geometric_level"],
+                                      conc=r.metrics["spectral_concentration"], chance=r.metrics["concentration_chance"],
+                                      cos2=geometry.cosine_by_distance(r.embeddings(), g.adjacency())[2])))
+    rows += [{"graph": name, "table": label, "dim": p["dim"],
+              "edge dots": "-" if p["edge"] is None else str(p["edge"].tolist()),
+              "other dots": "-" if p["other"] is None else str(p["other"].tolist()),
+              "recovery": p["recovery"], "geo level": p["level"],
+              "concentration (chance)": f"{p['conc']:.3f} ({p['chance']:.3f})", "cos at 2": p["cos2"]}
+             for label, p in found]
+viz.table(rows)
 
 # %%
 for name, p in prop4.items():
@@ -479,6 +503,8 @@ for name, p in prop4.items():
 for (name, _), r in n2v.items():
     cos2 = geometry.cosine_by_distance(r.embeddings(), G[name].adjacency())[2]
     assert r.metrics["spectral_concentration"] >= prop4[name]["conc"] + 0.2 and cos2 >= 0.5, (name, cos2)
+
+# %% tags=["remove-input"]
 results.record("07_why_geometry", {
     "distance2_cosine": {f"{g} {m}": s.mean for (g, m), s in d2.items()},
     "race": {label: {"steps_to_full_recovery": t["memorized"], "half_geometric_margin_step": t["half"],

@@ -14,7 +14,7 @@ FLOORS = [
     {"graphs"}, {"tasks"}, {"models"},
     {"batching", "train", "train_node2vec", "evaluate", "geometry", "spectral", "memory_estimate", "selection",
      "succinctness"},
-    {"experiments"}, {"presets", "reproduce"}, {"learning_order", "variants", "tiny_seeds"},
+    {"experiments"}, {"presets", "reproduce"}, {"learning_order", "variants", "tiny_seeds", "sweep"},
     {"viz"}, {"deviations"}, {"verdicts"}, {"claims", "landing", "repository"},
     {"cli", "__main__"},
 ]

@@ -5,8 +5,6 @@ from __future__ import annotations
 from functools import lru_cache
 
 from ..experiments import InWeightsConfig
-from ..models import MODELS
-from ..batching import make_layout
 from .paper import IN_CONTEXT, IN_WEIGHTS
 
 def family(config: dict) -> str | None:
@@ -23,23 +21,10 @@ def graph_name(config: dict) -> str:
     return f"{'T' if tree else 'G'}({config['degree']},{config['path_length']})"
 
 
-def _in_weights_config(config: dict):
-    return InWeightsConfig.from_record(config)
-
-
 @lru_cache(maxsize=64)
 def _draws(items: tuple) -> tuple:
-    """((set name, distinct examples, examples drawn per step), ...) for each training phase of an
-    in-weights config: one phase when mixed, (edges,) then (paths,) when staged."""
-    cfg = _in_weights_config(dict(items))
-    task = cfg.make_task()
-    sets = task.training_examples()
-    phases = [sets] if cfg.schedule == "mixed" else [sets[:1], sets[1:]]
-    out = []
-    for phase in phases:
-        layout = make_layout(phase, cfg.train, MODELS.get(cfg.model), task.token("[PAD]"), "cpu")
-        out.append(tuple((s.name, len(s), int(c)) for s, c in zip(phase, layout.counts)))
-    return tuple(out)
+    """``InWeightsConfig.example_draws`` of a saved config (cached: the page asks for many)."""
+    return InWeightsConfig.from_record(dict(items)).example_draws()
 
 
 def training_examples(config: dict) -> dict:

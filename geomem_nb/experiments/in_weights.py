@@ -8,8 +8,9 @@ from pathlib import Path
 from ..checks import check_choice, check_int, positive_number
 from ..graphs import TREE_STAR_SPLITS, check_tree_star, held_out_count, path_star, tree_star
 from ..guard import run_identity, save_json, save_npy
+from ..batching import make_layout
 from ..memory_estimate import estimate_sequence_model
-from ..models import build
+from ..models import MODELS, build
 from ..runtime import device_name
 from ..tasks.in_weights import EDGE_DIRECTIONS, OBJECTIVES, PATH_DIRECTIONS, InWeightsTask
 from ..train import TrainConfig, TrainResult, train
@@ -124,6 +125,24 @@ class InWeightsConfig(RunSettings):
 
     def make_task(self) -> InWeightsTask:
         return InWeightsTask(self.make_graph(), self.pause_tokens, self.objective, self.edges, self.path_direction)
+
+    def example_draws(self) -> tuple:
+        """((set name, distinct examples, examples drawn per step), ...) for each training phase: one
+        phase when mixed, (edges,) then (paths,) when staged. Epochs = drawn / distinct (packing rounds
+        each set up to whole rows, so a step can draw a few more than ``batch_size``)."""
+        task = self.make_task()
+        sets = task.training_examples()
+        phases = [sets] if self.schedule == "mixed" else [sets[:1], sets[1:]]
+        out = []
+        for phase in phases:
+            layout = make_layout(phase, self.train, MODELS.get(self.model), task.token("[PAD]"), "cpu")
+            out.append(tuple((s.name, len(s), int(c)) for s, c in zip(phase, layout.counts)))
+        return tuple(out)
+
+    def steps_for_epochs(self, epochs: float) -> int:
+        """Steps of a mixed run that draw ``epochs`` times its distinct training examples."""
+        (phase,) = self.with_(schedule="mixed").example_draws()
+        return max(1, round(epochs * sum(n for _, n, _ in phase) / sum(c for _, _, c in phase)))
 
 
 # Evidence for the CPU scales (2 cores): a 2-layer, width-128 GPT on G(1000,5) with lr 2e-3 reaches

@@ -1,0 +1,126 @@
+"""Chapter 09's map: in-weights runs over the path length l, the degree d and the epochs, at the
+``in-weights-small`` preset's model and optimizer. Each run is a separate ``python -m geomem_nb
+in-weights`` process (both cores busy, one thread each) writing its own ``metrics.json``; a run whose
+folder already holds one is not run again. ``collect`` reads the folder back as one row per run.
+
+    python -m geomem_nb.sweep --preset cpu --out results/cpu/09_path_length [--workers 2]
+"""
+from __future__ import annotations
+
+import argparse
+import itertools
+import os
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from . import presets
+from .checks import check_choice, check_int
+from .experiments import InWeightsConfig
+from .results import REPO, read_record
+from .runtime import PRESETS, preset as env_preset
+
+BASE = "in-weights-small"  # the model, batch, lr and warm-up of every run
+# The grid at each preset. ci: the frontier in two runs (one that should succeed, one that should not).
+GRIDS = {
+    "ci": dict(degree=(100,), path_length=(5, 8), epochs=(100,)),
+    "cpu": dict(degree=(100, 300), path_length=(5, 6, 7, 8, 10), epochs=(100, 300)),
+}
+GRIDS["gpu"] = GRIDS["paper"] = GRIDS["cpu"]
+# Beyond the full grid at cpu: long budgets where they are cheap (few arms), and more arms at 100 epochs.
+EXTRA = {"cpu": [dict(degree=100, path_length=ell, epochs=1000) for ell in (5, 6, 7, 8, 10)]
+         + [dict(degree=1000, path_length=ell, epochs=100) for ell in (5, 8, 10)]}
+EVALUATIONS = 10  # per run, evenly spaced
+MEASURES = ("test_exact_match", "test_hardest_token", "leaf_first_hop_diagonal_accuracy", "train_exact_match",
+            "edge_recovery", "chance", "steps", "train_seconds")
+
+
+def cells(preset: str) -> list[dict]:
+    """The grid's runs at ``preset``: dicts of degree, path_length and epochs."""
+    check_choice("preset", preset, PRESETS)
+    g = GRIDS[preset]
+    grid = [dict(degree=d, path_length=ell, epochs=e)
+            for d, ell, e in itertools.product(g["degree"], g["path_length"], g["epochs"])]
+    return grid + EXTRA.get(preset, [])
+
+
+def name(cell: dict) -> str:
+    return f"d{cell['degree']}-l{cell['path_length']}-e{cell['epochs']}"
+
+
+def config(cell: dict, preset: str) -> InWeightsConfig:
+    """The run of ``cell``: the base preset on G(d, l), its steps set to draw ``epochs`` epochs."""
+    cfg = presets.config(BASE, preset, degree=cell["degree"], path_length=cell["path_length"])
+    steps = cfg.steps_for_epochs(cell["epochs"])
+    return cfg.with_(steps=steps, eval_every=max(1, steps // EVALUATIONS))
+
+
+def command(cfg: InWeightsConfig, out: Path) -> list[str]:
+    """The command line that runs ``cfg`` (every setting that defines the run, spelled out)."""
+    flags = dict(preset=cfg.preset, degree=cfg.degree, path_length=cfg.path_length, layers=cfg.layers,
+                 width=cfg.width, heads=cfg.heads, batch_size=cfg.batch_size, lr=cfg.lr, warmup=cfg.warmup,
+                 pause_tokens=cfg.pause_tokens, steps=cfg.steps, eval_every=cfg.eval_every, seed=cfg.seed)
+    args = [f"--{k.replace('_', '-')}={v}" for k, v in flags.items()]
+    return [sys.executable, "-m", "geomem_nb", "in-weights", *args, "--out", str(out)]
+
+
+def run(preset: str, out: str | Path, workers: int = 2) -> list[str]:
+    """Run every cell of ``preset`` not yet in ``out``; returns the names of the runs that failed."""
+    check_int("workers", workers, 1)
+    out = Path(out)
+    todo = [c for c in cells(preset) if not (out / name(c) / "metrics.json").exists()]
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "GEOMEM_PROGRESS": "0"}
+
+    def one(cell):
+        p = subprocess.run(command(config(cell, preset), out / name(cell)), env=env, cwd=REPO,
+                           capture_output=True, text=True)
+        return None if p.returncode == 0 else f"{name(cell)}: {p.stderr.strip().splitlines()[-1:]}"
+
+    with ThreadPoolExecutor(workers) as pool:
+        return [f for f in pool.map(one, todo) if f]
+
+
+def collect(out: str | Path, preset: str) -> list[dict]:
+    """One row per cell of ``preset`` found in ``out``: the cell, its final measures, epochs and steps/s."""
+    rows = []
+    for cell in cells(preset):
+        path = Path(out) / name(cell) / "metrics.json"
+        if path.exists():
+            m = read_record(path)
+            row = {**cell, **{k: m[k] for k in MEASURES}}
+            row["steps_per_second"] = m["steps"] / m["train_seconds"] if m["train_seconds"] else None
+            row["history"] = m["history"]
+            row["provenance"] = m.get("provenance")
+            rows.append(row)
+    return rows
+
+
+def load_or_run(preset: str | None = None, workers: int = 2) -> tuple[list[dict], str]:
+    """The grid of ``preset``: its shipped records (``results/<preset>/09_path_length``) when complete,
+    else run (missing cells only) into ``outputs/<preset>/09_path_length``. Returns (rows, folder)."""
+    preset = preset or env_preset()
+    shipped = REPO / "results" / preset / "09_path_length"
+    if len(collect(shipped, preset)) == len(cells(preset)):
+        return collect(shipped, preset), str(shipped.relative_to(REPO))
+    here = REPO / "outputs" / preset / "09_path_length"
+    failed = run(preset, here, workers)
+    if failed:
+        raise RuntimeError("runs failed: " + "; ".join(failed))
+    return collect(here, preset), str(here.relative_to(REPO))
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(prog="python -m geomem_nb.sweep", description=__doc__.split("\n\n")[0])
+    p.add_argument("--preset", choices=PRESETS, default=None)
+    p.add_argument("--out", required=True)
+    p.add_argument("--workers", type=int, default=2)
+    a = p.parse_args(argv)
+    failed = run(a.preset or env_preset(), a.out, a.workers)
+    for f in failed:
+        print(f, file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

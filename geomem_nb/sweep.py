@@ -31,6 +31,20 @@ GRIDS["gpu"] = GRIDS["paper"] = GRIDS["cpu"]
 # Beyond the full grid at cpu: long budgets where they are cheap (few arms), and more arms at 100 epochs.
 EXTRA = {"cpu": [dict(degree=100, path_length=ell, epochs=1000) for ell in (5, 6, 7, 8, 10)]
          + [dict(degree=1000, path_length=ell, epochs=100) for ell in (5, 8, 10)]}
+# One knob at a time, on the first failing lengths (d = 100; l = 6 and 8; 300 epochs): name -> the
+# settings it changes, given the cell's base config.
+KNOBS = {
+    "lr 3e-4": lambda cfg: dict(lr=3e-4),
+    "lr 1e-3": lambda cfg: dict(lr=1e-3),
+    "lr 1e-2": lambda cfg: dict(lr=1e-2),
+    "pauses = l": lambda cfg: dict(pause_tokens=cfg.path_length),
+    "no reverse edges": lambda cfg: dict(edges="forward"),
+    "edges first at lr 1e-2": lambda cfg: dict(schedule="staged", edge_steps=cfg.steps, edge_lr=1e-2),
+    "4 layers, width 128": lambda cfg: dict(layers=4, width=128, heads=4),
+    "weight decay 0.1": lambda cfg: dict(weight_decay=0.1),
+}
+KNOB_CELLS = {"cpu": [dict(degree=100, path_length=ell, epochs=300, knob=k) for ell in (6, 8) for k in KNOBS]
+              + [dict(degree=100, path_length=ell, epochs=3000) for ell in (6, 8)]}
 EVALUATIONS = 10  # per run, evenly spaced
 MEASURES = ("test_exact_match", "test_hardest_token", "leaf_first_hop_diagonal_accuracy", "train_exact_match",
             "edge_recovery", "chance", "steps", "train_seconds")
@@ -45,31 +59,44 @@ def cells(preset: str) -> list[dict]:
     return grid + EXTRA.get(preset, [])
 
 
+def knob_cells(preset: str) -> list[dict]:
+    """The knob runs at ``preset`` (none at ci): each cell with its ``knob``, or a long budget."""
+    check_choice("preset", preset, PRESETS)
+    return KNOB_CELLS.get(preset, [])
+
+
 def name(cell: dict) -> str:
-    return f"d{cell['degree']}-l{cell['path_length']}-e{cell['epochs']}"
+    knob = f"-{cell['knob']}".replace(" ", "_").replace(",", "").replace("=", "eq") if cell.get("knob") else ""
+    return f"d{cell['degree']}-l{cell['path_length']}-e{cell['epochs']}{knob}"
 
 
 def config(cell: dict, preset: str) -> InWeightsConfig:
     """The run of ``cell``: the base preset on G(d, l), its steps set to draw ``epochs`` epochs."""
     cfg = presets.config(BASE, preset, degree=cell["degree"], path_length=cell["path_length"])
+    if cell.get("knob"):  # knobs that change the examples (edges, pauses) change the epoch's size too
+        cfg = cfg.with_(**{k: v for k, v in KNOBS[cell["knob"]](cfg).items() if k != "edge_steps"})
     steps = cfg.steps_for_epochs(cell["epochs"])
-    return cfg.with_(steps=steps, eval_every=max(1, steps // EVALUATIONS))
+    cfg = cfg.with_(steps=steps, eval_every=max(1, steps // EVALUATIONS))
+    return cfg.with_(**KNOBS[cell["knob"]](cfg)) if cell.get("knob") else cfg
 
 
 def command(cfg: InWeightsConfig, out: Path) -> list[str]:
     """The command line that runs ``cfg`` (every setting that defines the run, spelled out)."""
     flags = dict(preset=cfg.preset, degree=cfg.degree, path_length=cfg.path_length, layers=cfg.layers,
                  width=cfg.width, heads=cfg.heads, batch_size=cfg.batch_size, lr=cfg.lr, warmup=cfg.warmup,
-                 pause_tokens=cfg.pause_tokens, steps=cfg.steps, eval_every=cfg.eval_every, seed=cfg.seed)
+                 pause_tokens=cfg.pause_tokens, steps=cfg.steps, eval_every=cfg.eval_every, seed=cfg.seed,
+                 edges=cfg.edges, schedule=cfg.schedule, edge_steps=cfg.edge_steps, edge_lr=cfg.edge_lr,
+                 weight_decay=cfg.weight_decay)
     args = [f"--{k.replace('_', '-')}={v}" for k, v in flags.items()]
     return [sys.executable, "-m", "geomem_nb", "in-weights", *args, "--out", str(out)]
 
 
-def run(preset: str, out: str | Path, workers: int = 2) -> list[str]:
-    """Run every cell of ``preset`` not yet in ``out``; returns the names of the runs that failed."""
+def run(preset: str, out: str | Path, workers: int = 2, knobs: bool = False) -> list[str]:
+    """Run every cell of ``preset`` (with ``knobs``: every knob cell) not yet in ``out``; returns the
+    names of the runs that failed."""
     check_int("workers", workers, 1)
     out = Path(out)
-    todo = [c for c in cells(preset) if not (out / name(c) / "metrics.json").exists()]
+    todo = [c for c in (knob_cells(preset) if knobs else cells(preset)) if not (out / name(c) / "metrics.json").exists()]
     env = {**os.environ, "OMP_NUM_THREADS": "1", "GEOMEM_PROGRESS": "0"}
 
     def one(cell):
@@ -81,16 +108,17 @@ def run(preset: str, out: str | Path, workers: int = 2) -> list[str]:
         return [f for f in pool.map(one, todo) if f]
 
 
-def collect(out: str | Path, preset: str) -> list[dict]:
-    """One row per cell of ``preset`` found in ``out``: the cell, its final measures, epochs and steps/s."""
+def collect(out: str | Path, preset: str, knobs: bool = False) -> list[dict]:
+    """One row per cell (with ``knobs``: knob cell) of ``preset`` found in ``out``: the cell, its final
+    measures, epochs and steps/s."""
     rows = []
-    for cell in cells(preset):
+    for cell in knob_cells(preset) if knobs else cells(preset):
         path = Path(out) / name(cell) / "metrics.json"
         if path.exists():
             m = read_record(path)
             row = {**cell, **{k: m[k] for k in MEASURES}}
             row["steps_per_second"] = m["steps"] / m["train_seconds"] if m["train_seconds"] else None
-            row["history"] = m["history"]
+            row["history"], row["config"] = m["history"], m["config"]
             row["provenance"] = m.get("provenance")
             rows.append(row)
     return rows
@@ -115,8 +143,9 @@ def main(argv=None) -> int:
     p.add_argument("--preset", choices=PRESETS, default=None)
     p.add_argument("--out", required=True)
     p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--knobs", action="store_true", help="the knob runs instead of the grid")
     a = p.parse_args(argv)
-    failed = run(a.preset or env_preset(), a.out, a.workers)
+    failed = run(a.preset or env_preset(), a.out, a.workers, a.knobs)
     for f in failed:
         print(f, file=sys.stderr)
     return 1 if failed else 0

@@ -37,6 +37,7 @@ TRAINER_FLAGS = {
     "lr": "peak learning rate",
     "warmup": "linear warm-up steps (at most steps)",
     "min_lr_ratio": "the cosine decay ends at lr times this",
+    "weight_decay": "AdamW weight decay",
     "eval_every": "",
     "eval_budget": "skip evaluations while they exceed this fraction of training time",
     "time_budget": "stop after this many training seconds",

@@ -114,3 +114,24 @@ def race(histories: dict, keys=("topk_recovery", "geometric_margin", "geometric_
             ax.axhline(0.0, **CHANCE_STYLE)
     axes[0].legend(fontsize=7)
     return axes
+
+
+def path_length_map(rows: list, key: str, ax=None, ylabel: str | None = None):
+    """One sweep measure against the path length l: a line per (degree, epochs), darker = more epochs,
+    and each degree's chance 1/d dotted (``sweep.collect`` rows)."""
+    ax = axes_or_new(ax)
+    groups = sorted({(r["degree"], r["epochs"]) for r in rows})
+    degrees = sorted({d for d, _ in groups})
+    markers = dict(zip(degrees, "osD^v"))
+    most = max(e for _, e in groups)
+    for d, e in groups:
+        pts = sorted((r["path_length"], r[key]) for r in rows if (r["degree"], r["epochs"]) == (d, e))
+        shade = plt.cm.viridis(0.15 + 0.7 * np.log(e) / np.log(most)) if most > 1 else None
+        ax.plot(*zip(*pts), marker=markers[d], color=shade, label=f"d = {d}, {e} epochs")
+    for d in degrees:
+        ax.axhline(1 / d, **{**CHANCE_STYLE, "linewidth": 0.8})
+    ax.set_xlabel("path length l (nodes per arm, root included)")
+    ax.set_ylabel(ylabel or key.replace("_", " "))
+    ax.set_xticks(sorted({r["path_length"] for r in rows}))
+    ax.set_ylim(-0.02, 1.02)
+    return ax

@@ -1,0 +1,49 @@
+"""Chapter 09's sweep: the grid, budgets matched in epochs, one process per run, records read back."""
+import pytest
+
+from geomem_nb import cli, deviations, sweep
+
+
+def test_ci_grid_is_the_frontier_in_two_runs():
+    assert [sweep.name(c) for c in sweep.cells("ci")] == ["d100-l5-e100", "d100-l8-e100"]
+    names = [sweep.name(c) for c in sweep.cells("cpu")]
+    assert len(names) == len(set(names)) and "d1000-l10-e100" in names and "d100-l10-e1000" in names
+    with pytest.raises(ValueError, match="preset"):
+        sweep.cells("huge")
+
+
+@pytest.mark.parametrize("ell", [5, 8, 10])
+def test_budgets_are_matched_in_epochs(ell):
+    cfg = sweep.config(dict(degree=100, path_length=ell, epochs=100), "cpu")
+    assert deviations.epochs({"config": cfg.record(), "steps": cfg.steps}) == pytest.approx(100, rel=0.01)
+    assert cfg.eval_every == cfg.steps // sweep.EVALUATIONS and cfg.width == 64  # the in-weights-small model
+
+
+def test_the_command_builds_the_same_run(tmp_path):
+    cfg = sweep.config(dict(degree=100, path_length=8, epochs=100), "ci")
+    argv = sweep.command(cfg, tmp_path / "run")[3:]  # after "python -m geomem_nb"
+    args = cli.parser().parse_args(argv)
+    flat = {k: v for k, v in vars(args).items() if v is not None and k in cfg.setting_names()}
+    assert cfg.with_(**flat).record() == cfg.record()
+
+
+def test_a_run_is_made_once_and_read_back(tmp_path, monkeypatch):
+    monkeypatch.setitem(sweep.GRIDS, "ci", dict(degree=(20,), path_length=(4,), epochs=(200,)))
+    assert sweep.run("ci", tmp_path) == []
+    (row,) = sweep.collect(tmp_path, "ci")
+    assert row["degree"] == 20 and row["path_length"] == 4 and row["chance"] == pytest.approx(1 / 20)
+    assert 0 <= row["train_exact_match"] <= 1 and row["steps_per_second"] > 0 and row["provenance"]["command"]
+    written = (tmp_path / "d20-l4-e200" / "metrics.json").stat().st_mtime
+    assert sweep.run("ci", tmp_path) == [] and (tmp_path / "d20-l4-e200" / "metrics.json").stat().st_mtime == written
+
+
+def test_knobs_change_one_thing_each():
+    for cell in sweep.knob_cells("cpu"):
+        if not cell.get("knob"):
+            continue
+        base = sweep.config({k: v for k, v in cell.items() if k != "knob"}, "cpu").record()
+        changed = {k for k, v in sweep.config(cell, "cpu").record().items() if base[k] != v}
+        assert changed <= set(sweep.KNOBS[cell["knob"]](sweep.config(cell, "cpu"))) | {"steps", "eval_every"}, cell
+        assert "/" not in sweep.name(cell) and " " not in sweep.name(cell)
+    staged = sweep.config(dict(degree=100, path_length=6, epochs=300, knob="edges first at lr 1e-2"), "cpu")
+    assert staged.schedule == "staged" and staged.edge_steps == staged.steps

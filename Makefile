@@ -21,12 +21,13 @@ book: $(STAMP)
 # The book as a reader meets it: built at the ci preset, then every page opened offline in headless
 # Chromium (Debian's chromium, installed when absent); fails on a JavaScript error, raw \( or $$ left in the
 # text, a broken image, a table wider than the page, or anything loaded from another host. One screenshot
-# per page goes to _build/screenshots/. About as long as the ci notebook tests plus a minute.
+# per page goes to _build/screenshots/. About as long as the ci notebook tests plus a minute. One thread
+# per process: beside other work on the same cores, torch's waiting threads slowed a chapter several-fold.
 check-book: $(STAMP)
 	command -v chromium >/dev/null || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 		$$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium; }
 	rm -rf _build/html _build/screenshots
-	GEOMEM_SCALE=ci GEOMEM_PROGRESS=0 $(VENV)/bin/jupyter-book build --all -W -n --keep-going .
+	OMP_NUM_THREADS=1 GEOMEM_SCALE=ci GEOMEM_PROGRESS=0 $(VENV)/bin/jupyter-book build --all -W -n --keep-going .
 	$(PY) tools/check_book.py _build/html --screenshots _build/screenshots
 	$(VENV)/bin/pytest -q tests/test_book_offline.py
 

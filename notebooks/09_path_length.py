@@ -32,7 +32,7 @@
 #
 # **How this differs from the paper** (stated again under the numbers): the `in-weights-small` model
 # (2 layers, width 64, batch 256, peak lr $3\times10^{-3}$ with cosine decay, one pause token) instead of
-# the paper's 12 layers, width 384/784, lr $5\times10^{-5}$ and $\ell$ pause tokens; 100 to 1,000 epochs
+# the paper's 12 layers, width 384/784, lr $5\times10^{-5}$ and $\ell$ pause tokens; 100 to 3,000 epochs
 # instead of 50,000; $d$ up to $10^3$ instead of $10^4$. Budgets are matched in **epochs** (passes over
 # the edges and training paths), not in steps, so a longer path or a larger graph gets proportionally
 # more steps.
@@ -55,6 +55,15 @@ from geomem_nb.experiments import InWeightsConfig
 viz.setup()
 print(gm.env_line())
 PRESET = runtime.preset()
+TRAINED = {"train_exact_match": controls.LEARNED}  # a run that fits its training paths
+
+
+def summary(r: dict) -> dict:
+    """One run's row: its measures, then whether it fitted its training paths."""
+    return {"steps": r["steps"], "held-out exact match": r["test_exact_match"], "first hop": r["test_hardest_token"],
+            "diagonal": r["leaf_first_hop_diagonal_accuracy"], "train exact match": r["train_exact_match"],
+            "edges": r["edge_recovery"], "chance": r["chance"],
+            "status": controls.tag(r, TRAINED).strip(" []") or "trained"}
 
 # %% [markdown]
 # ## The map
@@ -66,13 +75,8 @@ PRESET = runtime.preset()
 
 # %%
 rows, source = sweep.load_or_run(PRESET)
-viz.table([{"d": r["degree"], "l": r["path_length"], "epochs": r["epochs"], "steps": r["steps"],
-            "held-out exact match": r["test_exact_match"], "first hop": r["test_hardest_token"],
-            "diagonal": r["leaf_first_hop_diagonal_accuracy"], "train exact match": r["train_exact_match"],
-            "edges": r["edge_recovery"], "chance": r["chance"], "steps/s": r["steps_per_second"],
-            "status": controls.tag(r, {"train_exact_match": controls.LEARNED}).strip(" []") or "trained"}
-           for r in rows],
-          caption=source)
+viz.table([{"d": r["degree"], "l": r["path_length"], "epochs": r["epochs"], **summary(r),
+            "steps/s": r["steps_per_second"]} for r in rows], caption=source)
 example = max(rows, key=lambda r: r["steps"])  # the runs differ only in d, l and steps
 print(deviations.regime(example))
 
@@ -94,20 +98,46 @@ plt.show()
 # %% [markdown]
 # ## The frontier, cell by cell
 #
-# For each number of arms and budget: the longest path whose held-out exact match reaches 0.5, and
-# whether the diagonal or the first hop breaks first along $\ell$.
+# For each number of arms and budget of the `cpu` map (loaded when shipped, at every preset; else this
+# preset's runs): the longest path whose held-out exact match reaches 0.5, the longest whose diagonal
+# does, and whether every run fitted its training paths.
 
 # %%
+cpu_rows = sweep.shipped("cpu") or rows
 frontier = []
-for d, e in sorted({(r["degree"], r["epochs"]) for r in rows}):
-    line = sorted((r for r in rows if (r["degree"], r["epochs"]) == (d, e)), key=lambda r: r["path_length"])
+for d, e in sorted({(r["degree"], r["epochs"]) for r in cpu_rows}):
+    line = sorted((r for r in cpu_rows if (r["degree"], r["epochs"]) == (d, e)), key=lambda r: r["path_length"])
     works = [r["path_length"] for r in line if r["test_exact_match"] >= 0.5]
     diag = [r["path_length"] for r in line if r["leaf_first_hop_diagonal_accuracy"] >= 0.5]
     frontier.append({"d": d, "epochs": e, "lengths tried": str([r["path_length"] for r in line]),
-                     "longest l with held-out >= 0.5": max(works) if works else "none",
-                     "longest l with diagonal >= 0.5": max(diag) if diag else "none",
-                     "all trained": all(controls.learned(r, {"train_exact_match": controls.LEARNED}) for r in line)})
+                     "longest l, held-out >= 0.5": max(works) if works else "none",
+                     "longest l, diagonal >= 0.5": max(diag) if diag else "none",
+                     "all fitted their training paths": all(controls.learned(r, TRAINED) for r in line)})
 viz.table(frontier)
+
+# %% [markdown]
+# ## One knob at a time
+#
+# On the first lengths that fail with $d = 100$ ($\ell = 6$ and $\ell = 8$, 300 epochs), each run changes
+# one setting of the map's recipe: the peak learning rate ($3\times10^{-4}$ to $10^{-2}$), as many pause
+# tokens as nodes per arm (the paper's choice), no reverse edges, the paper's two-phase schedule (the
+# edges alone at lr $10^{-2}$ for the same number of steps, then the paths alone), a deeper and wider
+# network, more weight decay, and ten times the epochs. `python -m geomem_nb.sweep --preset cpu --knobs
+# --out results/cpu/09_path_length` runs them; their records are loaded here when shipped.
+
+# %%
+knob_rows = sweep.shipped("cpu", knobs=True)
+if knob_rows:
+    base = {(r["path_length"]): r for r in cpu_rows if r["degree"] == 100 and r["epochs"] == 300}
+    table = [{"l": ell, "setting": "the map's recipe (300 epochs)", **summary(base[ell])} for ell in sorted(base)
+             if ell in (6, 8)]
+    table += [{"l": r["path_length"], "setting": r.get("knob") or f"{r['epochs']} epochs", **summary(r)}
+              for r in knob_rows]
+    viz.table(sorted(table, key=lambda t: t["l"]), caption="d = 100; every run's regime as the map's except the setting")
+    moved = [t for t in table if t["held-out exact match"] >= 0.5]
+    print("settings that bring a failing length to >= 0.5:", [(t["l"], t["setting"]) for t in moved] or "none")
+else:
+    print("the knob runs are not shipped: python -m geomem_nb.sweep --preset cpu --knobs --out results/cpu/09_path_length")
 
 # %% [markdown]
 # ## The paper-scale runs, and the bill for $G_{10^4,10}$
@@ -128,20 +158,19 @@ viz.table([{"run": n, "held-out exact match": m["test_exact_match"], "first hop"
 
 # %%
 big_run = paper_runs["in-weights-g10000-10"]
-ten = [r for r in rows if r["path_length"] == 10]
-bill = None
+ten = [r for r in cpu_rows + (knob_rows or []) if r["path_length"] == 10]
 if big_run and ten:
     reached = [r["epochs"] for r in ten if r["test_exact_match"] >= 0.5]
     need, bound = (min(reached), "") if reached else (max(r["epochs"] for r in ten), "at least ")
     big = InWeightsConfig.from_record(big_run["config"])
     steps_per_epoch = big.steps_for_epochs(100) / 100
     rate = big_run["steps"] / big_run["train_seconds"]
-    bill = {"epochs needed at l = 10": f"{bound}{need}", "steps per epoch of G(10^4,10)": steps_per_epoch,
-            "H200 steps/s (shipped run)": rate, "GPU minutes": f"{bound}{need * steps_per_epoch / rate / 60:.0f}",
-            "fits one 10-minute command": need * steps_per_epoch / rate <= 600}
-    viz.table([bill])
+    minutes = need * steps_per_epoch / rate / 60
+    viz.table([{"epochs needed at l = 10": f"{bound}{need}", "steps per epoch of G(10^4,10)": steps_per_epoch,
+                "H200 steps/s (shipped run)": rate, "GPU minutes": f"{bound}{minutes:.0f}",
+                "within one 10-minute command": minutes <= 10}])
 else:
-    print("no l = 10 cell in this grid (ci) or no shipped G(10^4,10) run: no bill")
+    print("no l = 10 run in the map, or no shipped G(10^4,10) run: no bill")
 
 # %% [markdown]
 # ## The claim, asserted
@@ -155,10 +184,10 @@ else:
 cell = {(r["degree"], r["path_length"], r["epochs"]): r for r in rows}
 short, long_ = cell[(100, 5, 100)], cell[(100, 8, 100)]
 assert short["test_exact_match"] >= 0.5 and short["leaf_first_hop_diagonal_accuracy"] >= 0.9, short
-controls.assert_learned(short, {"train_exact_match": controls.LEARNED}, "l = 5")
-controls.assert_learned(long_, {"train_exact_match": controls.LEARNED}, "l = 8 (its failure counts)")
+controls.assert_learned(short, TRAINED, "l = 5")
+controls.assert_learned(long_, TRAINED, "l = 8 (its failure counts)")
 assert long_["test_exact_match"] <= 3 * long_["chance"], long_["test_exact_match"]
-untrained = [sweep.name(r) for r in rows if not controls.learned(r, {"train_exact_match": controls.LEARNED})]
+untrained = [sweep.name(r) for r in rows if not controls.learned(r, TRAINED)]
 print("under-trained cells (no evidence either way):", untrained or "none")
 viz.table([{"l = 5 held-out": short["test_exact_match"], "l = 5 diagonal": short["leaf_first_hop_diagonal_accuracy"],
             "l = 8 held-out": long_["test_exact_match"], "l = 8 diagonal": long_["leaf_first_hop_diagonal_accuracy"],

@@ -33,6 +33,7 @@ def test_a_run_is_made_once_and_read_back(tmp_path, monkeypatch):
     (row,) = sweep.collect(tmp_path, "ci")
     assert row["degree"] == 20 and row["path_length"] == 4 and row["chance"] == pytest.approx(1 / 20)
     assert 0 <= row["train_exact_match"] <= 1 and row["steps_per_second"] > 0 and row["provenance"]["command"]
+    assert sorted(f.name for f in (tmp_path / "d20-l4-e200").iterdir()) == ["metrics.json"]
     written = (tmp_path / "d20-l4-e200" / "metrics.json").stat().st_mtime
     assert sweep.run("ci", tmp_path) == [] and (tmp_path / "d20-l4-e200" / "metrics.json").stat().st_mtime == written
 

@@ -239,3 +239,12 @@ def test_c15_and_c16_follow_the_spread():
     assert c16.status == "partly" and "nn on star" in c16.reason and "mamba" not in c16.reason.split("for ")[1].split(";")[0]
     flipping = v.c15(records(cpu__05_tiny_seeds=tiny_seed_record(tf_level=(0.95, 0.1, 0.9))))
     assert flipping.status == "partly"
+
+
+def test_c1_cites_the_path_length_map():
+    rec = {"test_exact_match": 0.0, "train_exact_match": 1.0}
+    found = {"cpu/09_path_length/d100-l5-e100": {"test_exact_match": 0.9, "train_exact_match": 1.0},
+             "cpu/09_path_length/d100-l10-e100": rec}
+    line = v.map_reach(found.get)
+    assert "d=100, 100 epochs: 5" in line and "l = 10: d=100, 100 epochs: 0.000 (train 1.000)" in line
+    assert v.map_reach({}.get) is None

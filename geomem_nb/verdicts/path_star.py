@@ -5,8 +5,27 @@ from __future__ import annotations
 
 from .. import controls, learning_order
 from ..deviations import regime
+from ..sweep import cells as sweep_cells, name as sweep_name
 from .base import (BIG, FORMAT, IN_CONTEXT_GRAPHS, PAPER_GRAPHS, POSITIVE_CONTROL, Get, Verdict, far_above, grade,
                    graph_label, in_context_line, in_weights_line, listing, not_run, where_run)
+
+def map_reach(get: Get) -> str | None:
+    """Chapter 09's cpu map in one line: the longest path each (d, epochs) generalizes, and l = 10."""
+    runs = [(c, get(f"cpu/09_path_length/{sweep_name(c)}")) for c in sweep_cells("cpu")]
+    runs = [(c, m) for c, m in runs if m]
+    if not runs:
+        return None
+    best = {}
+    for c, m in runs:
+        if m["test_exact_match"] >= 0.5:
+            key = (c["degree"], c["epochs"])
+            best[key] = max(best.get(key, 0), c["path_length"])
+    ten = ", ".join(f"d={c['degree']}, {c['epochs']} epochs: {m['test_exact_match']:.3f} (train {m['train_exact_match']:.3f})"
+                    for c, m in runs if c["path_length"] == 10)
+    return ("chapter 09 map (cpu, 2 layers, width 64): longest l with held-out >= 0.5: "
+            + ", ".join(f"d={d}, {e} epochs: {best.get((d, e), 'none')}" for d, e in sorted({(c['degree'], c['epochs']) for c, _ in runs}))
+            + (f"; l = 10: {ten}" if ten else ""))
+
 
 def c1(get: Get) -> Verdict:
     evidence, shown, failed, missing = [], [], [], []
@@ -25,6 +44,9 @@ def c1(get: Get) -> Verdict:
             evidence.append(regime(m))
         (shown if far_above(m["test_exact_match"], m["chance"]) else failed).append(
             f"G({d},{ell}) {m['test_exact_match']:.3f}")
+    reach = map_reach(get)
+    if reach:
+        evidence.append(reach)
     ic_ok, ic_bad = [], []
     for d in IN_CONTEXT_GRAPHS:
         m = get(f"in-context-g{d}-5-forward")

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from .. import controls, learning_order
 from ..deviations import regime
-from ..sweep import cells as sweep_cells, name as sweep_name
+from ..sweep import cells as sweep_cells, knob_cells as sweep_knob_cells, name as sweep_name
 from .base import (BIG, FORMAT, IN_CONTEXT_GRAPHS, PAPER_GRAPHS, POSITIVE_CONTROL, Get, Verdict, far_above, grade,
                    graph_label, in_context_line, in_weights_line, listing, not_run, where_run)
 
 def map_reach(get: Get) -> str | None:
     """Chapter 09's cpu map in one line: the longest path each (d, epochs) generalizes, and l = 10."""
-    runs = [(c, get(f"cpu/09_path_length/{sweep_name(c)}")) for c in sweep_cells("cpu")]
+    long_runs = [c for c in sweep_knob_cells("cpu") if not c.get("knob")]  # the map's recipe, longer
+    runs = [(c, get(f"cpu/09_path_length/{sweep_name(c)}")) for c in sweep_cells("cpu") + long_runs]
     runs = [(c, m) for c, m in runs if m]
     if not runs:
         return None

@@ -72,10 +72,10 @@ print("preset:", PRESET)
 frozen_big, learnable_big = results.shipped("cpu/in-weights-frozen"), results.shipped("cpu/in-weights")
 if frozen_big and learnable_big:
     c = frozen_big["config"]
-    viz.table({label: {"train exact match": m["train_exact_match"], "held-out exact match": m["test_exact_match"],
-                       "edge recovery": m["edge_recovery"], "steps": m["steps"]}
-               for label, m in (("frozen embeddings", frozen_big), ("learnable embeddings", learnable_big))},
-              columns=["embeddings"], caption=f"G({c['degree']},{c['path_length']}), chance 1/d = {frozen_big['chance']:.3g} "
+    viz.table([{"embeddings": label, "train exact match": m["train_exact_match"], "held-out exact match": m["test_exact_match"],
+                "edge recovery": m["edge_recovery"], "steps": m["steps"]}
+               for label, m in (("frozen embeddings", frozen_big), ("learnable embeddings", learnable_big))],
+              caption=f"G({c['degree']},{c['path_length']}), chance 1/d = {frozen_big['chance']:.3g} "
                                               "(the saved cpu runs)")
     assert frozen_big["train_exact_match"] >= 0.95 and frozen_big["test_exact_match"] <= 0.05
     assert learnable_big["test_exact_match"] >= 0.9
@@ -126,9 +126,9 @@ for g in G:
     assert stats.above(tf_level, level), (g, tf_level, level)
 nn_margin = {g: sp(S5, f"{g}/nn", "geometric_margin_full_vocab") for g in G}
 nn_clear = [g for g, s in nn_margin.items() if s.mean - s.sd > 0]
-viz.table({g: {"frozen control: worst recovery": min(S5["runs"][f"{g}/associative"]["measures"]["topk_recovery"]["values"]),
-               "learnable network: authors' margin": str(nn_margin[g]),
-               "above 0 beyond the spread": g in nn_clear} for g in G}, columns=["graph"],
+viz.table([{"graph": g, "frozen control: worst recovery": min(S5["runs"][f"{g}/associative"]["measures"]["topk_recovery"]["values"]),
+            "learnable network: authors' margin": str(nn_margin[g]), "above 0 beyond the spread": g in nn_clear}
+           for g in G],
           caption="asserted: the frozen control stored the edges (width 512: every edge, every seed), |level| + sd <= 0.1")
 
 # %% [markdown]
@@ -306,11 +306,10 @@ for label, ts in per_seed.items():
                          final=float(np.mean([t["final"] for t in ts])),
                          at_memorized=float(np.mean([t["at_memorized"] for t in ts])),
                          seeds={k: [t[k] for t in ts] for k in ("memorized", "half", "final", "at_memorized")})
-viz.table({label: {"every edge stored at step": str(t["seeds"]["memorized"]),
-                   "margin then": str(stats.spread(t["seeds"]["at_memorized"])),
-                   "final margin": str(stats.spread(t["seeds"]["final"])),
-                   "half of it first at step": str(t["seeds"]["half"])} for label, t in timing.items()},
-          columns=["setting"], caption=f"one entry per seed ({', '.join(map(str, RACE_SEEDS))}); margins mean ± sd")
+viz.table([{"setting": label, "every edge stored at step": str(t["seeds"]["memorized"]),
+            "margin then": str(stats.spread(t["seeds"]["at_memorized"])), "final margin": str(stats.spread(t["seeds"]["final"])),
+            "half of it first at step": str(t["seeds"]["half"])} for label, t in timing.items()],
+          caption=f"one entry per seed ({', '.join(map(str, RACE_SEEDS))}); margins mean ± sd")
 
 # %%
 fast = timing["frozen, width 512, lr 0.1"]

@@ -21,3 +21,8 @@ def test_table_prints_outside_jupyter(capsys):
 def test_bad_input_is_refused(rows, kw):
     with pytest.raises(ValueError):
         viz.table(rows, **kw)
+
+
+def test_a_dict_of_rows_with_only_the_label_named_keeps_every_column():
+    t = viz.table({"a": {"x": 1, "y": 2}}, columns=["name"], show=False)
+    assert t.columns == ["name", "x", "y"]

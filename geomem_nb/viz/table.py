@@ -53,6 +53,8 @@ def table(rows, columns: list | None = None, caption: str | None = None, digits:
     if isinstance(rows, dict):
         first = columns[0] if columns else "run"
         rows = [{first: label, **values} for label, values in rows.items()]
+        if columns is not None and len(columns) == 1:  # only the label's name: every value column follows
+            columns = None
     rows = list(rows)
     if not all(isinstance(r, dict) for r in rows):
         raise ValueError("rows must be a list of dicts or a dict of dicts")

@@ -49,6 +49,7 @@ sweeps() {
     "$PY" -m geomem_nb.variants --preset cpu --seeds 0 1 2 --out results/cpu/08_what_else_matters_seeds
     rm -rf results/cpu/09_path_length  # the sweep skips runs already there: regenerate them all
     "$PY" -m geomem_nb.sweep --preset cpu --out results/cpu/09_path_length
+    "$PY" -m geomem_nb.sweep --preset cpu --knobs --out results/cpu/09_path_length
 }
 
 chapters() {

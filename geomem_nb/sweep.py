@@ -50,7 +50,8 @@ KNOB_CELLS = {"cpu": [dict(degree=100, path_length=ell, epochs=300, knob=k) for 
               + [dict(degree=100, path_length=ell, epochs=3000) for ell in (6, 8)]
               + [dict(degree=100, path_length=6, epochs=3000, knob="lr 5e-5"),
                  dict(degree=100, path_length=7, epochs=3000), dict(degree=100, path_length=7, epochs=3000, knob="lr 1e-2"),
-                 dict(degree=100, path_length=8, epochs=3000, knob="lr 1e-2")]}
+                 dict(degree=100, path_length=8, epochs=3000, knob="lr 1e-2"),
+                 dict(degree=100, path_length=8, epochs=10000, knob="lr 1e-2")]}
 EVALUATIONS = 10  # per run, evenly spaced
 DROPPED = ("embeddings.npy", "graph.json")  # written by every run, not kept in the map's folder
 MEASURES = ("test_exact_match", "test_hardest_token", "leaf_first_hop_diagonal_accuracy", "train_exact_match",

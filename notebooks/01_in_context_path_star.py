@@ -142,8 +142,8 @@ viz.table([{"held-out target loss": m["test_loss"], "the cheat's loss ln(d)/ℓ"
 # prompt and the source in, the first hop out). For its failure to count, the run must first learn
 # what it can: the *format* of the answer, a child of the source (a one-step look-up in the prompt).
 # Trained from scratch, with a single supervised token per example, this small model did not learn
-# even that: at the `cpu` preset, after 4,000 steps only about a quarter of its guesses were children
-# of the source (a learning rate of $10^{-2}$ did worse), so such a run is no evidence either way.
+# even that at the `cpu` preset, within a budget several times the forward run's (and at a higher
+# learning rate it did worse), so such a run is no evidence either way.
 #
 # The control therefore **starts as the forward run above** (the same seed, step for step: its
 # look-ups already put a child of the source first) and then trains **twice that budget on the first

@@ -1,8 +1,8 @@
 """How examples become batches: the layouts the trainer draws from.
 
 Every step draws examples uniformly (with replacement, from a seeded generator on the device) from
-each example set, in proportion to the sets' sizes (``mix_counts``), so edge and path examples are
-mixed in every batch. The layouts:
+each example set, in proportion to the sets' sizes or to given ``shares`` (``mix_counts``), so edge
+and path examples are mixed in every batch. The layouts:
 
 * packed (``BatchLayout``, ``pack=True``): short examples share a row, each with its own positions
   and a block-diagonal causal mask, so no compute is spent padding edges to path length;
@@ -38,10 +38,14 @@ class BatchSource(Protocol):
     def sample(self, generator: torch.Generator) -> tuple: ...
 
 
-def mix_counts(sizes: list[int], batch_size: int) -> list[int]:
-    """Examples per step from each set, proportional to the set sizes, at least one each."""
-    total = sum(sizes)
-    counts = [max(1, round(batch_size * s / total)) for s in sizes]
+def mix_counts(sizes: list[int], batch_size: int, shares: tuple | None = None) -> list[int]:
+    """Examples per step from each set, proportional to ``shares`` (default: the set sizes), at least
+    one each."""
+    weights = sizes if shares is None else shares
+    if len(weights) != len(sizes):
+        raise ValueError(f"shares must give one share per example set ({len(sizes)}), got {shares!r}")
+    total = sum(weights)
+    counts = [max(1, round(batch_size * w / total)) for w in weights]
     counts[counts.index(max(counts))] += batch_size - sum(counts)
     return counts
 
@@ -53,11 +57,12 @@ class BatchLayout:
     Set i contributes ``rows[i]`` rows of length ``T`` holding ``per_row[i]`` examples each.
     """
 
-    def __init__(self, sets: list[Examples], batch_size: int, pack: bool, pad_id: int, device):
+    def __init__(self, sets: list[Examples], batch_size: int, pack: bool, pad_id: int, device,
+                 shares: tuple | None = None):
         self.sets, self.pad_id = sets, pad_id
         self.T = max(s.length for s in sets)
         self.per_row = [self.T // s.length if pack else 1 for s in sets]
-        counts = mix_counts([len(s) for s in sets], batch_size)
+        counts = mix_counts([len(s) for s in sets], batch_size, shares)
         self.rows = [math.ceil(c / r) for c, r in zip(counts, self.per_row)]
         self.counts = [n * r for n, r in zip(self.rows, self.per_row)]
         pos, seg, flat = [], [], []
@@ -110,9 +115,9 @@ class BucketLayout:
 
     pos = mask = None
 
-    def __init__(self, sets: list[Examples], batch_size: int, device):
+    def __init__(self, sets: list[Examples], batch_size: int, device, shares: tuple | None = None):
         self.sets = sets
-        self.counts = mix_counts([len(s) for s in sets], batch_size)
+        self.counts = mix_counts([len(s) for s in sets], batch_size, shares)
         self.T = max(s.length for s in sets)
         self.flat_targets = tuple((torch.arange(c, device=device)[:, None] * s.length
                                    + s.target_pos.to(device)[None, :]).reshape(-1)
@@ -127,11 +132,13 @@ class BucketLayout:
                 torch.cat([s.targets[i].reshape(-1) for s, i in zip(self.sets, idx)]))
 
 
-def make_layout(sets: list[Examples], cfg, model, pad_id: int | None, device) -> BatchSource:
+def make_layout(sets: list[Examples], cfg, model, pad_id: int | None, device,
+                shares: tuple | None = None) -> BatchSource:
     """The batch layout a ``train.TrainConfig`` asks for (its ``batch_size``, ``pack`` and
-    ``buckets``). A model (or model class) that cannot keep packed examples apart gets buckets, the
-    other layout without padding."""
+    ``buckets``), drawing from the sets in proportion to ``shares`` (default: their sizes). A model
+    (or model class) that cannot keep packed examples apart gets buckets, the other layout without
+    padding."""
     sets = [s.to(device) for s in sets]
     if cfg.buckets or (cfg.pack and not getattr(model, "supports_packing", True)):
-        return BucketLayout(sets, cfg.batch_size, device)
-    return BatchLayout(sets, cfg.batch_size, cfg.pack, pad_id, device)
+        return BucketLayout(sets, cfg.batch_size, device, shares)
+    return BatchLayout(sets, cfg.batch_size, cfg.pack, pad_id, device, shares)

@@ -3,13 +3,14 @@
 in-weights`` process (both cores busy, one thread each) writing its own ``metrics.json``; a run whose
 folder already holds one is not run again. ``collect`` reads the folder back as one row per run.
 
-    python -m geomem_nb.sweep --preset cpu --out results/cpu/09_path_length [--workers 2]
+    python -m geomem_nb.sweep --preset cpu --out results/cpu/09_path_length [--workers 2] [--knobs] [--clear]
 """
 from __future__ import annotations
 
 import argparse
 import itertools
 import os
+import shutil
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -41,6 +42,10 @@ KNOBS = {
     "lr 3e-2": lambda cfg: dict(lr=3e-2),  # near the edge of stability
     "pauses = l": lambda cfg: dict(pause_tokens=cfg.path_length),
     "no reverse edges": lambda cfg: dict(edges="forward"),
+    # By default each set is drawn in proportion to its size: at d = 100, l = 6, 1,000 edge examples and
+    # 75 paths, so paths are 7% of a batch. Same steps (same examples drawn); more of them paths.
+    "path share 0.25": lambda cfg: dict(path_share=0.25),
+    "path share 0.5": lambda cfg: dict(path_share=0.5),
     "edges first at lr 1e-2": lambda cfg: dict(schedule="staged", edge_steps=cfg.steps, edge_lr=1e-2),
     "4 layers, width 128": lambda cfg: dict(layers=4, width=128, heads=4),
     "weight decay 0.1": lambda cfg: dict(weight_decay=0.1),
@@ -51,7 +56,8 @@ KNOB_CELLS = {"cpu": [dict(degree=100, path_length=ell, epochs=300, knob=k) for 
               + [dict(degree=100, path_length=6, epochs=3000, knob="lr 5e-5"),
                  dict(degree=100, path_length=7, epochs=3000), dict(degree=100, path_length=7, epochs=3000, knob="lr 1e-2"),
                  dict(degree=100, path_length=8, epochs=3000, knob="lr 1e-2"),
-                 dict(degree=100, path_length=8, epochs=10000, knob="lr 1e-2")]}
+                 dict(degree=100, path_length=8, epochs=10000, knob="lr 1e-2"),
+                 dict(degree=100, path_length=6, epochs=3000, knob="path share 0.5")]}
 EVALUATIONS = 10  # per run, evenly spaced
 DROPPED = ("embeddings.npy", "graph.json")  # written by every run, not kept in the map's folder
 MEASURES = ("test_exact_match", "test_hardest_token", "leaf_first_hop_diagonal_accuracy", "train_exact_match",
@@ -94,16 +100,19 @@ def command(cfg: InWeightsConfig, out: Path) -> list[str]:
                  width=cfg.width, heads=cfg.heads, batch_size=cfg.batch_size, lr=cfg.lr, warmup=cfg.warmup,
                  pause_tokens=cfg.pause_tokens, steps=cfg.steps, eval_every=cfg.eval_every, seed=cfg.seed,
                  edges=cfg.edges, schedule=cfg.schedule, edge_steps=cfg.edge_steps, edge_lr=cfg.edge_lr,
-                 weight_decay=cfg.weight_decay)
+                 weight_decay=cfg.weight_decay, path_share=cfg.path_share)
     args = [f"--{k.replace('_', '-')}={v}" for k, v in flags.items()]
     return [sys.executable, "-m", "geomem_nb", "in-weights", *args, "--out", str(out)]
 
 
-def run(preset: str, out: str | Path, workers: int = 2, knobs: bool = False) -> list[str]:
-    """Run every cell of ``preset`` (with ``knobs``: every knob cell) not yet in ``out``; returns the
-    names of the runs that failed."""
+def run(preset: str, out: str | Path, workers: int = 2, knobs: bool = False, clear: bool = False) -> list[str]:
+    """Run every cell of ``preset`` (with ``knobs``: every knob cell) not yet in ``out`` (with ``clear``:
+    every one, its old run removed first); returns the names of the runs that failed."""
     check_int("workers", workers, 1)
     out = Path(out)
+    if clear:
+        for c in knob_cells(preset) if knobs else cells(preset):
+            shutil.rmtree(out / name(c), ignore_errors=True)
     todo = [c for c in (knob_cells(preset) if knobs else cells(preset)) if not (out / name(c) / "metrics.json").exists()]
     env = {**os.environ, "OMP_NUM_THREADS": "1", "GEOMEM_PROGRESS": "0"}
 
@@ -162,8 +171,9 @@ def main(argv=None) -> int:
     p.add_argument("--out", required=True)
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--knobs", action="store_true", help="the knob runs instead of the grid")
+    p.add_argument("--clear", action="store_true", help="remove the selected runs from --out first, then run them all")
     a = p.parse_args(argv)
-    failed = run(a.preset or env_preset(), a.out, a.workers, a.knobs)
+    failed = run(a.preset or env_preset(), a.out, a.workers, a.knobs, a.clear)
     for f in failed:
         print(f, file=sys.stderr)
     return 1 if failed else 0

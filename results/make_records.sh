@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Regenerates every results/cpu record from a clean checkout (make records): the CLI runs the claims
 # page reads, the chapters' records (their notebooks executed at the cpu preset with
-# GEOMEM_SAVE_RESULTS=1) and the multi-seed sweeps the book loads. Hours on two cores; one group can
-# be run alone: bash results/make_records.sh runs|chapters|sweeps|tiny.
+# GEOMEM_SAVE_RESULTS=1) and the multi-seed sweeps the book loads. About 4.5 CPU-hours: with no
+# argument, two lanes of about equal length run side by side, one thread each (two processes of two
+# threads on two cores run at a fraction of the speed); each lane logs to results/make_records.<lane>.log.
+# One group can be run alone: bash results/make_records.sh runs|tiny|chapters|learning_order|
+# variant_seeds|path_length_map|path_length_knobs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
@@ -44,12 +47,21 @@ tiny() {
     "$PY" -m geomem_nb.tiny_seeds --preset cpu --out results/cpu/05_tiny_seeds
 }
 
-sweeps() {
+learning_order() {
     "$PY" -m geomem_nb.learning_order --preset cpu --seeds 0 1 2 --out results/cpu/02_learning_order
+}
+
+variant_seeds() {
     "$PY" -m geomem_nb.variants --preset cpu --seeds 0 1 2 --out results/cpu/08_what_else_matters_seeds
-    rm -rf results/cpu/09_path_length  # the sweep skips runs already there: regenerate them all
-    "$PY" -m geomem_nb.sweep --preset cpu --out results/cpu/09_path_length
-    "$PY" -m geomem_nb.sweep --preset cpu --knobs --out results/cpu/09_path_length
+}
+
+# Chapter 09: the sweep skips runs already in its folder, so each half first removes its own runs.
+path_length_map() {
+    "$PY" -m geomem_nb.sweep --preset cpu --clear --workers "$WORKERS" --out results/cpu/09_path_length
+}
+
+path_length_knobs() {
+    "$PY" -m geomem_nb.sweep --preset cpu --knobs --clear --workers "$WORKERS" --out results/cpu/09_path_length
 }
 
 chapters() {
@@ -58,6 +70,19 @@ chapters() {
     done
 }
 
-for group in "${@:-runs tiny sweeps chapters}"; do
-    for g in $group; do "$g"; done
-done
+WORKERS=2
+if [ $# -gt 0 ]; then
+    for g in "$@"; do "$g"; done
+    exit 0
+fi
+# Two lanes, one thread each (their CPU-minutes measured in the shipped records: about 130 each).
+export OMP_NUM_THREADS=1 WORKERS=1
+lane() {
+    local log=results/make_records.$1.log; shift
+    (for g in "$@"; do echo "== $g $(date -u +%T)"; "$g"; done; echo "== done $(date -u +%T)") >"$log" 2>&1
+}
+lane a runs tiny chapters path_length_map &
+lane b variant_seeds learning_order path_length_knobs &  # chapter 08 (lane a, after runs and tiny) reads variant_seeds
+status=0
+for job in $(jobs -p); do wait "$job" || status=1; done
+[ $status = 0 ] || { echo "make records: a lane failed; see results/make_records.*.log" >&2; exit 1; }

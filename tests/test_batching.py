@@ -87,6 +87,24 @@ def test_mix_counts_proportional():
     assert sum(c) == 512 and c[1] >= 1
 
 
+def test_mix_counts_follow_shares_not_sizes():
+    assert mix_counts([9000, 1000], 100, shares=(0.5, 0.5)) == [50, 50]
+    assert mix_counts([9000, 1000], 100, shares=(0.75, 0.25)) == [75, 25]
+    with pytest.raises(ValueError, match="one share per example set"):
+        mix_counts([9000, 1000], 100, shares=(1.0,))
+
+
+def test_path_share_sets_the_paths_drawn_per_step():
+    """A path share changes how many paths a batch draws, and not how many examples."""
+    from geomem_nb.experiments import InWeightsConfig
+    cfg = InWeightsConfig(degree=100, path_length=6).with_(batch_size=256, warmup=10, pack=False, steps=100)
+    (default,) = cfg.example_draws()
+    (half,) = cfg.with_(path_share=0.5).example_draws()
+    assert [n for _, n, _ in default] == [n for _, n, _ in half] == [1000, 75]
+    assert default[1][2] == round(256 * 75 / 1075) and half[1][2] == 128
+    assert sum(c for *_, c in default) == sum(c for *_, c in half) == 256
+
+
 def test_mask_keeps_packed_edges_apart():
     """Several edge examples in one row with a block-diagonal mask give exactly the per-example logits."""
     torch.manual_seed(0)

@@ -40,6 +40,11 @@ class InWeightsConfig(RunSettings):
         "mixed (default) or staged: edges first, then paths", choices=SCHEDULES))
     edge_steps: int = field(default=0, metadata=cli("staged: steps of the edge phase"))  # paths: ``steps``
     edge_lr: float = field(default=1e-2, metadata=cli("staged: peak lr of the edge phase"))  # the paper's phase 1
+    # The mix of a mixed run: by default each set in proportion to its size, so with d*l edges (twice
+    # that with reverse edges) and 0.75*d paths, paths are a small share of every batch.
+    path_share: float = field(default=0.0, metadata=cli(
+        "mixed: the share of each batch drawn from the path examples (0, the default: in proportion "
+        "to the set sizes)"))
     freeze_embeddings: bool = field(default=False, metadata=cli())
     target: float = field(default=0.0, metadata=cli(  # 0: never stop early
         "stop once the exact match of the validation arms (a seeded 20%% of the held-out arms, never "
@@ -64,6 +69,11 @@ class InWeightsConfig(RunSettings):
             if self.checkpoint_dir:
                 raise ValueError("checkpoint_dir is not supported with schedule staged")
         positive_number("edge_lr", self.edge_lr)
+        if not (isinstance(self.path_share, (int, float)) and 0 <= self.path_share < 1):
+            raise ValueError(f"path_share must be a fraction in [0, 1) (0: in proportion to the set sizes), "
+                             f"got {self.path_share!r}")
+        if self.path_share and (self.schedule != "mixed" or self.objective == "edges-only"):
+            raise ValueError("path_share needs schedule mixed and a path objective (full-path or hardest-token)")
         self.validate_run()
         if self.schedule == "staged":
             check_warmup(self.edge_train(), "edge_steps")
@@ -118,6 +128,10 @@ class InWeightsConfig(RunSettings):
         """The trainer's settings of a staged run's edge phase: ``edge_steps`` at ``edge_lr``."""
         return replace(self.train, steps=self.edge_steps, lr=self.edge_lr)
 
+    def shares(self) -> tuple | None:
+        """The (edges, paths) shares of a mixed batch; None: in proportion to the set sizes."""
+        return (1 - self.path_share, self.path_share) if self.path_share else None
+
     def make_graph(self):
         if self.graph == "tree-star":
             return tree_star(self.degree, self.path_length, seed=self.seed, split=self.split)
@@ -135,7 +149,8 @@ class InWeightsConfig(RunSettings):
         phases = [sets] if self.schedule == "mixed" else [sets[:1], sets[1:]]
         out = []
         for phase in phases:
-            layout = make_layout(phase, self.train, MODELS.get(self.model), task.token("[PAD]"), "cpu")
+            shares = self.shares() if len(phase) == 2 else None
+            layout = make_layout(phase, self.train, MODELS.get(self.model), task.token("[PAD]"), "cpu", shares)
             out.append(tuple((s.name, len(s), int(c)) for s, c in zip(phase, layout.counts)))
         return tuple(out)
 
@@ -222,7 +237,11 @@ def in_weights(cfg: InWeightsConfig, out: str | Path | None = None, resume: bool
     if cfg.schedule == "staged":
         tr = staged(model, task, cfg, evaluate, stop, desc)
     else:
-        tr = train(model, task.training_examples(), cfg.train, pad_id=task.token("[PAD]"),
+        pad = task.token("[PAD]")
+        data = task.training_examples()
+        if cfg.path_share:
+            data = make_layout(data, cfg.train, model, pad, dev, cfg.shares())
+        tr = train(model, data, cfg.train, pad_id=pad,
                    evaluate=evaluate, stop=stop, resume=resume, desc=desc, run=run_identity(cfg, graph))
     final = dict(tr.history[-1])
     stopping = stopping_record(cfg, tr.history, reached, validation, reported)

@@ -28,6 +28,15 @@ class Spread:
     def __str__(self) -> str:
         return f"{self.mean:.3f} ± {self.sd:.3f} (n={self.n})"
 
+    def short(self, fmt: str = "{:.3f}") -> str:
+        """mean ± sd in ``fmt`` (a sign format shows on the mean only), for a table cell."""
+        return f"{fmt.format(self.mean)} ± {fmt.format(self.sd).lstrip('+')}"
+
+
+def cell(spreads: dict, key: str, fmt: str = "{:.3f}") -> str:
+    """``spreads[key]`` as mean ± sd in ``fmt``, or "-" where the measurement is missing."""
+    return spreads[key].short(fmt) if key in spreads else "-"
+
 
 def spread(values) -> Spread:
     """``Spread`` of finite numbers; a clear error names what is wrong before anything is compared."""

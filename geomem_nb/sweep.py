@@ -46,7 +46,7 @@ KNOBS = {
     # 75 paths, so paths are 7% of a batch. Same steps (same examples drawn); more of them paths.
     "path share 0.25": lambda cfg: dict(path_share=0.25),
     "path share 0.5": lambda cfg: dict(path_share=0.5),
-    "edges first at lr 1e-2": lambda cfg: dict(schedule="staged", edge_steps=cfg.steps, edge_lr=1e-2),
+    "edges first at lr 1e-2": lambda cfg: dict(schedule="staged", edge_lr=1e-2),  # edge_steps: see config
     "4 layers, width 128": lambda cfg: dict(layers=4, width=128, heads=4),
     "weight decay 0.1": lambda cfg: dict(weight_decay=0.1),
 }
@@ -87,11 +87,11 @@ def name(cell: dict) -> str:
 def config(cell: dict, preset: str) -> InWeightsConfig:
     """The run of ``cell``: the base preset on G(d, l), its steps set to draw ``epochs`` epochs."""
     cfg = presets.config(BASE, preset, degree=cell["degree"], path_length=cell["path_length"])
-    if cell.get("knob"):  # knobs that change the examples (edges, pauses) change the epoch's size too
-        cfg = cfg.with_(**{k: v for k, v in KNOBS[cell["knob"]](cfg).items() if k != "edge_steps"})
+    if cell.get("knob"):  # first: knobs that change the examples (edges, pauses) change the epoch's size
+        cfg = cfg.with_(**KNOBS[cell["knob"]](cfg))
     steps = cfg.steps_for_epochs(cell["epochs"])
-    cfg = cfg.with_(steps=steps, eval_every=max(1, steps // EVALUATIONS))
-    return cfg.with_(**KNOBS[cell["knob"]](cfg)) if cell.get("knob") else cfg
+    staged = dict(edge_steps=steps) if cfg.schedule == "staged" else {}  # an edge phase as long as the paths'
+    return cfg.with_(steps=steps, eval_every=max(1, steps // EVALUATIONS), **staged)
 
 
 def command(cfg: InWeightsConfig, out: Path) -> list[str]:

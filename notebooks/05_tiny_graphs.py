@@ -55,7 +55,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import geomem_nb as gm
-from geomem_nb import controls, experiments, geometry, graphs, presets, runtime, spectral, stats, tiny_seeds, viz
+from geomem_nb import controls, experiments, geometry, graphs, presets, spectral, stats, tiny_seeds, viz
 from geomem_nb.experiments import tiny_config
 
 viz.setup()
@@ -116,13 +116,6 @@ viz.table({name: {"nodes": g.num_nodes, "edges": len(g.forward), "connected": g.
 #   details in the next chapter).
 
 # %% tags=["hide-input"]
-def setting_cell(st: dict, model: str) -> str:
-    """One configuration in a few words: width, lr, steps, schedule, weight decay."""
-    return (f"d{st['dim']} lr {st['lr']:g} {st['steps']} st"
-            + ("" if model == "node2vec" else f" {'cos' if st['cosine'] else 'const'}")
-            + (f" wd {st['weight_decay']:g}" if st.get("weight_decay") else ""))
-
-
 rows = []
 for model in tiny_config.TINY_MODELS:
     for variant in ("", "self-edges", "forward-only"):
@@ -130,7 +123,7 @@ for model in tiny_config.TINY_MODELS:
             continue
         flags = dict(self_edges=variant == "self-edges", forward_only=variant == "forward-only")
         rows.append({"model": model, "variant": variant or "both dirs",
-                     **{g: setting_cell(tiny_config.settings(model, g, **flags), model) for g in graphs.TINY_GRAPHS}})
+                     **{g: tiny_config.describe(tiny_config.settings(model, g, **flags), model) for g in graphs.TINY_GRAPHS}})
 viz.table(rows, caption="the authors' configuration of each model and graph (d = width, st = steps)")
 
 # %%

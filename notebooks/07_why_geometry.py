@@ -288,14 +288,7 @@ plt.show()
 # networks rise only later, and the frozen control's stay flat at zero.
 
 # %%
-def race_timing(r):
-    final = r.metrics["geometric_margin"]
-    half = tiny_measures.first_step(r.history, "geometric_margin", final / 2) if final > 0 else None
-    at_memorized = next(h["geometric_margin"] for h in r.history if h["topk_recovery"] >= 1.0)
-    return dict(memorized=r.metrics["steps_to_full_recovery"], half=half, final=final, at_memorized=at_memorized)
-
-
-per_seed = {label: [race_timing(r) for r in rs] for label, rs in race_seeds.items()}
+per_seed = {label: [tiny_measures.race_timing(r.history, r.metrics) for r in rs] for label, rs in race_seeds.items()}
 # One line per setting over the seeds; the record keeps the slowest associative and the fastest
 # geometric seed (the comparison's weakest case) and every seed's value.
 timing = {}
@@ -365,21 +358,18 @@ S = tiny_knobs.knob_spreads(knob_runs)
 chance = tiny_knobs.knob_chance(knob_runs["lr 1e-2"][0].spaces)
 
 
-def ms(d, key, fmt="{:+.2f}"):
-    return f"{fmt.format(d[key].mean)} ± {fmt.format(d[key].sd).lstrip('+')}" if key in d else "-"
-
-
 rows = []
 for label, d in S.items():
     paper = tiny_knobs.KNOBS[label][1]
     for name, p in [(label, "")] + ([(f"{label}: output table U", "output_")] if "output_fiedler_share" in d else []):
         rows.append({"setting": name, "worst recovery": f"{min(d['topk_recovery'].values):.3f}" if not p else "",
-                     "margin, ours": ms(d, p + "geometric_margin"), "full vocab": ms(d, p + "geometric_margin_full_vocab"),
+                     "margin, ours": stats.cell(d, p + "geometric_margin", "{:+.2f}"),
+                     "full vocab": stats.cell(d, p + "geometric_margin_full_vocab", "{:+.2f}"),
                      "paper": ("-" if paper is None else paper) if not p else "",
-                     "geo level": ms(d, p + "geometric_level", "{:+.3f}"),
-                     "Fiedler share": ms(d, p + "fiedler_share", "{:.3f}"),
-                     "concentration": ms(d, p + "spectral_concentration", "{:.3f}"),
-                     "edge margin": ms(d, p + "edge_margin") if not p else ""})
+                     "geo level": stats.cell(d, p + "geometric_level", "{:+.3f}"),
+                     "Fiedler share": stats.cell(d, p + "fiedler_share", "{:.3f}"),
+                     "concentration": stats.cell(d, p + "spectral_concentration", "{:.3f}"),
+                     "edge margin": stats.cell(d, p + "edge_margin", "{:+.2f}") if not p else ""})
 viz.table(rows, caption=f"{kcfg.graph}, {kcfg.model}, width {kcfg.dim}, {kcfg.steps} full-batch steps; mean ± sd over "
                         f"seeds {', '.join(map(str, seeds))}; chance: Fiedler share {chance['fiedler_share']:.3f}, "
                         f"concentration {chance['spectral_concentration']:.3f}")

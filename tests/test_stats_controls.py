@@ -12,6 +12,12 @@ def test_spread_mean_and_sample_sd():
     assert stats.from_record(stats.as_record(s)) == s
 
 
+def test_a_spread_as_a_table_cell():
+    s = stats.spread([-0.5, -0.3, -0.1])
+    assert s.short("{:+.2f}") == "-0.30 ± 0.20" and stats.spread([0.1, 0.3]).short("{:+.2f}") == "+0.20 ± 0.14"
+    assert stats.cell({"m": s}, "m") == "-0.300 ± 0.200" and stats.cell({"m": s}, "other") == "-"
+
+
 def test_spread_rejects_empty_and_nan():
     with pytest.raises(ValueError, match="at least one"):
         stats.spread([])

@@ -129,6 +129,8 @@ def test_authors_settings_vocabulary_position_init_and_commands():
     assert tiny_config.settings("nn", "cycle") == {**tiny_config.SETTINGS["nn"], "dim": 512, "steps": 10000, "cosine": False}
     assert tiny_config.settings("transformer", "irregular", forward_only=True)["dim"] == 48
     assert tiny_config.settings("nn", "cycle:7") == tiny_config.SETTINGS["nn"]  # graphs the authors did not run: the base
+    assert tiny_config.describe(tiny_config.settings("nn", "cycle"), "nn").startswith("d512 lr ")
+    assert "10000 st const" in tiny_config.describe(tiny_config.settings("nn", "cycle"), "nn")
     cfg = experiments.TinyConfig(graph="star", model="transformer").validate()
     model = build_model(cfg, 17, torch.device("cpu"))
     assert model.tok.weight.shape[0] == 17 + tiny_config.SPECIAL_TOKENS

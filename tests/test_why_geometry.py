@@ -172,6 +172,14 @@ def test_first_step():
     assert tiny_measures.first_step(h, "x", 0.7) is None
 
 
+def test_race_timing_reads_memorized_and_half_margin():
+    h = [{"step": 0, "geometric_margin": 0.0, "topk_recovery": 0.2}, {"step": 10, "geometric_margin": 0.1, "topk_recovery": 1.0},
+         {"step": 20, "geometric_margin": 0.3, "topk_recovery": 1.0}, {"step": 30, "geometric_margin": 0.4, "topk_recovery": 1.0}]
+    t = tiny_measures.race_timing(h, {"geometric_margin": 0.4, "steps_to_full_recovery": 10})
+    assert t == dict(memorized=10, half=20, final=0.4, at_memorized=0.1)
+    assert tiny_measures.race_timing(h, {"geometric_margin": -0.1, "steps_to_full_recovery": 10})["half"] is None
+
+
 def test_spectral_concentration_of_the_incidence_embedding_is_the_adjacency_s():
     # Phi Phi^T = D + A = 2(I + P) on the cycle: energy on an eigenspace of P + P^T (eigenvalue mu) is
     # dim * (2 + mu), so the top two eigenspaces' share is fixed by the spectrum alone.

@@ -82,6 +82,13 @@ def settings(model: str, graph: str, self_edges: bool = False, forward_only: boo
     return {**SETTINGS[model], **per_graph.get(str(graph), {})}
 
 
+def describe(st: dict, model: str) -> str:
+    """One configuration (``settings``) in a few words: width, lr, steps, schedule, weight decay."""
+    return (f"d{st['dim']} lr {st['lr']:g} {st['steps']} st"
+            + ("" if model == "node2vec" else f" {'cos' if st['cosine'] else 'const'}")
+            + (f" wd {st['weight_decay']:g}" if st.get("weight_decay") else ""))
+
+
 @dataclass
 class TinyConfig(Settings):
     graph: str = field(default="cycle", metadata=cli("star, grid, cycle, irregular, cycle:N, grid:RxC or path:N",

@@ -69,6 +69,16 @@ def first_step(history: list, key: str, level: float) -> int | None:
     return next((h["step"] for h in history if h.get(key) is not None and h[key] >= level), None)
 
 
+def race_timing(history: list, metrics: dict) -> dict:
+    """When a run memorized (every edge recovered) against when its geometry formed: the steps to
+    full recovery, the first step at half the final geometric margin, the final margin and the margin
+    at full recovery."""
+    final = metrics["geometric_margin"]
+    half = first_step(history, "geometric_margin", final / 2) if final > 0 else None
+    at_memorized = next(h["geometric_margin"] for h in history if h["topk_recovery"] >= 1.0)
+    return dict(memorized=metrics["steps_to_full_recovery"], half=half, final=final, at_memorized=at_memorized)
+
+
 def bilinear_margin(model: Bilinear, emb: np.ndarray, neighbours) -> float:
     """The geometric margin of a tied bilinear model's skewed (geometry-only) logits, ours: node rows
     and columns only."""

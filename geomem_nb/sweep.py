@@ -57,7 +57,10 @@ KNOB_CELLS = {"cpu": [dict(degree=100, path_length=ell, epochs=300, knob=k) for 
                  dict(degree=100, path_length=7, epochs=3000), dict(degree=100, path_length=7, epochs=3000, knob="lr 1e-2"),
                  dict(degree=100, path_length=8, epochs=3000, knob="lr 1e-2"),
                  dict(degree=100, path_length=8, epochs=10000, knob="lr 1e-2"),
-                 dict(degree=100, path_length=6, epochs=3000, knob="path share 0.5")]}
+                 dict(degree=100, path_length=6, epochs=3000, knob="path share 0.5")]
+              # the path share's direction, over seeds (seed 0 is the cell above)
+              + [dict(degree=100, path_length=6, epochs=3000, seed=s, **k) for s in (1, 2)
+                 for k in ({}, {"knob": "path share 0.5"})]}
 EVALUATIONS = 10  # per run, evenly spaced
 DROPPED = ("embeddings.npy", "graph.json")  # written by every run, not kept in the map's folder
 MEASURES = ("test_exact_match", "test_hardest_token", "leaf_first_hop_diagonal_accuracy", "train_exact_match",
@@ -81,12 +84,13 @@ def knob_cells(preset: str) -> list[dict]:
 
 def name(cell: dict) -> str:
     knob = f"-{cell['knob']}".replace(" ", "_").replace(",", "").replace("=", "eq") if cell.get("knob") else ""
-    return f"d{cell['degree']}-l{cell['path_length']}-e{cell['epochs']}{knob}"
+    seed = f"-seed{cell['seed']}" if cell.get("seed") else ""  # seed 0, the preset's, goes unnamed
+    return f"d{cell['degree']}-l{cell['path_length']}-e{cell['epochs']}{knob}{seed}"
 
 
 def config(cell: dict, preset: str) -> InWeightsConfig:
     """The run of ``cell``: the base preset on G(d, l), its steps set to draw ``epochs`` epochs."""
-    cfg = presets.config(BASE, preset, degree=cell["degree"], path_length=cell["path_length"])
+    cfg = presets.config(BASE, preset, degree=cell["degree"], path_length=cell["path_length"], seed=cell.get("seed", 0))
     if cell.get("knob"):  # first: knobs that change the examples (edges, pauses) change the epoch's size
         cfg = cfg.with_(**KNOBS[cell["knob"]](cfg))
     steps = cfg.steps_for_epochs(cell["epochs"])

@@ -54,5 +54,9 @@ def test_knobs_change_one_thing_each():
         allowed = set(sweep.KNOBS[cell["knob"]](cfg)) | {"steps", "eval_every"} | ({"edge_steps"} if cfg.schedule == "staged" else set())
         assert changed <= allowed, cell
         assert "/" not in sweep.name(cell) and " " not in sweep.name(cell)
+    names = [sweep.name(c) for c in sweep.knob_cells("cpu")]
+    assert len(names) == len(set(names))  # a seed is part of the name
+    seeded = sweep.config(dict(degree=100, path_length=6, epochs=3000, seed=2, knob="path share 0.5"), "cpu")
+    assert (seeded.seed, seeded.path_share) == (2, 0.5) and "d100-l6-e3000-path_share_0.5-seed2" in names
     staged = sweep.config(dict(degree=100, path_length=6, epochs=300, knob="edges first at lr 1e-2"), "cpu")
     assert staged.schedule == "staged" and staged.edge_steps == staged.steps

@@ -60,3 +60,15 @@ def test_knobs_change_one_thing_each():
     assert (seeded.seed, seeded.path_share) == (2, 0.5) and "d100-l6-e3000-path_share_0.5-seed2" in names
     staged = sweep.config(dict(degree=100, path_length=6, epochs=300, knob="edges first at lr 1e-2"), "cpu")
     assert staged.schedule == "staged" and staged.edge_steps == staged.steps
+
+
+def test_set_epochs_follow_the_mix():
+    """In proportion, every set gets the cell's epochs; with half of each batch paths, the paths get many more."""
+    for knob in (None, "path share 0.5"):
+        cell = dict(degree=100, path_length=6, epochs=300, **({"knob": knob} if knob else {}))
+        cfg = sweep.config(cell, "cpu")
+        epochs = sweep.set_epochs({"config": cfg.record(), "steps": cfg.steps})
+        if knob:
+            assert epochs["paths"] > 5 * epochs["edges"] and epochs["edges"] < 300
+        else:
+            assert epochs["edges"] == pytest.approx(300, rel=0.02) and epochs["paths"] == pytest.approx(300, rel=0.1)

@@ -11,7 +11,7 @@ from .base import (BIG, FORMAT, IN_CONTEXT_GRAPHS, PAPER_GRAPHS, POSITIVE_CONTRO
 
 def map_reach(get: Get) -> str | None:
     """Chapter 09's cpu map in one line: the longest path each (d, epochs) generalizes, and l = 10."""
-    long_runs = [c for c in sweep_knob_cells("cpu") if not c.get("knob")]  # the map's recipe, longer
+    long_runs = [c for c in sweep_knob_cells("cpu") if not c.get("knob") and not c.get("seed")]  # the recipe, longer (seed 0, as the map)
     runs = [(c, get(f"cpu/09_path_length/{sweep_name(c)}")) for c in sweep_cells("cpu") + long_runs]
     runs = [(c, m) for c, m in runs if m]
     if not runs:

@@ -149,6 +149,13 @@ viz.table({k: {"held-out exact match": cell(f"pauses/{k}/test_exact_match")} for
 # below phase 1's; we run phase 2 at the preset's rate (*fast*) and at a tenth of it (*slow*),
 # evaluating four times as often to see a short-lived peak. A collapse counts only if the edge
 # phase learned its edges and the path phase its training paths.
+#
+# These are the one setting of the book whose CPU numbers depend on the number of CPU threads: a
+# different summation order, amplified by the switch of task after a phase at a high learning rate,
+# moves the peak and the final of a seed. The records, `make book` and `make test` run one thread per
+# process (the device line above says how many this run has). With two, a seed's staged numbers differ
+# from the records', while this chapter's other runs (and chapter 02's Mamba run) give the same numbers
+# with one thread and with two.
 
 # %%
 runs["staged"] = variants.staged(base)

@@ -149,13 +149,6 @@ def collect(out: str | Path, preset: str, knobs: bool = False) -> list[dict]:
     return rows
 
 
-def set_epochs(row: dict) -> dict:
-    """The epochs each example set of a (mixed) run got: examples drawn over distinct examples, from
-    its config and steps: {"edges": ..., "paths": ...}."""
-    (phase,) = InWeightsConfig.from_record(row["config"]).example_draws()
-    return {set_name: drawn * row["steps"] / distinct for set_name, distinct, drawn in phase}
-
-
 def shipped(preset: str, knobs: bool = False) -> list[dict] | None:
     """The rows of ``results/<preset>/09_path_length`` when every cell (or knob cell) is there, else None."""
     rows = collect(REPO / "results" / preset / "09_path_length", preset, knobs)

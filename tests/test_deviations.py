@@ -51,6 +51,17 @@ def test_epochs_on_a_hand_built_graph():
     assert dv.epochs({"config": _config(objective="edges-only", batch_size=8), "steps": 4}) == pytest.approx(2.0)
 
 
+def test_set_epochs_per_set_on_a_hand_built_graph():
+    cfg = _config()
+    assert dv.set_epochs({"config": cfg, "steps": 10}) == pytest.approx({"edges": 10.0, "paths": 10.0})
+    # staged: 5 edge steps drawing the whole batch of edges, then 10 path steps drawing only paths
+    staged = _config(schedule="staged", edge_steps=5, warmup=1)
+    per_set = dv.set_epochs({"config": staged, "steps": 15})
+    assert per_set["edges"] > 5 and per_set["paths"] > 10 and set(per_set) == {"edges", "paths"}
+    with pytest.raises(ValueError, match="metrics"):
+        dv.set_epochs({"steps": 3})
+
+
 def test_epochs_rejects_in_context_and_bad_input():
     ic = dict(_config(), num_labels=20, objective="forward")
     with pytest.raises(ValueError, match="in-context"):

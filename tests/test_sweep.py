@@ -67,7 +67,7 @@ def test_set_epochs_follow_the_mix():
     for knob in (None, "path share 0.5"):
         cell = dict(degree=100, path_length=6, epochs=300, **({"knob": knob} if knob else {}))
         cfg = sweep.config(cell, "cpu")
-        epochs = sweep.set_epochs({"config": cfg.record(), "steps": cfg.steps})
+        epochs = deviations.set_epochs({"config": cfg.record(), "steps": cfg.steps})
         if knob:
             assert epochs["paths"] > 5 * epochs["edges"] and epochs["edges"] < 300
         else:

@@ -46,16 +46,31 @@ def _phase_steps(config: dict, steps: int) -> list[int]:
     return [steps]
 
 
-def epochs(metrics: dict) -> float:
-    """Epochs a saved in-weights run saw: examples drawn / distinct training examples (directed edge
-    examples + training paths; see the module docstring). ``metrics`` needs ``config`` and ``steps``."""
+def _drawn(metrics: dict) -> dict:
+    """Examples a saved in-weights run drew from each set over its steps: {"edges": n, "paths": n}."""
     config, steps = config_steps(metrics)
     if family(config) != IN_WEIGHTS:
         raise ValueError("metrics must come from an in-weights run: an in-context run draws a fresh graph "
                          "for every example, so it has no epochs")
-    phases = _draws(_key(config))
-    drawn = sum(n * sum(c for _, _, c in phase) for n, phase in zip(_phase_steps(config, steps), phases))
-    return drawn / sum(training_examples(config).values())
+    drawn = {}
+    for n, phase in zip(_phase_steps(config, steps), _draws(_key(config))):
+        for name, _, per_step in phase:
+            drawn[name] = drawn.get(name, 0) + n * per_step
+    return drawn
+
+
+def epochs(metrics: dict) -> float:
+    """Epochs a saved in-weights run saw: examples drawn / distinct training examples (directed edge
+    examples + training paths; see the module docstring). ``metrics`` needs ``config`` and ``steps``."""
+    return sum(_drawn(metrics).values()) / sum(training_examples(metrics["config"]).values())
+
+
+def set_epochs(metrics: dict) -> dict:
+    """The epochs each example set of a saved in-weights run saw, {"edges": e, "paths": e}: they differ
+    when the mix is not in proportion to the set sizes (``path_share``) or the run is staged."""
+    drawn = _drawn(metrics)
+    distinct = training_examples(metrics["config"])
+    return {name: n / distinct[name] for name, n in drawn.items()}
 
 
 def config_steps(metrics: dict):

@@ -149,7 +149,7 @@ class InWeightsConfig(RunSettings):
         phases = [sets] if self.schedule == "mixed" else [sets[:1], sets[1:]]
         out = []
         for phase in phases:
-            shares = self.shares() if len(phase) == 2 else None
+            shares = self.shares() if len(phase) == 2 else None  # a staged phase holds one set
             layout = make_layout(phase, self.train, MODELS.get(self.model), task.token("[PAD]"), "cpu", shares)
             out.append(tuple((s.name, len(s), int(c)) for s, c in zip(phase, layout.counts)))
         return tuple(out)
@@ -238,9 +238,7 @@ def in_weights(cfg: InWeightsConfig, out: str | Path | None = None, resume: bool
         tr = staged(model, task, cfg, evaluate, stop, desc)
     else:
         pad = task.token("[PAD]")
-        data = task.training_examples()
-        if cfg.path_share:
-            data = make_layout(data, cfg.train, model, pad, dev, cfg.shares())
+        data = make_layout(task.training_examples(), cfg.train, model, pad, dev, cfg.shares())
         tr = train(model, data, cfg.train, pad_id=pad,
                    evaluate=evaluate, stop=stop, resume=resume, desc=desc, run=run_identity(cfg, graph))
     final = dict(tr.history[-1])

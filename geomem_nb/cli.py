@@ -156,6 +156,7 @@ def run(args, command: str) -> int:
             print(f"topk_recovery={m['topk_recovery']:.3f} geometric_level={m['geometric_level']:.3f} "
                   f"spectral_concentration={m['spectral_concentration']:.3f} final_loss={m['final_loss']:.4f} "
                   f"steps={m['steps']} train_seconds={m['train_seconds']}")
+            print(status_line(m))
             return 0
     if args.resume and not cfg.checkpoint_dir:
         raise ValueError("--resume needs --checkpoint-dir")
@@ -167,4 +168,12 @@ def run(args, command: str) -> int:
     m = result.metrics
     print(f"test_exact_match={m['test_exact_match']} test_hardest_token={m['test_hardest_token']} "
           f"chance={m['chance']:.4g} steps={m['steps']} train_seconds={m['train_seconds']}")
+    print(status_line(m))
     return 0
+
+
+def status_line(m: dict) -> str:
+    """The run's last line: whether its result is evidence (the two-sided rule of the chapters)."""
+    why = ("" if m["status"] == "trained" else
+           " (it did not learn what it could, so its held-out result is no evidence either way: train longer)")
+    return f"status: {m['status']}{why}"

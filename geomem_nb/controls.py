@@ -34,3 +34,26 @@ def assert_learned(metrics: dict, bars: dict, name: str) -> None:
     """The 'learned' half of a two-sided control: raise AssertionError naming the run and what it missed."""
     missing = shortfalls(metrics, bars)
     assert not missing, f"{name} is under-trained, so its failure is no evidence: {'; '.join(missing)}"
+
+
+# What a run of each kind can learn whatever its held-out result (the learnable half of the two-sided
+# rule): an in-weights run its training targets, an in-context run the easy positions (given the true
+# first hop) or, trained on the first hop alone, the answer's format; a tiny-graph run its edges.
+POSITIVE_CONTROL = {"test_exact_match_given_first_hop": LEARNED}
+FORMAT = {"test_first_hop_is_child": LEARNED}
+
+
+def run_bars(metrics: dict) -> dict:
+    """The learnable targets of the run ``metrics`` describes, as ``{metric: bar}``."""
+    if "topk_recovery" in metrics:
+        return {"topk_recovery": LEARNED}
+    if "objective" in metrics:  # in context
+        return FORMAT if metrics["objective"] == "hardest-token" else POSITIVE_CONTROL
+    edges_only = (metrics.get("config") or {}).get("objective") == "edges-only"
+    return {"edge_recovery": LEARNED} if edges_only else {"train_exact_match": LEARNED}
+
+
+def run_status(metrics: dict) -> str:
+    """'trained', or 'under-trained: <what it missed>': whether a run's held-out result is evidence."""
+    missing = shortfalls(metrics, run_bars(metrics))
+    return f"under-trained: {'; '.join(missing)}" if missing else "trained"

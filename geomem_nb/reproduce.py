@@ -14,11 +14,11 @@ from pathlib import Path
 from . import presets
 from .checks import check_int
 from .experiments import InContextConfig, in_context, in_weights
-from .results import REPO, RESULTS
+from .results import RESULTS, workspace
 from .runtime import device
 from .train import scaled_lr
 
-RUNS = REPO / "runs"  # where ``reproduce`` writes by default
+RUNS = workspace("runs")  # where ``reproduce`` writes by default
 
 
 def plan(name: str, preset: str, out=None, **overrides):
@@ -42,7 +42,8 @@ def plan(name: str, preset: str, out=None, **overrides):
 def check_ship(out, overwrite: bool = False) -> None:
     """A run is shipped into ``results/`` only from a GPU (the shipped runs are the paper-scale H200
     ones), unless ``overwrite`` says the replacement is meant."""
-    inside = Path(out).resolve() == RESULTS.resolve() or RESULTS.resolve() in Path(out).resolve().parents
+    inside = RESULTS is not None and (Path(out).resolve() == RESULTS.resolve()
+                                      or RESULTS.resolve() in Path(out).resolve().parents)
     if inside and device().type != "cuda" and not overwrite:
         raise ValueError(f"--out {str(out)!r} is inside results/, where the shipped GPU runs live, and this machine "
                          "has no GPU; write to runs/ (the default), or pass --overwrite if you mean it")

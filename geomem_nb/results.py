@@ -1,5 +1,12 @@
 """Reading and writing results: atomic writes, provenance, the shipped ``results/`` folder (every record
-schema-checked on load: ``BadRecord`` names the file and what is wrong)."""
+schema-checked on load: ``BadRecord`` names the file and what is wrong).
+
+Where the shipped records are read from (``RESULTS``), in this order:
+* ``GEOMEM_RESULTS=none``: nowhere, the from-scratch mode: every chapter computes what it shows at its preset;
+  ``GEOMEM_RESULTS=<folder>``: that folder;
+* in a checkout (an editable install, ``make``): the repository's ``results/``;
+* in an installed wheel (Colab): the same files, shipped as the package data ``geomem_nb/shipped_results``
+  (``pyproject.toml`` maps ``results/`` there, so the repository keeps one copy)."""
 from __future__ import annotations
 
 import json
@@ -19,7 +26,44 @@ from .runtime import device, device_name
 from .schemas import missing
 
 REPO = Path(__file__).resolve().parent.parent
-RESULTS = REPO / "results"
+# A source checkout (not site-packages): where records are written and outputs/ and runs/ go.
+CHECKOUT = (REPO / "pyproject.toml").is_file() and (REPO / "results").is_dir()
+FROM_SCRATCH = "none"  # the GEOMEM_RESULTS value that ignores every shipped record
+
+
+def records_root(setting: str | None = None) -> Path | None:
+    """The folder the shipped records are read from (None: from scratch); ``setting`` stands for
+    GEOMEM_RESULTS. A folder named there that does not exist is refused, naming the variable."""
+    setting = os.environ.get("GEOMEM_RESULTS", "") if setting is None else setting
+    if setting.strip().lower() == FROM_SCRATCH:
+        return None
+    if setting.strip():
+        root = Path(setting).expanduser()
+        if not root.is_dir():
+            raise ValueError(f"GEOMEM_RESULTS must be {FROM_SCRATCH!r} or an existing folder, got {setting!r}")
+        return root.resolve()
+    if CHECKOUT:
+        return REPO / "results"
+    packaged = Path(__file__).resolve().parent / "shipped_results"
+    return packaged if packaged.is_dir() else None
+
+
+RESULTS = records_root()
+
+
+def workspace(name: str) -> Path:
+    """Where runs that are not records go (``outputs``, ``runs``): beside the repository in a checkout,
+    else in the current folder (an installed package must not write into site-packages)."""
+    return (REPO if CHECKOUT else Path.cwd()) / name
+
+
+def records_note() -> str:
+    """One line saying which records a chapter reads, for its first output."""
+    if RESULTS is None:
+        return ("records: none (GEOMEM_RESULTS=none, from scratch): every number below is computed here at "
+                "this preset")
+    where = "shipped with the package" if not CHECKOUT and RESULTS.name == "shipped_results" else str(RESULTS)
+    return f"records: {where}"
 
 
 def _atomic(path, write) -> None:
@@ -180,6 +224,8 @@ def read_record(path, name: str = "") -> dict:
 def shipped(name: str) -> dict | None:
     """The shipped result ``results/<name>/metrics.json``, or None when it is not there; a record that
     is there but unreadable raises ``BadRecord`` (naming the file and what is wrong)."""
+    if RESULTS is None:
+        return None
     path = RESULTS / name / "metrics.json"
     return read_record(path, name) if path.exists() else None
 
@@ -206,6 +252,8 @@ def record(chapter: str, summary: dict, preset: str) -> Path | None:
         raise ValueError(f"the record of {chapter} lacks {', '.join(lacking)} (geomem_nb/schemas.py)")
     if os.environ.get("GEOMEM_SAVE_RESULTS") != "1":
         return None
+    if RESULTS is None:
+        raise ValueError("GEOMEM_SAVE_RESULTS=1 needs a records folder; GEOMEM_RESULTS=none reads and writes none")
     path = RESULTS / preset / chapter / "metrics.json"
     write_json({**summary, "preset": preset, "provenance": provenance(
         device_name(device()), time.perf_counter() - _CHAPTER_T0, f"GEOMEM_SCALE={preset} notebooks/{chapter}")}, path)

@@ -90,18 +90,20 @@ def current_config(name: str, preset: str) -> dict:
     return {k: v for k, v in vars(cfg).items() if k not in ("seed", "preset")}
 
 
-def load_or_run(preset: str, record: str = "cpu/05_tiny_seeds") -> dict:
+def load_or_run(preset: str, record: str = "cpu/05_tiny_seeds", names=None) -> dict:
     """The multi-seed record if it is shipped and matches today's configurations (the tiny runs are the
-    same at every preset, so the cpu record serves every preset); otherwise the study is run here."""
+    same at every preset, so the cpu record serves every preset); otherwise the study is run here, only
+    for the entries ``names`` (default: all) when a chapter shows only those."""
     from .results import load_if_present
 
+    names = list(entries()) if names is None else list(names)
     rec = load_if_present(record)
     if rec is not None:
-        stale = [n for n in entries() if n not in rec["runs"] or rec["runs"][n]["config"] != current_config(n, "cpu")]
+        stale = [n for n in names if n not in rec["runs"] or rec["runs"][n]["config"] != current_config(n, "cpu")]
         if not stale:
             return rec
         print(f"the record {record} is stale for {len(stale)} entries (e.g. {stale[0]}): running them here")
-    return {"runs": study(preset)["runs"], "preset": preset}
+    return {"runs": study(preset, names)["runs"], "preset": preset}
 
 
 def mean(rec: dict, name: str, measure: str):

@@ -200,12 +200,23 @@ def load(preset: str, root=None) -> dict | None:
     """{measurement: Spread} from the shipped seeds record of ``preset``, or None when it is not there."""
     from .results import RESULTS
 
-    path = Path(root or RESULTS) / preset / SEEDS_RECORD / "metrics.json"
-    if not path.exists():
+    root = root or RESULTS
+    path = root and Path(root) / preset / SEEDS_RECORD / "metrics.json"
+    if path is None or not path.exists():
         return None
     rec = read_json(path)
     return {"seeds": rec["seeds"], "provenance": rec["provenance"],
             "spreads": {k: stats.from_record(v) for k, v in rec["measurements"].items()}}
+
+
+def load_for(preset: str) -> tuple[dict | None, str]:
+    """The seeds record chapter 08 reads at ``preset``, and the preset it comes from: ci shows the cpu
+    sweep's spread; gpu and paper read their own, else the cpu one (the sweep is too long for one
+    notebook session on one GPU: ``python -m geomem_nb.variants --preset gpu`` runs it)."""
+    own = None if preset == "ci" else load(preset)
+    if own is not None or preset == "cpu":
+        return own, preset
+    return load("cpu"), "cpu"
 
 
 def main(argv=None) -> int:
@@ -216,6 +227,8 @@ def main(argv=None) -> int:
     args = p.parse_args(argv)
     from .results import RESULTS
 
+    if args.out is None and RESULTS is None:
+        p.error("--out is needed when GEOMEM_RESULTS=none (no records folder)")
     out = args.out or RESULTS / args.preset / SEEDS_RECORD
     t0 = time.perf_counter()
     spreads, _ = sweep(args.preset, args.seeds, on_seed=lambda s, m: print(

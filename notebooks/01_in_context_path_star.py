@@ -50,11 +50,12 @@ from dataclasses import replace
 import matplotlib.pyplot as plt
 import torch
 import geomem_nb as gm
-from geomem_nb import controls, deviations, experiments, presets, results, verdicts, viz
+from geomem_nb import chapter_records, controls, deviations, experiments, presets, results, verdicts, viz
 from geomem_nb.tasks.in_context import OBJECTIVES, InContextTask
 
 viz.setup()
 print(gm.env_line())
+print(chapter_records.announce("01_in_context_path_star"))  # which records it reads, and what it does without them
 
 # %% [markdown]
 # ## The task
@@ -157,7 +158,7 @@ viz.table([{"held-out target loss": m["test_loss"], "the cheat's loss ln(d)/ℓ"
 # %% tags=["hide-input"]
 h = results.shipped("cpu/in-context-hardest-token")
 if h is None:
-    h = experiments.in_context(presets.in_context_control(cfg.preset), desc="hardest token only").metrics
+    h = experiments.in_context(presets.in_context_control(cfg.preset), desc="hardest token only").as_record()
 viz.saved_curves({"first hop as the only target": h}, key="test_hardest_token", chance=chance,
                  ylabel="held-out first-hop accuracy")
 viz.saved_curves({"its guesses that are children of the source": h}, key="test_first_hop_is_child", ax=plt.gca(),

@@ -40,11 +40,12 @@ if "google.colab" in sys.modules:
 # %% tags=["hide-input"]
 import matplotlib.pyplot as plt
 import geomem_nb as gm
-from geomem_nb import controls, deviations, experiments, graphs, learning_order, presets, results, selection, verdicts, viz
+from geomem_nb import chapter_records, controls, deviations, experiments, graphs, learning_order, presets, results, selection, verdicts, viz
 from geomem_nb.tasks import InWeightsTask
 
 viz.setup()
 print(gm.env_line())
+print(chapter_records.announce("02_in_weights_path_star"))  # which records it reads, and what it does without them
 
 # %% [markdown]
 # ## The task
@@ -227,7 +228,8 @@ else:
 # show that it learned what it could: at least 0.9 train exact match (else it is under-trained and no
 # evidence). At `ci` the live control has the same short budget as the run it is compared with and
 # has not learned its training paths yet (its line above says so), so the assert reads the `cpu`
-# record of the same control, which has. C2 is asserted as measured: the study's verdict is `differs` (leaf side first in at least
+# record of the same control, which has (run from scratch, without that record, C4 is shown and not
+# asserted at `ci`, as the chapter's first output says). C2 is asserted as measured: the study's verdict is `differs` (leaf side first in at least
 # two thirds of the runs, the first hop's lag positive beyond its spread).
 
 # %%
@@ -240,8 +242,11 @@ assert learned["test_hardest_token"] >= 20 * chance, learned["test_hardest_token
 print("live frozen control:" + (controls.tag(control, {"train_exact_match": controls.LEARNED}) or " learned its training paths"))
 if cfg.preset == "ci":
     control = results.shipped("cpu/in-weights-frozen") or control
-controls.assert_learned(control, {"train_exact_match": controls.LEARNED}, "the frozen-embedding control")
-assert control["test_exact_match"] <= 3 * control["chance"], control["test_exact_match"]
+if controls.learned(control, {"train_exact_match": controls.LEARNED}) or cfg.preset != "ci":
+    controls.assert_learned(control, {"train_exact_match": controls.LEARNED}, "the frozen-embedding control")
+    assert control["test_exact_match"] <= 3 * control["chance"], control["test_exact_match"]
+else:  # from scratch at ci (announced at the top): no trained control, so nothing is asserted about it
+    print("C4 not asserted here: the only frozen control is the live ci one, under-trained (no evidence either way)")
 assert status == "differs", (status, reason)
 viz.table([{"held-out exact match": learned["test_exact_match"], "frozen control": control["test_exact_match"],
             "its train exact match": control["train_exact_match"], "its steps": control["steps"],

@@ -41,10 +41,11 @@ if "google.colab" in sys.modules:
 # %% tags=["hide-input"]
 import matplotlib.pyplot as plt
 import geomem_nb as gm
-from geomem_nb import controls, experiments, presets, results, verdicts, viz
+from geomem_nb import chapter_records, controls, experiments, presets, results, verdicts, viz
 
 viz.setup()
 print(gm.env_line())
+print(chapter_records.announce("03_hardest_token"))  # which records it reads, and what it does without them
 
 # %% [markdown]
 # ## First-hop-only training, in the weights

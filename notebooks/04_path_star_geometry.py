@@ -46,10 +46,11 @@ if "google.colab" in sys.modules:
 # %% tags=["hide-input"]
 import matplotlib.pyplot as plt
 import geomem_nb as gm
-from geomem_nb import experiments, geometry, presets, results, stats, viz
+from geomem_nb import chapter_records, experiments, geometry, presets, results, stats, viz
 
 viz.setup()
 print(gm.env_line())
+print(chapter_records.announce("04_path_star_geometry"))  # which records it reads, and what it does without them
 
 # %% [markdown]
 # ## Three objectives, one graph

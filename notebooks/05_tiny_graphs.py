@@ -55,11 +55,12 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import geomem_nb as gm
-from geomem_nb import controls, experiments, geometry, graphs, presets, spectral, stats, tiny_seeds, viz
+from geomem_nb import chapter_records, controls, experiments, geometry, graphs, presets, spectral, stats, tiny_seeds, viz
 from geomem_nb.experiments import tiny_config
 
 viz.setup()
 print(gm.env_line())
+print(chapter_records.announce("05_tiny_graphs"))  # which records it reads, and what it does without them
 
 # %% [markdown]
 # ## Four tiny graphs

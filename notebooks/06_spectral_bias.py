@@ -44,13 +44,14 @@ import numpy as np
 import torch
 
 import geomem_nb as gm
-from geomem_nb import experiments, graphs, presets, spectral, viz
+from geomem_nb import chapter_records, experiments, graphs, presets, spectral, viz
 from geomem_nb.experiments import tiny_config
 from geomem_nb.models.node2vec import Node2Vec
 from geomem_nb.train_node2vec import loss_per_node, targets_matrix
 
 viz.setup()
 print(gm.env_line())
+print(chapter_records.announce("06_spectral_bias"))  # which records it reads, and what it does without them
 
 # %% [markdown]
 # ## The model, and why its dynamics are spectral

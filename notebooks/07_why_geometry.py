@@ -51,11 +51,12 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import geomem_nb as gm
-from geomem_nb import controls, experiments, geometry, graphs, presets, results, stats, succinctness, tiny_seeds, viz
+from geomem_nb import chapter_records, controls, experiments, geometry, graphs, presets, results, stats, succinctness, tiny_seeds, viz
 from geomem_nb.experiments import tiny_knobs, tiny_measures
 
 viz.setup()
 print(gm.env_line())
+print(chapter_records.announce("07_why_geometry"))  # which records it reads, and what it does without them
 PRESET = presets.config("tiny").preset
 G = {name: graphs.tiny_graph(name) for name in graphs.TINY_GRAPHS}
 print("preset:", PRESET)
@@ -96,7 +97,8 @@ else:
 # over seeds, from chapter 05's multi-seed record (loaded; run here if absent or stale).
 
 # %%
-S5 = tiny_seeds.load_or_run(PRESET)
+S5 = tiny_seeds.load_or_run(PRESET, names=[f"{g}/{m}" for g in G for m in ("associative", "associative-fast", "nn",
+                                                                            "transformer", "mamba")])
 T = tiny_seeds.text
 rows = []
 for g in G:

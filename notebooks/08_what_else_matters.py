@@ -44,10 +44,11 @@ if "google.colab" in sys.modules:
 # %% tags=["hide-input"]
 import matplotlib.pyplot as plt
 import geomem_nb as gm
-from geomem_nb import controls, results, stats, variants, viz
+from geomem_nb import chapter_records, controls, results, stats, variants, viz
 
 viz.setup()
 print(gm.env_line())
+print(chapter_records.announce("08_what_else_matters"))  # which records it reads, and what it does without them
 
 # %%
 base = variants.base_config()
@@ -65,13 +66,13 @@ LEARNED = {"edge_recovery": controls.LEARNED, "train_exact_match": controls.LEAR
 # what one seed can show (the runs learned; the large effects), and shows the `cpu` spread beside it.
 
 # %% tags=["hide-input"]
-# The spread: at ci the cpu sweep's (shown, not asserted); from cpu up the preset's own record (when it
-# is missing, the sweep runs after the live seed, before the claims).
-sweep = variants.load("cpu" if base.preset == "ci" else base.preset)
+# The spread: at ci the cpu sweep's (shown, not asserted); at cpu its own record (when it is missing, the
+# sweep runs after the live seed, before the claims); at gpu and paper their own, else the cpu one.
+sweep, sweep_preset = variants.load_for(base.preset)
 spreads = sweep["spreads"] if sweep else None
 print(f"{base.preset}: seed {base.seed} live; spread over seeds: " +
-      (f"the cpu sweep's (seeds {sweep['seeds']}, commit {sweep['provenance']['git_commit'][:10]}; a larger "
-       "graph and budget than ci's)" if sweep and base.preset == "ci" else
+      (f"the {sweep_preset} sweep's (seeds {sweep['seeds']}, commit {sweep['provenance']['git_commit'][:10]}; "
+       f"another graph and budget than {base.preset}'s)" if sweep and sweep_preset != base.preset else
        f"seeds {sweep['seeds']}, loaded (commit {sweep['provenance']['git_commit'][:10]})" if sweep else
        "not shipped (python -m geomem_nb.variants --preset cpu)"))
 runs = {"base": base}
@@ -88,7 +89,8 @@ def learned(source, prefix, bars):
 
 
 SEEDS_NOTE = (f"each cell: seed {base.seed}" +
-              (f" | mean ± sd over the {'cpu ' if base.preset == 'ci' else ''}sweep's seeds {sweep['seeds']}"
+              (f" | mean ± sd over the {sweep_preset + ' ' if sweep_preset != base.preset else ''}sweep's seeds "
+               f"{sweep['seeds']}"
                if spreads else " (no seed sweep shipped yet)"))
 
 # %% [markdown]
@@ -266,7 +268,8 @@ else:
 # %% [markdown]
 # ## The claims, asserted
 #
-# From `cpu` up, the seeds: the preset's record, or (when it is missing) the sweep, run here.
+# From `cpu` up, the seeds: the preset's record, or (when it is missing) the sweep, run here at `cpu`; at
+# `gpu` and `paper` without their own record, the `cpu` sweep's seeds (said above each table).
 
 # %%
 if base.preset == "ci":
@@ -278,7 +281,7 @@ else:
         spreads, _ = variants.sweep(base.preset, variants.SEEDS, known={base.seed: one})
         sweep = {"seeds": list(variants.SEEDS), "spreads": spreads}
     S = sweep["spreads"]
-    print(f"{base.preset}: asserting over seeds {sweep['seeds']}")
+    print(f"{base.preset}: asserting over the {sweep_preset} sweep's seeds {sweep['seeds']}")
 
 # %% [markdown]
 # ### One seed (every preset)

@@ -49,11 +49,12 @@ if "google.colab" in sys.modules:
 import matplotlib.pyplot as plt
 
 import geomem_nb as gm
-from geomem_nb import controls, deviations, results, runtime, stats, sweep, viz
+from geomem_nb import chapter_records, controls, deviations, results, runtime, stats, sweep, viz
 from geomem_nb.experiments import InWeightsConfig
 
 viz.setup()
 print(gm.env_line())
+print(chapter_records.announce("09_path_length"))  # which records it reads, and what it does without them
 PRESET = runtime.preset()
 TRAINED = {"train_exact_match": controls.LEARNED}  # a run that fits its training paths
 

@@ -220,6 +220,9 @@ def test_in_weights_writes_contract(tmp_path):
                 "train_seconds", "device", "config", "leaf_first_hop_diagonal_accuracy", "provenance"):
         assert key in m
     assert m["chance"] == 1 / 40 and m["steps"] == 10 and m["config"]["degree"] == 40
+    # 10 steps learn nothing: the run says so on its last line and in metrics.json
+    assert m["status"].startswith("under-trained: train exact match"), m["status"]
+    assert r.stdout.strip().splitlines()[-1].startswith("status: under-trained: train exact match"), r.stdout
     g = json.loads((out / "graph.json").read_text())
     assert len(g["arms"]) == 40 and len(g["train_arms"]) + len(g["test_arms"]) == 40
     import numpy as np

@@ -60,6 +60,8 @@ def reproduce_configs() -> dict:
 def shipped_runs(root: Path = RESULTS) -> dict:
     """label -> metrics, for every saved in-weights or in-context run under ``results/`` and
     ``results/<scale>/`` (chapter records and tiny-graph runs are left out)."""
+    if root is None:  # from scratch: no records
+        return {}
     root = Path(root)
     paths = sorted(root.glob("*/metrics.json")) + [p for s in PRESETS for p in sorted(root.glob(f"{s}/*/metrics.json"))]
     out = {}

@@ -15,6 +15,7 @@ import numpy as np
 import torch
 
 from ..checks import check_choice, check_int, finite_number
+from ..controls import run_status
 from ..guard import check_outputs, clean_leftovers, save_json, write_set
 from ..memory_estimate import check_memory
 from ..models import ATTENTION, MODELS, ModelConfig, check as check_model
@@ -196,6 +197,11 @@ class RunResult:
     task: object = field(repr=False, default=None)
     model: object = field(repr=False, default=None)
 
+    def as_record(self) -> dict:
+        """The run as its saved ``metrics.json`` reads (metrics with the history), so a chapter treats a
+        run made here and a shipped record alike."""
+        return {**self.metrics, "history": self.history}
+
     def curve(self, key: str):
         """(steps, values) of one metric over training."""
         pts = [(h["step"], h[key]) for h in self.history if h.get(key) is not None]
@@ -232,7 +238,9 @@ def start(cfg, out, resume: bool = False, overwrite: bool = False, memory_check:
 
 def save(run: Run, metrics: dict, history: list, command: str | None, files: dict | None = None) -> None:
     """Give ``metrics`` its provenance and write ``metrics.json`` (with ``history``) and ``files``
-    (name -> a function returning the writer) as one result set; nothing when the run has no folder."""
+    (name -> a function returning the writer) as one result set; nothing when the run has no folder.
+    ``metrics`` gains the run's ``status`` (``controls.run_status``): whether its result is evidence."""
+    metrics["status"] = run_status(metrics)
     if run.out is None:
         return
     metrics["provenance"] = provenance(metrics["device"], time.perf_counter() - run.t0, command, run.commit)

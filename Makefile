@@ -37,11 +37,15 @@ badges: $(STAMP)
 	$(PY) -m geomem_nb.repository --write
 	$(VENV)/bin/jupytext --to ipynb --update notebooks/*.py
 
-# Unit tests, then every notebook at the `ci` preset (conftest.py sets it). Two workers of one thread
-# each: the small models here use two cores better as two processes than as two threads of one.
+# Unit tests, then every notebook at the `ci` preset (conftest.py sets it) three ways: in this checkout,
+# as a reader outside it runs them (the wheel in a fresh venv, each notebook alone in an empty folder,
+# the records read from the installed package), and from scratch (GEOMEM_RESULTS=none). Two workers of
+# one thread each: the small models here use two cores better as two processes than as two threads of one.
 test: $(STAMP)
 	OMP_NUM_THREADS=1 $(VENV)/bin/pytest -q -n 2 tests
 	OMP_NUM_THREADS=1 $(VENV)/bin/pytest -q -n 2 --nbmake --nbmake-timeout=1800 notebooks
+	dir=$$(mktemp -d) && export COLAB_LIKE_DIR=$$dir && bash tools/colab_like.sh shipped \
+		&& bash tools/colab_like.sh scratch; status=$$?; rm -rf "$$dir"; exit $$status
 
 # Every results/cpu record, regenerated from a clean commit (hours on two cores; see the script for
 # running one group alone). The book loads the multi-seed sweeps it writes.

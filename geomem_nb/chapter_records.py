@@ -4,7 +4,7 @@ Every chapter starts with ``announce(chapter)``: it says where the records are r
 the installed package, a folder, or none: ``GEOMEM_RESULTS=none``, the from-scratch mode) and, before
 anything runs, lists each record that is not there with what the chapter does instead: it computes the
 same thing here at the current preset, or it leaves that part out and names the (longer) run that makes
-it. So a reader never meets a silently emptier page. ``tests/test_chapter_records.py`` checks that the
+it, with what that run took when the shipped copy was made. So a reader never meets a silently emptier page. ``tests/test_chapter_records.py`` checks that the
 list names every record the chapters load."""
 from __future__ import annotations
 
@@ -14,16 +14,12 @@ from typing import Callable
 from . import results, sweep
 from .checks import check_choice
 
-GPU = "a GPU run"
-
-
 @dataclass(frozen=True)
 class Need:
-    records: tuple    # record names under results/ (one is enough when ``any_of``)
+    records: tuple    # record names under results/
     shows: str        # what the chapter shows from it
     without: str      # what the chapter does without it: "computed here" or what it leaves out
-    command: str      # the command that makes it
-    cost: str = ""    # how long that command takes, where known
+    command: str      # the command that makes it (its --out under a records folder; see announce)
     probe: Callable | None = None  # for a record of many runs: True when it is whole
 
     def present(self) -> bool:
@@ -31,58 +27,72 @@ class Need:
             return bool(self.probe())
         return all(results.shipped(r) is not None for r in self.records)
 
+    def cost(self) -> str:
+        """What making it took when the shipped copy was made (from that copy's provenance, read even
+        from scratch: only its seconds and device), or '' when there is no shipped copy."""
+        root = results.records_root("")
+        found = [] if root is None else [p for r in self.records for p in sorted((root / r).rglob("metrics.json"))]
+        prov = [results.read_json(p).get("provenance", {}) for p in found]
+        if not prov:
+            return ""
+        seconds = sum(p.get("seconds") or 0 for p in prov)
+        devices = sorted({p.get("device", "?") for p in prov})
+        what = "the shipped copy took" if len(prov) == 1 else f"the {len(prov)} shipped runs took, in all,"
+        return f"{what} {seconds / 60:.0f} min on {', '.join(devices)}"
 
+
+_M = "python -m geomem_nb"
 _IC_PAPER = tuple(f"in-context-g{d}-5-{o}" for d in (2, 10, 20) for o in ("forward", "reverse"))
 _IW_PAPER = ("in-weights-g5000-5", "in-weights-g10000-6", "in-weights-g10000-10")
-_MAKE = "bash results/make_records.sh "  # a group of make records, in a checkout
 _PAPER_IW = Need(_IW_PAPER, "the paper-scale in-weights runs (12-layer GPT, d = 5000 and 10,000)",
-                 "left out (they need a GPU)", "python -m geomem_nb reproduce in-weights-g5000-5 (and -g10000-6, "
-                 "-g10000-10)", GPU + " of 2-9 minutes each on one H200")
-_CPU_RUNS = Need(("cpu/in-weights", "cpu/in-weights-frozen"), "chapter 02's cpu runs (learned and frozen embeddings)",
-                 "left out", "python -m geomem_nb in-weights --preset cpu [--freeze-embeddings] "
-                 "--out results/cpu/in-weights[-frozen]", "about 3 minutes each on one core")
+                 "left out (they need a GPU)", f"{_M} reproduce in-weights-g5000-5 --out results/in-weights-g5000-5 "
+                 "(and in-weights-g10000-6, in-weights-g10000-10), on a GPU")
+_TINY_SEEDS = Need(("cpu/05_tiny_seeds",), "the tiny-graph runs over seeds", "computed here at this preset",
+                   f"{_M}.tiny_seeds --preset cpu --out results/cpu/05_tiny_seeds")
+_IC_CONTROL = Need(("cpu/in-context-hardest-token",), "the in-context first-hop-only control",
+                   "computed here at this preset", f"{_M} in-context --degree 2 --path-length 6 --objective "
+                   "hardest-token --preset cpu --warm-start-steps 1200 --steps 2400 --out results/cpu/in-context-hardest-token")
+
+
+def _iw(name: str, flags: str = "") -> str:
+    return f"{_M} in-weights --preset cpu {flags}--out results/cpu/{name}"
+
 
 NEEDS = {
     "01_in_context_path_star": [
-        Need(("cpu/in-context-hardest-token",), "the first-hop-only control", "computed here at this preset",
-             _MAKE + "runs"),
+        _IC_CONTROL,
         Need(_IC_PAPER, "the paper-scale in-context runs (G(2,5), G(10,5), G(20,5))", "left out (they need a GPU)",
-             "python -m geomem_nb reproduce in-context-g2-5-forward (any of in-context-g{2,10,20}-5-{forward,reverse})",
-             GPU + " of 5 minutes each on one H200")],
+             f"{_M} reproduce in-context-g2-5-forward --out results/in-context-g2-5-forward (and the other "
+             "in-context-g{2,10,20}-5-{forward,reverse}), on a GPU")],
     "02_in_weights_path_star": [
         Need(("cpu/02_learning_order",), "the C2 learning-order study over three seeds (cpu and up)",
-             "computed here at this preset (three seeds; at ci it always runs here)", _MAKE + "learning_order",
-             "about 10 minutes on one core at cpu"),
+             "computed here at this preset (at ci it always runs here)",
+             f"{_M}.learning_order --preset cpu --seeds 0 1 2 --out results/cpu/02_learning_order"),
         Need(("cpu/in-context-teacherless",), "the in-context teacherless contrast of C2", "left out",
-             _MAKE + "runs", "about 5 minutes on one core"),
+             f"{_M} in-context --degree 2 --path-length 6 --objective teacherless --preset cpu --steps 3000 "
+             "--eval-every 50 --eval-examples 500 --out results/cpu/in-context-teacherless"),
         Need(("cpu/in-weights-frozen",), "the frozen-embedding control trained until it fits its training paths "
              "(C4's assert)", "at ci the live control is too short to fit them: C4 is shown, not asserted; from "
-             "cpu up the live control is asserted", "python -m geomem_nb in-weights --preset cpu --freeze-embeddings "
-             "--out results/cpu/in-weights-frozen", "about 3 minutes on one core"),
+             "cpu up the live control is asserted", _iw("in-weights-frozen", "--freeze-embeddings ")),
         _PAPER_IW],
-    "03_hardest_token": [
-        Need(("cpu/in-context-hardest-token",), "the in-context first-hop-only control", "computed here at this preset",
-             _MAKE + "runs")],
+    "03_hardest_token": [_IC_CONTROL],
     "04_path_star_geometry": [],
-    "05_tiny_graphs": [
-        Need(("cpu/05_tiny_seeds",), "the tiny-graph runs over seeds", "computed here at this preset",
-             _MAKE + "tiny", "about 15 minutes on one core")],
+    "05_tiny_graphs": [_TINY_SEEDS],
     "06_spectral_bias": [],
     "07_why_geometry": [
-        _CPU_RUNS,
-        Need(("cpu/05_tiny_seeds",), "the tiny-graph runs over seeds", "computed here at this preset",
-             _MAKE + "tiny", "about 15 minutes on one core")],
+        Need(("cpu/in-weights", "cpu/in-weights-frozen"), "chapter 02's cpu runs (learned and frozen embeddings)",
+             "left out", _iw("in-weights") + "; " + _iw("in-weights-frozen", "--freeze-embeddings ")),
+        _TINY_SEEDS],
     "08_what_else_matters": [
         Need(("cpu/08_what_else_matters_seeds",), "the spread over three seeds of every variant",
-             "computed here from cpu up (at ci: one seed, no spread shown)", _MAKE + "variant_seeds",
-             "about 25 minutes on one core"),
+             "computed here from cpu up (at ci: one seed, no spread shown)",
+             f"{_M}.variants --preset cpu --seeds 0 1 2 --out results/cpu/08_what_else_matters_seeds"),
         Need(("cpu/in-weights", "cpu/in-weights-mamba"), "Mamba against the GPT on chapter 02's cpu graph",
-             "left out", "python -m geomem_nb in-weights --preset cpu [--model mamba --steps 3000] "
-             "--out results/cpu/in-weights[-mamba]", "about 3 and 10 minutes on one core")],
+             "left out", _iw("in-weights") + "; " + _iw("in-weights-mamba", "--model mamba --steps 3000 "))],
     "09_path_length": [
         Need(("cpu/09_path_length",), "the cpu map over path length, degree and epochs, its knob runs and the "
-             "recipe's reach", "left out (the map at this preset runs here: at ci two cells)",
-             _MAKE + "path_length_map path_length_knobs", "about 2.5 hours on one core",
+             "recipe's reach", "left out (this preset's own map runs here: at ci two cells)",
+             f"{_M}.sweep --preset cpu --out results/cpu/09_path_length; the same with --knobs",
              lambda: sweep.shipped("cpu") and sweep.shipped("cpu", knobs=True)),
         _PAPER_IW],
 }
@@ -102,8 +112,11 @@ def announce(chapter: str) -> str:
     what the chapter does instead and the command that makes it."""
     lines = [results.records_note()]
     for n in missing(chapter):
-        cost = f"; {n.cost}" if n.cost else ""
+        cost = f" ({n.cost()})" if n.cost() else ""
         lines.append(f"  not here: {n.shows} -> {n.without}. Made by: {n.command}{cost}")
-    if len(lines) == 1 and NEEDS[chapter]:
+    if len(lines) > 1:
+        lines.append("  (run from a checkout; elsewhere write under a folder F instead of results/ and set "
+                     "GEOMEM_RESULTS=F)")
+    elif NEEDS[chapter]:
         lines[0] += " (every record this chapter reads is here)"
     return "\n".join(lines)

@@ -60,8 +60,7 @@ def workspace(name: str) -> Path:
 def records_note() -> str:
     """One line saying which records a chapter reads, for its first output."""
     if RESULTS is None:
-        return ("records: none (GEOMEM_RESULTS=none, from scratch): every number below is computed here at "
-                "this preset")
+        return "records: none (GEOMEM_RESULTS=none, from scratch): nothing is loaded"
     where = "shipped with the package" if not CHECKOUT and RESULTS.name == "shipped_results" else str(RESULTS)
     return f"records: {where}"
 

@@ -85,7 +85,8 @@ def test_announce_lists_what_is_missing_with_its_command(monkeypatch):
     monkeypatch.setattr(results, "RESULTS", None)
     text = chapter_records.announce("02_in_weights_path_star")
     assert "from scratch" in text
-    assert "the in-context teacherless contrast of C2 -> left out. Made by: bash results/make_records.sh runs" in text
+    assert "the in-context teacherless contrast of C2 -> left out. Made by: python -m geomem_nb in-context" in text
+    assert "(the shipped copy took " in text and "GEOMEM_RESULTS=F" in text
     assert "python -m geomem_nb reproduce in-weights-g5000-5" in text
     assert chapter_records.announce("04_path_star_geometry").count("\n") == 0
     with pytest.raises(ValueError, match="chapter"):
@@ -117,3 +118,21 @@ def test_gpu_and_paper_read_the_cpu_sweeps_instead_of_running_them(monkeypatch):
     assert rows == sweep.shipped("cpu") and where.startswith("results/cpu/09_path_length (the cpu map")
     monkeypatch.setattr(results, "RESULTS", None)  # from scratch: nothing to stand in
     assert variants.load_for("gpu") == (None, "cpu")
+
+
+def test_every_announced_command_parses():
+    """The commands a chapter names for its missing records are real command lines."""
+    import shlex
+
+    from geomem_nb import cli
+
+    seen = 0
+    for needs in chapter_records.NEEDS.values():
+        for n in needs:
+            for cmd in n.command.split("; "):
+                cmd = cmd.split(" (")[0].removesuffix(", on a GPU")
+                if cmd.startswith("python -m geomem_nb "):
+                    args = cli.parser().parse_args(shlex.split(cmd)[3:])
+                    assert args.out and args.out.startswith("results/"), cmd
+                    seen += 1
+    assert seen >= 8

@@ -83,7 +83,8 @@ _IC_PAPER = dict(degree=2, path_length=5, num_labels=50, layers=12, width=384, h
 BY_PRESET = {
     "ci": dict(_IC_SMALL, steps=700, eval_every=140, eval_examples=500),
     "cpu": dict(_IC_SMALL, steps=1200, eval_every=100, eval_examples=1000),
-    "gpu": dict(_IC_PAPER, steps=5000, eval_every=250),
+    # At most 5 minutes of training a run: a chapter trains two (forward, reverse) within one GPU session.
+    "gpu": dict(_IC_PAPER, steps=5000, eval_every=250, time_budget=300.0),
     "paper": dict(_IC_PAPER, steps=20000, eval_every=500),
 }
 

@@ -119,3 +119,36 @@ def test_paper_setting_lookup_rejects_a_bad_family():
 def test_page_is_in_the_toc_after_claims():
     toc = (REPO / "_toc.yml").read_text()
     assert toc.index("book/claims") < toc.index("book/deviations") < toc.index("notebooks/01")
+
+
+def _ic_config(degree, width, path_length=5):
+    return dict(_config(degree=degree, path_length=path_length, width=width, lr=1e-4), num_labels=50,
+                objective="forward")
+
+
+@pytest.mark.parametrize("degree, paper_width", [(2, 384), (10, 384), (20, 784)])
+def test_in_context_width_is_each_paper_graphs_own(degree, paper_width):
+    # Table 1: G(2,5) and G(10,5) at 384, G(20,5) at 784 (all three share l = 5)
+    assert not dv.differs("width", dv.IN_CONTEXT, _ic_config(degree, paper_width), None)
+    other = 784 if paper_width == 384 else 384
+    assert dv.differs("width", dv.IN_CONTEXT, _ic_config(degree, other), None)
+    line = dv.regime({"config": _ic_config(degree, paper_width), "steps": 10, "history": []})
+    assert f"width {paper_width}" in line and f"width {paper_width} (paper" not in line
+
+
+def test_width_of_a_graph_off_the_table():
+    # in context, l = 5 rows disagree (384, 384, 784): the default; l = 6 has no row: the default
+    assert not dv.differs("width", dv.IN_CONTEXT, _ic_config(4, 384), None)
+    assert not dv.differs("width", dv.IN_CONTEXT, _ic_config(2, 384, path_length=6), None)
+    # in weights, one row per path length: G(300,10) is held to G(10000,10)'s 784, named
+    line = dv.regime({"config": _config(degree=300, path_length=10, width=384), "steps": 10, "history": []})
+    assert "width 384 (paper: 784 on G(10000,10))" in line
+    assert not dv.differs("width", dv.IN_WEIGHTS, _config(degree=300, path_length=5, width=384), None)
+
+
+def test_shipped_in_context_runs_flag_width_only_off_their_paper_row(rows):
+    width = next(r for r in rows if r["experiment"] == dv.IN_CONTEXT and r["key"] == "width")
+    for label, m in dv.shipped_runs().items():
+        if label in width["differs"] and re.search(r"in-context-g(2|10)-5", label):
+            assert m["config"]["width"] == 384 and not width["differs"][label], label
+    assert dv.paper_text(dv.paper("width", dv.IN_CONTEXT)) == "384; 784 for G(20,5)"

@@ -43,10 +43,12 @@ PAPER = (
     dict(key="batch", setting="batch size", family=None, value=(64, 128, 256, 512, 1024),
          source="§B.3 (swept)"),
     dict(key="layers", setting="layers", family=None, value=12, source="Table 1"),
-    dict(key="width", setting="width", family=IN_WEIGHTS, value={"default": 384, "G(10000,10)": 784},
-         source="Table 1"),
-    dict(key="width", setting="width", family=IN_CONTEXT, value={"default": 384, "G(20,5)": 784},
-         source="Table 1"),
+    # Every Table 1 row named: a graph missing here would fall back on a row with its path length,
+    # and in context all three graphs share l = 5 with two widths (384 for G(2,5) and G(10,5)).
+    dict(key="width", setting="width", family=IN_WEIGHTS,
+         value={"default": 384, "G(5000,5)": 384, "G(10000,6)": 384, "G(10000,10)": 784}, source="Table 1"),
+    dict(key="width", setting="width", family=IN_CONTEXT,
+         value={"default": 384, "G(2,5)": 384, "G(10,5)": 384, "G(20,5)": 784}, source="Table 1"),
     dict(key="heads", setting="heads", family=None, value=8, source="Table 1"),
     dict(key="pauses", setting="pause tokens", family=IN_WEIGHTS,
          value={"G(5000,5)": 5, "G(10000,6)": 6, "G(10000,10)": 10}, source="Table 1, §B.3",
@@ -107,7 +109,7 @@ def paper_text(p: dict) -> str:
         return p["text"]
     v = p["value"]
     if isinstance(v, dict):
-        rest = "; ".join(f"{num(x)} for {g}" for g, x in v.items() if g != "default")
+        rest = "; ".join(f"{num(x)} for {g}" for g, x in v.items() if g != "default" and x != v.get("default"))
         return f"{num(v['default'])}; {rest}" if "default" in v else rest
     if isinstance(v, tuple):
         return "{" + ", ".join(str(x) for x in v) + "}"

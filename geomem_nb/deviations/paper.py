@@ -68,6 +68,10 @@ PAPER = (
          text="interleaved in one training run",
          effect="C19 (§D.3): two-phase training (edges, then paths) is 'less stable': it peaks, then "
                 "deteriorates."),
+    dict(key="staged_lr", setting="two-phase peak learning rates", family=IN_WEIGHTS, value=(1e-2, 5e-5),
+         source="§D.3", text="phase 1 (edges) 1e-2, then phase 2 (paths) 5e-5",
+         effect="C19 (§D.3): the two-phase run peaks, then deteriorates; its phase-2 rate is 200 times below "
+                "phase 1's, so a staged run at a higher phase-2 rate tests a different regime."),
     dict(key="edges", setting="edge directions", family=IN_WEIGHTS, value="both", source="§B.1, §D.1",
          text="both (forward and reverse)",
          effect="C17 (§D.1.1): with forward edges only the model fails forward path-finding; reverse edges "

@@ -98,8 +98,10 @@ def geometry_04(root: Path) -> list:
     _check(GEOMETRY_04, "graph and steps", (rec["graph"], rec["steps"]), (graph_name(base.record()), base.steps))
     n = rec.get("edges_only_seeds", {}).get("diagonal", {}).get("n")
     src = REBUILT.format(kept="graph and steps", code="chapter 04, the in-weights-small preset")
-    return [_iw_row(GEOMETRY_04, "edges + full paths, edges + first hop, edges only",
-                    base.record(), f"seed {base.seed}" + (f"; edges only: {n} seeds" if n else ""), src)]
+    runs = {"edges + full paths": "full-path", "edges + first hop": "hardest-token", "edges only": "edges-only"}
+    return [_iw_row(GEOMETRY_04, label, base.with_(objective=obj).record(),
+                    f"{n} seeds" if n and obj == "edges-only" else f"seed {base.seed}", src)
+            for label, obj in runs.items()]
 
 
 def seeds_08(root: Path) -> list:
@@ -110,14 +112,18 @@ def seeds_08(root: Path) -> list:
     _check(SEEDS_08, "graph", rec["graph"], variants.describe(base))
     seeds = f"seeds {', '.join(map(str, rec['seeds']))}"
     src = REBUILT.format(kept="graph, steps and seeds", code="variants, the in-weights-small preset")
-    rows = [_iw_row(SEEDS_08, "edge directions, pause tokens, mixed; GPT first hop and edges only", base.record(),
+    rows = [_iw_row(SEEDS_08, "mixed, both edge directions (C17), every pause count (C18)", base.record(), seeds, src),
+            _iw_row(SEEDS_08, "forward-only or backward-only edges (C17)", base.with_(edges="forward").record(),
                     seeds, src)]
     rows += [_iw_row(SEEDS_08, f"staged {name} (C19)", base.with_(**o).record(), seeds, src)
              for name, o in variants.staged_overrides(base).items()]
     rows.append(_iw_row(SEEDS_08, "tree-star, both splits (C20)", base.with_(**variants.tree_config(base)).record(),
                         seeds, src))
-    rows.append(_iw_row(SEEDS_08, "Mamba, every objective (C21)",
-                        base.with_(**variants.mamba_overrides(base, "full-path")).record(), seeds, src))
+    for name, (objective, _) in variants.MAMBA_OBJECTIVES.items():
+        if objective != "full-path":  # the GPT's full-path run is the mixed one above
+            rows.append(_iw_row(SEEDS_08, f"GPT, {name} (C21)", base.with_(objective=objective).record(), seeds, src))
+        rows.append(_iw_row(SEEDS_08, f"Mamba, {name} (C21)",
+                            base.with_(**variants.mamba_overrides(base, objective)).record(), seeds, src))
     return rows
 
 

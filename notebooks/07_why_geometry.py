@@ -26,8 +26,10 @@
 # control:
 #
 # 1. **Capacity** (C4, C7): the same models store the edges as a lookup when their embeddings are frozen.
-# 2. **Succinctness** (C8, Propositions 1–3): for cycles and path-stars the two storages cost the same up
-#    to a factor of at most 2, in bits and in weight norm.
+# 2. **Succinctness** (C8, Propositions 1–3): the paper counts the two storages within a factor of at
+#    most 2 of each other on cycles and path-stars; computed here, that holds on cycles, and on
+#    path-stars in weight norm and, in bits, with tied tables and both directions (not untied or
+#    forward-only at the paper's larger graphs).
 # 3. **Supervision** (C9): every training example here is one edge, yet nodes that never appear together
 #    in an example end up close.
 # 4. **Ease of optimization** (C10): the lookup is found in a couple of full-batch steps; the geometry

@@ -98,6 +98,25 @@ def gap_range(costs, unit: str, regimes=tuple(REGIMES)) -> tuple[float, float]:
     return min(gaps), max(gaps)
 
 
+# The paper's in-weights path-stars (Table 1): the sizes "at the paper's sizes" refers to.
+PAPER_PATH_STARS = ((5000, 5), (10000, 6), (10000, 10))
+
+
+def paper_size_gaps(unit: str = "bits") -> list[dict]:
+    """One row per paper path-star and regime: graph, regime, the factor between the two costs
+    (``gap``, >= 1) and which storage is the cheaper one ('associative' or 'geometric'), Johnson-
+    Lindenstrauss embedding. Chapter 07's prose about the paper's sizes is read from these rows."""
+    check_choice("unit", unit, ("bits", "l2"))
+    rows = []
+    for d, ell in PAPER_PATH_STARS:
+        c = path_star_costs(d, ell)
+        for r in REGIMES:
+            ratio = c.ratios(r)[unit]
+            rows.append(dict(graph=c.graph, regime=r, factor=gap(ratio, 1.0),
+                             cheaper="geometric" if ratio > 1 else "associative"))
+    return rows
+
+
 def incidence_embedding(num_nodes: int, edges) -> np.ndarray:
     """Proposition 4's contrived Node2Vec table: one dimension per undirected edge e_i (self-edges and
     repeated or reversed copies dropped), Phi(u)_i = 1 if u is an endpoint of e_i. Then, for u != v,

@@ -149,6 +149,21 @@ def text(rec: dict, name: str, measure: str, fmt: str = "{:+.2f}") -> str:
     return f"{fmt.format(s.mean)} ± {fmt.format(s.sd).lstrip('+')}"
 
 
+def sign_by_graph(rec: dict, model: str, measure: str, graphs=TINY_GRAPHS) -> dict:
+    """Where the mean of ``measure`` for ``<graph>/<model>`` sits against 0 over seeds, per graph:
+    {"below 0": [...], "within the spread of 0": [...], "above 0": [...]} (below: mean + sd < 0;
+    above: mean - sd > 0). Graphs without the measure on every seed are left out. Prose about a
+    level's sign is read from this, not typed."""
+    out = {"below 0": [], "within the spread of 0": [], "above 0": []}
+    for g in graphs:
+        s = spread_of(rec, f"{g}/{model}", measure)
+        if s is None:
+            continue
+        side = "below 0" if s.mean + s.sd < 0 else "above 0" if s.mean - s.sd > 0 else "within the spread of 0"
+        out[side].append(g)
+    return out
+
+
 def sign_flips(rec: dict, name: str, measure: str) -> bool:
     """True when the seeds disagree on the sign of ``measure`` (one seed cannot carry a claim there)."""
     s = spread_of(rec, name, measure)

@@ -49,13 +49,18 @@ def pauses(base, mixed) -> dict:
     return {k: mixed if k == base.pause_tokens else _run(base, f"{k} pause tokens", pause_tokens=k) for k in PAUSES}
 
 
-def staged(base) -> dict:
-    """'fast' (the preset's path lr) and 'slow' (a tenth of it) -> a staged run: the edges alone for the
-    whole budget, then the paths alone for the same budget, evaluated 4x as often to catch a peak (C19)."""
+def staged_overrides(base) -> dict:
+    """'fast' (the preset's path lr) and 'slow' (a tenth of it) -> the overrides of a staged run: the
+    edges alone for the whole budget, then the paths alone for the same budget, evaluated 4x as often
+    to catch a peak (C19). The deviations page reads the same overrides."""
     fine = max(base.eval_every // 4, 1)
-    return {name: _run(base, f"staged, path lr {lr:g}", schedule="staged", edge_steps=base.steps, lr=lr,
-                       eval_every=fine)
+    return {name: dict(schedule="staged", edge_steps=base.steps, lr=lr, eval_every=fine)
             for name, lr in (("fast", base.lr), ("slow", base.lr / 10))}
+
+
+def staged(base) -> dict:
+    """'fast' and 'slow' -> a staged run (``staged_overrides``)."""
+    return {name: _run(base, f"staged, path lr {o['lr']:g}", **o) for name, o in staged_overrides(base).items()}
 
 
 def tree_config(base) -> dict:
@@ -68,12 +73,17 @@ def trees(base) -> dict:
     return {s: _run(base, f"tree-star, {s} split", split=s, **tree_config(base)) for s in SPLITS}
 
 
+def mamba_overrides(base, objective: str) -> dict:
+    """The overrides of chapter 08's Mamba run on ``objective``: twice the GPT's steps (C21)."""
+    return dict(model="mamba", objective=objective, steps=2 * base.steps)
+
+
 def mamba_vs_gpt(base, mixed) -> dict:
     """(model, objective name) -> run (C21). Mamba gets twice the GPT's steps; the GPT's full-path run
     is ``mixed``."""
     out = {}
     for name, (obj, _) in MAMBA_OBJECTIVES.items():
-        out[("mamba", name)] = _run(base, f"mamba, {name}", model="mamba", objective=obj, steps=2 * base.steps)
+        out[("mamba", name)] = _run(base, f"mamba, {name}", **mamba_overrides(base, obj))
         out[("gpt", name)] = mixed if obj == "full-path" else _run(base, f"gpt, {name}", objective=obj)
     return out
 
@@ -183,8 +193,7 @@ def beyond_spread(spreads: dict) -> dict:
              "C19 staged slow peak > its final": ("staged/slow/peak", "staged/slow/final"),
              "C19 staged fast peak > its final": ("staged/fast/peak", "staged/fast/final"),
              "C20 leaf split > chance": ("tree/leaf/test_exact_match", "tree/chance"),
-             "C20 first-token split > chance": ("tree/first-token/test_exact_match", "tree/chance"),
-             "C20 leaf split > first-token split": ("tree/leaf/test_exact_match", "tree/first-token/test_exact_match")}
+             "C20 first-token split > chance": ("tree/first-token/test_exact_match", "tree/chance")}
     for a, b in zip(PAUSES, PAUSES[1:]):
         pairs[f"C18 {b} pauses > {a} pauses"] = (f"pauses/{b}/test_exact_match", f"pauses/{a}/test_exact_match")
     pairs["C18 any pauses (1) > none"] = ("pauses/1/test_exact_match", "pauses/0/test_exact_match")
@@ -193,6 +202,39 @@ def beyond_spread(spreads: dict) -> dict:
         pairs[f"C21 Mamba > GPT, {name}"] = (f"mamba/{name}/mamba", f"mamba/{name}/gpt")
     out = {label: stats.above(em(a), em(b)) for label, (a, b) in pairs.items()}
     out["C18 0 < 1 < 2 < 4 pauses"] = stats.ordered([em(f"pauses/{k}/test_exact_match") for k in PAUSES])
+    # An ordering of the splits is read only when both are above chance (None: it cannot be read).
+    readable, order, _ = split_order(spreads)
+    out["C20 leaf split > first-token split"] = order == "leaf" if readable else None
+    return out
+
+
+def split_order(spreads: dict) -> tuple[bool, str | None, str]:
+    """(readable, order, text) of the tree-star splits (C20). The ordering is read only when *both*
+    splits are above chance beyond the spread: a split at zero is below any split that learned
+    anything, so "leaf above first-token" would hold vacuously. ``order``: 'leaf', 'first-token' (the
+    split above the other beyond the spread), or None (no order beyond the spread, or unreadable)."""
+    leaf, first = spreads["tree/leaf/test_exact_match"], spreads["tree/first-token/test_exact_match"]
+    chance = spreads["tree/chance"]
+    below = [n for n, s in (("leaf", leaf), ("first-token", first)) if not stats.above(s, chance)]
+    if below:
+        return False, None, ("the ordering of the splits cannot be read: the " + " and the ".join(below) +
+                             f" split{'s are' if len(below) > 1 else ' is'} not above chance beyond the spread")
+    if stats.above(leaf, first):
+        return True, "leaf", "both splits above chance; the first-token split is harder (leaf above it beyond the spread)"
+    if stats.above(first, leaf):
+        return True, "first-token", "both splits above chance; the first-token split above the leaf split beyond the spread"
+    return True, None, "both splits above chance; neither above the other beyond the spread"
+
+
+def staged_reading(spreads: dict) -> dict:
+    """{'fast'|'slow': text}: whether each staged run peaks and then falls beyond the spread (the
+    paper's instability, C19), with its peak and final held-out exact match."""
+    out = {}
+    for name in ("fast", "slow"):
+        peak, final = spreads[f"staged/{name}/peak"], spreads[f"staged/{name}/final"]
+        fell = stats.above(peak, final)
+        out[name] = (f"peak {peak}, final {final}: " +
+                     ("peaks, then falls beyond the spread" if fell else "no fall from its peak beyond the spread"))
     return out
 
 

@@ -42,6 +42,7 @@ if "google.colab" in sys.modules:
 import matplotlib.pyplot as plt
 import geomem_nb as gm
 from geomem_nb import chapter_records, controls, experiments, presets, results, verdicts, viz
+from geomem_nb.verdicts import BIG  # "high": the bar the claims page reads the paper's word by
 
 viz.setup()
 print(gm.env_line())
@@ -121,6 +122,7 @@ path_phase = [h["test_hardest_token"] for h in staged.history if h["phase"] == "
 s = staged.metrics
 staged_peak = max(path_phase)
 viz.table([{"after the edge phase (steps)": edge_phase_end["step"], "first hop then": edge_phase_end["test_hardest_token"],
+            "edge recovery then": s["edge_phase_edge_recovery"],
             "leaf/first-hop diagonal then": edge_phase_end["leaf_first_hop_diagonal_accuracy"],
             "fine-tuned: peak first hop": staged_peak, "at the end": s["test_hardest_token"], "chance": chance}])
 viz.curves({"edges, then first hop": staged, "mixed (above)": hardest}, "test_hardest_token", chance=chance,
@@ -142,8 +144,14 @@ plt.show()
 # A run that still guesses other labels is under-trained, not a failure to learn the first hop; then
 # nothing is asserted about it and the in-context half of C3 is not shown here (chapter 01 has the
 # run and its curves).
-# The two-phase run: at most chance at the end of the edge phase (it has never seen a `[PATH]` prompt),
-# then at least 10× chance after fine-tuning on the first hop alone, at its peak and at the end.
+# The two-phase run. Its edge phase is a control, so it must show that it learned what it could: edge
+# recovery at least 0.9 after the edge phase, with the first hop still at most chance there (no path
+# example seen yet). An edge phase that stored no edges would make the fine-tune say nothing about
+# what the edges alone put into the weights. Then the paper's claim (App. D.3, and C9): fine-tuned on
+# the first hop alone, the model "reach[es] high test accuracy" — at its *peak* (the paper: reached
+# "momentarily", C19), held to the claims page's bar for "high" (`verdicts.BIG`) from `cpu` up, and to
+# the chapter's `ci` bar (20× chance) at `ci`. Where the run ends is reported, not asserted: the paper
+# says the two-phase run deteriorates after its peak.
 
 # %%
 assert untrained <= chance, untrained
@@ -153,11 +161,16 @@ if controls.learned(in_context, verdicts.FORMAT):
     assert abs(in_context["test_hardest_token"] - ic_chance) <= 0.05, in_context["test_hardest_token"]
 else:  # its failure is no evidence: the claims page counts the in-context half of C3 as not shown
     print("NOT asserted: the in-context control is under-trained" + controls.tag(in_context, verdicts.FORMAT))
+controls.assert_learned({"edge_recovery": s["edge_phase_edge_recovery"]}, {"edge_recovery": controls.LEARNED},
+                        "the edge phase of the two-phase run")
 assert edge_phase_end["test_hardest_token"] <= chance, edge_phase_end["test_hardest_token"]
-assert staged_peak >= 10 * chance and s["test_hardest_token"] >= 10 * chance, (staged_peak, s["test_hardest_token"])
+high = 20 * chance if cfg.preset == "ci" else BIG
+assert staged_peak >= high, (staged_peak, high)
 viz.table([{"in weights": m["test_hardest_token"], "bar": bar,
             "in context (asserted only if learned)": in_context["test_hardest_token"], "its chance": ic_chance,
-            "two-phase": s["test_hardest_token"]}], caption="asserted")
+            "two-phase: peak": staged_peak, "its bar (high)": high,
+            "two-phase: at the end (not asserted)": s["test_hardest_token"],
+            "the end is high too": s["test_hardest_token"] >= high}], caption="asserted")
 
 # %% tags=["remove-input"]
 results.record("03_hardest_token", {

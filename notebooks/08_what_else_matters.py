@@ -290,8 +290,8 @@ else:
 # both-direction edges reach at least 0.5 held-out exact match (0.8 from `cpu` up) on forward paths
 # and beat 10× chance on reverse paths; forward-only edges stay within 3× chance in both path
 # directions *and* learned their edges and training paths (C17); every pause setting beats 10×
-# chance (C18); the mixed run beats the staged runs' final accuracy, and the staged run that collapses
-# (the preset's path rate) learned its edges and its training paths (C19); the tree-star leaf split beats 5× chance (C20; the first-token
+# chance (C18); the mixed run beats the staged runs' final accuracy, and the staged run at the
+# preset's path rate learned its edges and its training paths (C19); the tree-star leaf split beats 5× chance (C20; the first-token
 # split's failure is asserted only over seeds, with its control: at `ci` it has not yet memorized its
 # training paths, as its control column above says); Mamba beats 10× chance on full paths, the first hop and the
 # edges-only geometry (C21).
@@ -319,9 +319,13 @@ print("asserted on seed", base.seed)
 
 # %%
 if spreads:
-    viz.table({label: {"beyond the spread": "holds" if holds else "does not hold"}
+    viz.table({label: {"beyond the spread": "cannot be read (a split not above chance)" if holds is None
+                       else "holds" if holds else "does not hold"}
                for label, holds in variants.beyond_spread(spreads).items()},
               columns=["comparison", "beyond the spread"], caption=f"seeds {sweep['seeds']}")
+    for name, text in variants.staged_reading(spreads).items():
+        print(f"C19, staged {name}: {text}")
+    print("C20:", variants.split_order(spreads)[2])
 else:
     print("no seed sweep shipped yet (python -m geomem_nb.variants --preset cpu)")
 
@@ -340,13 +344,18 @@ else:
 #   step budget, but the counts are not ordered beyond the spread (0 < 1 < 2 < 4 fails); the paper
 #   reports a reliable boost and faster convergence with more pauses. We compare accuracy at a fixed
 #   number of steps, not the paper's wall-clock curves.
-# * **C19, differs:** the staged run at the preset's path rate learns its edges and its training
-#   paths and still ends at chance on held-out leaves, while the mixed run holds — the instability is
-#   reproduced. But the paper's *peak is still high*; ours peaks far below the mixed run at either
-#   path rate (the paper's phase-2 rate is lower still, 5e-5, with a far longer budget).
-# * **C20, partly reproduced:** the leaf split beats chance $1/\text{num_leaves}$ beyond the spread
-#   and beats the first-token split; the first-token split is harder, as in the paper, but here it
-#   stays at chance although it memorized its training paths, where the paper reports it above chance.
+# * **C19:** the staged run at the preset's path rate learns its edges and its training paths and
+#   still ends at chance on held-out leaves, while the mixed run holds. That is a failure of the path
+#   phase, not yet the paper's instability: the paper's two-phase run reaches a *high* peak and then
+#   falls. Whether ours peaks and then falls is read from the lines printed above (peak against final,
+#   beyond the spread): where no fall shows, the instability is not reproduced, only the collapse of
+#   held-out accuracy. Either way both staged peaks stay below the mixed run, where the paper's peak is
+#   still high; and our phase-2 rates are far above the paper's (each run's phase-1 and phase-2 rates,
+#   beside the paper's, are on the deviations page).
+# * **C20:** the leaf split beats chance $1/\text{num_leaves}$ beyond the spread; the first-token split
+#   memorized its training paths but stays at chance, where the paper reports it above chance. Which
+#   split is harder is read only when both are above chance (line printed above): a split at chance is
+#   below any split that learned anything, so "the first-token split is harder" cannot be read here.
 # * **C21, partly reproduced:** Mamba matches the GPT on the first hop and on the edges-only geometry
 #   (means within 0.05, neither above the other beyond the spread), but on full paths it stays far
 #   below the GPT even with twice the steps, so "all findings carry over" holds only in part here.
@@ -378,12 +387,16 @@ else:
     for name in ("fast", "slow"):
         assert stats.above(em("mixed/test_exact_match"), em(f"staged/{name}/peak")), name
     # C20: the first-token split learned its training paths; the leaf split beats chance beyond the
-    # spread and the first-token split; the first-token split stays at chance.
+    # spread; the first-token split stays at chance. The ordering (leaf above first-token) is asserted
+    # only when both splits are above chance; otherwise it cannot be read, and the chapter says so.
     controls.assert_learned(variants.control(S, "tree/first-token/", TREE_LEARNED), TREE_LEARNED,
                             "tree-star first-token split (worst seed)")
     assert stats.above(em("tree/leaf/test_exact_match"), S["tree/chance"])
-    assert stats.above(em("tree/leaf/test_exact_match"), em("tree/first-token/test_exact_match"))
     assert stats.at_chance(em("tree/first-token/test_exact_match"), one["tree/chance"])
+    readable, order, order_text = variants.split_order(S)
+    if readable:
+        assert order == "leaf", order_text
+    print("C20 ordering:", order_text)
     # C21: Mamba matches the GPT on the first hop and the edges-only geometry, not on full paths.
     assert stats.close(em("mamba/first hop/mamba"), em("mamba/first hop/gpt"))
     assert stats.close(em("mamba/edges only/mamba"), em("mamba/edges only/gpt"))

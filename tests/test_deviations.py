@@ -1,4 +1,5 @@
 """The deviations page: the paper's settings as data, our side read from presets, plans and runs."""
+import json
 import re
 
 import pytest
@@ -119,3 +120,114 @@ def test_paper_setting_lookup_rejects_a_bad_family():
 def test_page_is_in_the_toc_after_claims():
     toc = (REPO / "_toc.yml").read_text()
     assert toc.index("book/claims") < toc.index("book/deviations") < toc.index("notebooks/01")
+
+
+def _ic_config(degree, width, path_length=5):
+    return dict(_config(degree=degree, path_length=path_length, width=width, lr=1e-4), num_labels=50,
+                objective="forward")
+
+
+@pytest.mark.parametrize("degree, paper_width", [(2, 384), (10, 384), (20, 784)])
+def test_in_context_width_is_each_paper_graphs_own(degree, paper_width):
+    # Table 1: G(2,5) and G(10,5) at 384, G(20,5) at 784 (all three share l = 5)
+    assert not dv.differs("width", dv.IN_CONTEXT, _ic_config(degree, paper_width), None)
+    other = 784 if paper_width == 384 else 384
+    assert dv.differs("width", dv.IN_CONTEXT, _ic_config(degree, other), None)
+    line = dv.regime({"config": _ic_config(degree, paper_width), "steps": 10, "history": []})
+    assert f"width {paper_width}" in line and f"width {paper_width} (paper" not in line
+
+
+def test_width_of_a_graph_off_the_table():
+    # in context, l = 5 rows disagree (384, 384, 784): the default; l = 6 has no row: the default
+    assert not dv.differs("width", dv.IN_CONTEXT, _ic_config(4, 384), None)
+    assert not dv.differs("width", dv.IN_CONTEXT, _ic_config(2, 384, path_length=6), None)
+    # in weights, one row per path length: G(300,10) is held to G(10000,10)'s 784, named
+    line = dv.regime({"config": _config(degree=300, path_length=10, width=384), "steps": 10, "history": []})
+    assert "width 384 (paper: 784 on G(10000,10))" in line
+    assert not dv.differs("width", dv.IN_WEIGHTS, _config(degree=300, path_length=5, width=384), None)
+
+
+def test_shipped_in_context_runs_flag_width_only_off_their_paper_row(rows):
+    width = next(r for r in rows if r["experiment"] == dv.IN_CONTEXT and r["key"] == "width")
+    for label, m in dv.shipped_runs().items():
+        if label in width["differs"] and re.search(r"in-context-g(2|10)-5", label):
+            assert m["config"]["width"] == 384 and not width["differs"][label], label
+    assert dv.paper_text(dv.paper("width", dv.IN_CONTEXT)) == "384; 784 for G(20,5)"
+
+
+# chapter-level records and paper-scale budgets -----------------------------------------------------
+def test_every_chapter_record_behind_a_verdict_has_its_regime_on_the_page():
+    html = dv.html().data
+    cpu = REPO / "results" / "cpu"
+    for name in ("02_learning_order", "03_hardest_token", "04_path_star_geometry", "05_tiny_seeds",
+                 "07_why_geometry", "08_what_else_matters_seeds"):
+        if (cpu / name / "metrics.json").exists():
+            assert f"results/cpu/{name}" in html, name
+    rows = dv.in_weights_rows()
+    cells = {r["runs"] for r in rows if r["record"].endswith("09_path_length")}
+    assert cells == {p.parent.name for p in (cpu / "09_path_length").glob("*/metrics.json")}
+    tiny = {r["record"] for r in dv.tiny_rows()}
+    assert {f"results/cpu/{p.parent.name}" for p in cpu.glob("tiny-*/metrics.json")} <= tiny
+
+
+def test_the_staged_runs_show_both_phase_rates_beside_the_papers():
+    p1, p2 = dv.staged_lrs()
+    staged = [r for r in dv.in_weights_rows() if "staged" in r["runs"] or "two phases" in r["runs"]]
+    assert staged, "chapter 08's and chapter 03's staged runs"
+    for r in staged:
+        assert r["schedule"].startswith("phase 1") and f"1/{p1 / p2:.3g}" in r["schedule"]
+        assert f"phase 2: paths alone at peak {r['lr']}" in r["schedule"]
+    # the C2 study keeps its two lrs in the record: the page shows them as recorded
+    study = [r for r in dv.in_weights_rows() if r["record"].endswith("02_learning_order")]
+    rec = json.loads((REPO / "results/cpu/02_learning_order/metrics.json").read_text())
+    assert sorted(r["lr"] for r in study) == sorted(dv.sci(x["lr"]) for x in rec["runs"].values())
+
+
+def test_schedule_text_by_hand():
+    mixed = _config(warmup=10, steps=100)
+    assert dv.schedule_text(mixed) == "edges and paths interleaved; warm-up 10, cosine to ×0.1 over 100"
+    staged = _config(schedule="staged", edge_steps=50, edge_lr=1e-2, lr=1e-3, warmup=10, steps=100)
+    assert "phase 1: edges alone 50 steps at peak 1e-2" in dv.schedule_text(staged)
+    assert "phase 2 / phase 1 = 1/10 (paper: 5e-5 after 1e-2, 1/200)" in dv.schedule_text(staged)
+
+
+def test_a_record_the_code_no_longer_rebuilds_is_refused(tmp_path):
+    good = json.loads((REPO / "results/cpu/02_learning_order/metrics.json").read_text())
+    bad = dict(good, graph="G(7,3)")
+    (tmp_path / "cpu" / "02_learning_order").mkdir(parents=True)
+    (tmp_path / "cpu" / "02_learning_order" / "metrics.json").write_text(json.dumps(bad))
+    with pytest.raises(ValueError, match="02_learning_order.*graph"):
+        dv.in_weights_rows(tmp_path)
+
+
+def _paper_run(name, **kw):
+    from geomem_nb import reproduce
+
+    cfg = reproduce.plan(name, "paper")[0].record()
+    m = {"config": {**cfg, **kw.pop("config", {})}, "history": [], "provenance": {}, **kw}
+    return m
+
+
+def test_why_stopped_by_hand():
+    late = _paper_run("in-weights-g5000-5", steps=1000, train_seconds=50.0, config={"time_budget": 50.0})
+    text = dv.why_stopped(late)
+    assert "time limit" in text and "step 1,000 of 6,000" in text and "20 steps/s" in text and "about 300 s" in text
+    hit = _paper_run("in-weights-g5000-5", steps=500, train_seconds=5.0,
+                     history=[{"step": 500, "test_exact_match": 0.995}])
+    assert "reached 0.99" in dv.why_stopped(hit) and "selected" in dv.why_stopped(hit)
+    done = _paper_run("in-context-g2-5-forward", steps=20000, train_seconds=200.0)
+    assert dv.why_stopped(done).startswith("all 20,000 planned steps")
+
+
+def test_budget_rows_explain_each_shipped_paper_scale_runs_time_limit():
+    rows = {r["run"]: r for r in dv.budget_rows()}
+    assert "results/in-weights-g10000-10" in rows
+    for run, r in rows.items():
+        m = json.loads((REPO / run / "metrics.json").read_text())
+        limit = m["config"].get("time_budget")
+        assert f"time limit {limit:g} s" in r["given"], run
+        if "--time-budget" in m["provenance"]["command"]:
+            assert "command line" in r["given"] or "plan's own limit" in r["given"], run
+        assert f"{m['steps']:,} steps" in r["got"] and r["stopped"], run
+    html = dv.html().data
+    assert all(dv.html_escape(r["stopped"]) in html for r in rows.values())

@@ -96,3 +96,35 @@ def test_variants_sweep_measures_every_variant_and_writes_spreads(tmp_path):
     assert worst["edge_recovery"] == min(p["directions/forward/forward/edge_recovery"] for p in per_seed)
     with pytest.raises(ValueError, match="seeds"):
         variants.sweep("ci", [0, 0], **tiny)
+
+
+def _spreads(**kw):
+    from geomem_nb import stats
+    return {k.replace("__", "/"): stats.spread(list(v)) for k, v in kw.items()}
+
+
+def test_split_order_needs_both_splits_above_chance():
+    from geomem_nb import variants
+
+    chance = (0.01, 0.01, 0.01)
+    # the first-token split at zero: "leaf above first-token" would hold vacuously, so it is unreadable
+    zero = _spreads(tree__chance=chance, tree__leaf__test_exact_match=(0.1, 0.12, 0.14),
+                    **{"tree__first-token__test_exact_match": (0.0, 0.0, 0.0)})
+    readable, order, text = variants.split_order(zero)
+    assert not readable and order is None and "cannot be read" in text and "first-token" in text
+    both = _spreads(tree__chance=chance, tree__leaf__test_exact_match=(0.5, 0.55, 0.6),
+                    **{"tree__first-token__test_exact_match": (0.1, 0.12, 0.14)})
+    assert variants.split_order(both)[:2] == (True, "leaf")
+    close = _spreads(tree__chance=chance, tree__leaf__test_exact_match=(0.1, 0.2, 0.3),
+                     **{"tree__first-token__test_exact_match": (0.15, 0.2, 0.25)})
+    assert variants.split_order(close)[:2] == (True, None)
+
+
+def test_staged_reading_says_whether_a_peak_falls():
+    from geomem_nb import variants
+
+    sp = _spreads(staged__fast__peak=(0.0, 0.02, 0.1), staged__fast__final=(0.0, 0.0, 0.0),
+                  staged__slow__peak=(0.8, 0.85, 0.9), staged__slow__final=(0.1, 0.15, 0.2))
+    r = variants.staged_reading(sp)
+    assert r["fast"].endswith("no fall from its peak beyond the spread")
+    assert r["slow"].endswith("peaks, then falls beyond the spread")

@@ -297,3 +297,18 @@ def test_knob_record_and_seed_spread_figure():
     ax = viz.seed_spread({k: d["fiedler_share"] for k, d in s.items()}, line=0.1, line_label="chance")
     assert [t.get_text() for t in ax.get_yticklabels()] == ["untied, lr 1e-2", "lr 1e-2"]
     plt.close("all")
+
+
+def test_paper_size_gaps_name_the_cheaper_storage():
+    rows = sc.paper_size_gaps("bits")
+    assert {r["graph"] for r in rows} == {"G(5000,5)", "G(10000,6)", "G(10000,10)"} and len(rows) == 9
+    by = {(r["graph"], r["regime"]): r for r in rows}
+    # by hand, G(10000,10): |V| = 90,001, |E| = 90,000; untied: assoc 2|E|log2|V|, geo 2|V| log2(d) log2(l)
+    v, e = 90001, 90000
+    untied = (2 * v * math.log2(10000) * math.log2(10)) / (2 * e * math.log2(v))
+    assert by[("G(10000,10)", "untied, both directions")]["factor"] == pytest.approx(untied)
+    assert by[("G(10000,10)", "untied, both directions")]["factor"] > 2  # beyond "within 2x"
+    assert by[("G(10000,10)", "untied, both directions")]["cheaper"] == "associative"
+    assert all(r["factor"] >= 1 for r in rows)
+    with pytest.raises(ValueError, match="unit"):
+        sc.paper_size_gaps("nats")

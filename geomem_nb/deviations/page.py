@@ -8,6 +8,8 @@ from pathlib import Path
 from .. import presets, reproduce
 from ..results import RESULTS, read_record
 from ..runtime import PRESETS
+from .budgets import budget_rows
+from .chapters import in_weights_rows, tiny_rows
 from .configs import epochs, family, planned_steps
 from .paper import FAMILIES, IN_CONTEXT, IN_WEIGHTS, ORDER, paper, paper_text, sci
 from .regime import differs, facts, regime, stopping
@@ -144,9 +146,69 @@ def _family_html(rows: list, fam: str, runs: dict) -> str:
     return "\n".join(out)
 
 
+def _plain_table(cols: list, rows: list, shade=lambda row, key: False, first: list | None = None) -> list:
+    """An HTML table: ``cols`` as (key, title); ``first`` rows (the paper's) drawn in the paper's colour."""
+    e = html_escape
+    out = ["<div style='overflow-x:auto'><table class='geomem-dev'>",
+           "<tr>" + "".join(f"<th>{e(t)}</th>" for _, t in cols) + "</tr>"]
+    for row in first or []:
+        out.append("<tr>" + "".join(f"<td class='paper'>{e(row.get(k, ''))}</td>" for k, _ in cols) + "</tr>")
+    for row in rows:
+        out.append("<tr>" + "".join(f"<td{' class=off' if shade(row, k) else ''}>{e(row[k])}</td>" for k, _ in cols)
+                   + "</tr>")
+    out.append("</table></div>")
+    return out
+
+
+def _budgets_html(root: Path) -> str:
+    rows = budget_rows(root)
+    if not rows:
+        return ""
+    cols = [("run", "run"), ("plan", "today's plan (reproduce, paper scale)"), ("given", "what the run was given"),
+            ("got", "what it got"), ("stopped", "why it stopped"), ("other", "other settings off the plan"),
+            ("command", "made by")]
+    out = ["<h3>Paper-scale runs: the planned budget beside the one each run got</h3>",
+           "<p>Read from each run's record (its config, steps, training seconds and the command in its provenance) "
+           "beside what <code>reproduce</code> plans today: a run stopped by its time limit saw a fraction of the "
+           "planned steps, and the time limit it had is stated with where it came from.</p>"]
+    out += _plain_table(cols, rows, shade=lambda r, k: k == "given" and "not the plan's" in r[k])
+    return "\n".join(out)
+
+
+def _chapters_html(root: Path) -> str:
+    iw, tiny = in_weights_rows(root), tiny_rows(root)
+    out = ["<h3>Chapter-level records behind the verdicts</h3>",
+           "<p>The studies the claims page reads besides the runs above: one row per regime of each record (chapter "
+           "09: one per cell), computed from the records. Where a record keeps only some settings, the rest come "
+           "from the code that wrote it, checked against the settings it keeps (the <i>read from</i> column). "
+           "Epochs are counted per example set at the end of the planned steps.</p>"]
+    if iw:
+        first = [dict(record="paper", runs="every in-weights run", lr=paper_text(paper("lr", IN_WEIGHTS)),
+                      epochs=paper_text(paper("epochs", IN_WEIGHTS)),
+                      schedule=f"{paper_text(paper('schedule', IN_WEIGHTS))}; two phases (§D.3): "
+                               f"{paper_text(paper('staged_lr', IN_WEIGHTS))}")]
+        cols = [("record", "record"), ("runs", "runs"), ("graph", "graph"), ("model", "model"), ("lr", "peak lr"),
+                ("steps", "steps"), ("epochs", "epochs"), ("schedule", "schedule"), ("seeds", "seeds"),
+                ("source", "read from")]
+        out.append("<p><b>In-weights path-star studies</b> (chapters 02, 03, 04, 08 and 09)</p>")
+        out += _plain_table(cols, iw, shade=lambda r, k: (k == "lr" and r["lr_off"]) or
+                            (k == "schedule" and r["schedule"].startswith("phase 1")), first=first)
+        out.append(f"<p><b>Two-phase peak learning rates</b>: {html_escape(paper('staged_lr', IN_WEIGHTS)['effect'])}</p>")
+    if tiny:
+        cols = [("record", "record"), ("runs", "entry"), ("graph", "graph"), ("model", "model"),
+                ("ours", "ours: width, lr, full-batch steps, schedule, weight decay"), ("authors", "the authors'"),
+                ("off", "differs"), ("seeds", "seeds"), ("source", "read from")]
+        out.append(f"<details><summary><b>Tiny-graph records</b> (chapters 05 and 07; {len(tiny)} rows), beside the "
+                   "authors' notebook configurations</summary>")
+        out += _plain_table(cols, tiny, shade=lambda r, k: k in ("ours", "off") and bool(r["off"]))
+        out.append("</details>")
+    return "\n".join(out)
+
+
 def html(root: Path = RESULTS):
     """The deviations page: one table per experiment family (cells that differ from the paper shaded),
-    the paper's own word on why a setting matters, and each shipped run's regime in one line."""
+    the paper's own word on why a setting matters, each shipped run's regime in one line, the
+    paper-scale runs' planned and actual budgets, and the chapter-level records' regimes."""
     from IPython.display import HTML
 
     rows, runs = table(root), shipped_runs(root)
@@ -154,4 +216,5 @@ def html(root: Path = RESULTS):
              "runs are what was trained and saved under <code>results/</code>.</p>"]
     for fam in FAMILIES:
         parts.append(_family_html(rows, fam, {k: m for k, m in runs.items() if family(m["config"]) == fam}))
-    return HTML("\n".join(parts))
+    parts += [_budgets_html(root), _chapters_html(root)]
+    return HTML("\n".join(p for p in parts if p))

@@ -43,10 +43,12 @@ PAPER = (
     dict(key="batch", setting="batch size", family=None, value=(64, 128, 256, 512, 1024),
          source="§B.3 (swept)"),
     dict(key="layers", setting="layers", family=None, value=12, source="Table 1"),
-    dict(key="width", setting="width", family=IN_WEIGHTS, value={"default": 384, "G(10000,10)": 784},
-         source="Table 1"),
-    dict(key="width", setting="width", family=IN_CONTEXT, value={"default": 384, "G(20,5)": 784},
-         source="Table 1"),
+    # Every Table 1 row named: a graph missing here would fall back on a row with its path length,
+    # and in context all three graphs share l = 5 with two widths (384 for G(2,5) and G(10,5)).
+    dict(key="width", setting="width", family=IN_WEIGHTS,
+         value={"default": 384, "G(5000,5)": 384, "G(10000,6)": 384, "G(10000,10)": 784}, source="Table 1"),
+    dict(key="width", setting="width", family=IN_CONTEXT,
+         value={"default": 384, "G(2,5)": 384, "G(10,5)": 384, "G(20,5)": 784}, source="Table 1"),
     dict(key="heads", setting="heads", family=None, value=8, source="Table 1"),
     dict(key="pauses", setting="pause tokens", family=IN_WEIGHTS,
          value={"G(5000,5)": 5, "G(10000,6)": 6, "G(10000,10)": 10}, source="Table 1, §B.3",
@@ -66,6 +68,10 @@ PAPER = (
          text="interleaved in one training run",
          effect="C19 (§D.3): two-phase training (edges, then paths) is 'less stable': it peaks, then "
                 "deteriorates."),
+    dict(key="staged_lr", setting="two-phase peak learning rates", family=IN_WEIGHTS, value=(1e-2, 5e-5),
+         source="§D.3", text="phase 1 (edges) 1e-2, then phase 2 (paths) 5e-5",
+         effect="C19 (§D.3): the two-phase run peaks, then deteriorates; its phase-2 rate is 200 times below "
+                "phase 1's, so a staged run at a higher phase-2 rate tests a different regime."),
     dict(key="edges", setting="edge directions", family=IN_WEIGHTS, value="both", source="§B.1, §D.1",
          text="both (forward and reverse)",
          effect="C17 (§D.1.1): with forward edges only the model fails forward path-finding; reverse edges "
@@ -107,7 +113,7 @@ def paper_text(p: dict) -> str:
         return p["text"]
     v = p["value"]
     if isinstance(v, dict):
-        rest = "; ".join(f"{num(x)} for {g}" for g, x in v.items() if g != "default")
+        rest = "; ".join(f"{num(x)} for {g}" for g, x in v.items() if g != "default" and x != v.get("default"))
         return f"{num(v['default'])}; {rest}" if "default" in v else rest
     if isinstance(v, tuple):
         return "{" + ", ".join(str(x) for x in v) + "}"

@@ -85,13 +85,17 @@ def facts(config: dict, metrics: dict | None = None) -> dict:
 
 
 def _applies(v: dict, config: dict) -> tuple:
-    """(value, paper graph) of a per-graph paper setting for ``config``'s graph: its own row of Table 1,
-    else the paper graph with the same path length, else the default."""
+    """(value, paper graph) of a per-graph paper setting for ``config``'s graph: its own row of Table 1;
+    else the paper's graphs with the same path length, when they all agree (then named); else the
+    default. (In context G(2,5), G(10,5) and G(20,5) share l = 5 but not the width: a graph of ours
+    with l = 5 that is none of them gets the default, not G(20,5)'s 784.)"""
     g = graph_name(config)
     if g in v:
         return v[g], g
-    same = [(x, name) for name, x in v.items() if name.endswith(f",{config['path_length']})")]
-    return same[0] if same else (v.get("default"), None)
+    same = {name: x for name, x in v.items() if name.endswith(f",{config['path_length']})")}
+    if same and len(set(same.values())) == 1:
+        return next(iter(same.values())), ", ".join(same)
+    return v.get("default"), None
 
 
 def _paper_for(p: dict, config: dict) -> str:

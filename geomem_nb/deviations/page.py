@@ -216,5 +216,6 @@ def html(root: Path = RESULTS):
              "runs are what was trained and saved under <code>results/</code>.</p>"]
     for fam in FAMILIES:
         parts.append(_family_html(rows, fam, {k: m for k, m in runs.items() if family(m["config"]) == fam}))
-    parts += [_budgets_html(root), _chapters_html(root)]
+    if root is not None:  # from scratch (GEOMEM_RESULTS=none): no run to show
+        parts += [_budgets_html(root), _chapters_html(root)]
     return HTML("\n".join(p for p in parts if p))

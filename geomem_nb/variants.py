@@ -49,13 +49,19 @@ def pauses(base, mixed) -> dict:
     return {k: mixed if k == base.pause_tokens else _run(base, f"{k} pause tokens", pause_tokens=k) for k in PAUSES}
 
 
+def staged_lrs(base) -> dict:
+    """'fast' and 'slow' -> (edge-phase lr, path-phase lr) of the staged runs: the edge phase at the
+    config's ``edge_lr``, the paths at the preset's lr and a tenth of it (C19 reads them)."""
+    return {"fast": (base.edge_lr, base.lr), "slow": (base.edge_lr, base.lr / 10)}
+
+
 def staged(base) -> dict:
     """'fast' (the preset's path lr) and 'slow' (a tenth of it) -> a staged run: the edges alone for the
     whole budget, then the paths alone for the same budget, evaluated 4x as often to catch a peak (C19)."""
     fine = max(base.eval_every // 4, 1)
     return {name: _run(base, f"staged, path lr {lr:g}", schedule="staged", edge_steps=base.steps, lr=lr,
                        eval_every=fine)
-            for name, lr in (("fast", base.lr), ("slow", base.lr / 10))}
+            for name, (_, lr) in staged_lrs(base).items()}
 
 
 def tree_config(base) -> dict:

@@ -43,15 +43,21 @@ class Verdict:
             raise ValueError("an inconclusive verdict must name the experiment that would decide (decide)")
 
     @property
+    def computed(self) -> bool:
+        """Rests on a count or a construction, no training run."""
+        return self.scale.startswith("computed")
+
+    @property
     def small_scale(self) -> bool:
-        """Rests on cpu- or ci-scale records only (no paper- or gpu-scale run)."""
-        return bool(self.scale) and not any(s in self.scale for s in ("paper", "gpu"))
+        """Rests on training runs at small presets only (cpu, ci: no paper- or gpu-scale run)."""
+        return bool(self.scale) and not self.computed and not any(s in self.scale for s in ("paper", "gpu"))
 
     @property
     def label(self) -> str:
-        """The status as the claims page shows it: a reproduction from small-scale runs only says so."""
-        if self.status == "reproduced" and self.scale and (self.small_scale or self.scale.startswith("computed")):
-            return f"reproduced ({self.scale if self.scale.startswith('computed') else self.scale + ' scale'})"
+        """The status as the claims page shows it: a reproduction from small-scale runs only, or from a
+        computation, says so."""
+        if self.status == "reproduced" and (self.small_scale or self.computed):
+            return f"reproduced ({'computed' if self.computed else self.scale + ' scale'})"
         return self.status
 
 

@@ -148,8 +148,9 @@ def _chapter03_staged(get: Get) -> str | None:
     if not s or "staged_peak_hardest_token" not in s:
         return None
     peak, final = s["staged_peak_hardest_token"], s["staged_hardest_token"]
-    return (f"chapter 03's staged run (edges, then the first hop alone; one seed, {s['graph']}): peak {peak:.3f}, final "
-            f"{final:.3f}" + (" — the paper's pattern (peak, then a fall)" if peak >= BIG and final < peak / 2 else ""))
+    return (f"chapter 03's staged run (edges, then the first hop alone; one seed, no spread, {s['graph']}): peak "
+            f"{peak:.3f}, final {final:.3f}" + (f": high, then a fall of {peak - final:.3f} ({(peak - final) / peak:.0%} "
+                                                 "of the peak), the paper's pattern" if peak >= BIG and final < peak else ""))
 
 
 @rule

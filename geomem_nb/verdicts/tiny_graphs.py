@@ -148,7 +148,8 @@ def c11(get: Get) -> Verdict:
     knobs = (get("cpu/07_why_geometry") or {}).get("knobs", {})
     parts = [f"self-edges lower the negative-eigenspace share beyond the spread on {len(falls)} of "
              f"{2 * len(TINY_GRAPHS)} (model, graph) pairs" + ("" if selfed != "failed" else ", and raise it on some")]
-    parts.append({None: "untying on Node2Vec: not run", "held": "untying brings Node2Vec to chance on every graph",
+    decide = "Node2Vec with untied tables on the four tiny graphs (<graph>/node2vec-untied in chapter 05's seed record)"
+    parts.append({None: f"untying on Node2Vec cannot tell: the run is missing ({decide})", "held": "untying brings Node2Vec to chance on every graph",
                   "failed": "untying leaves Node2Vec above chance on every graph",
                   "open": "untying on Node2Vec: mixed across graphs"}[untie])
     beside = _untying_bilinear(knobs, evidence)
@@ -160,7 +161,6 @@ def c11(get: Get) -> Verdict:
                         + ", ".join(dirs["verdicts"]) + f" — beyond the spread on {', '.join(held) or 'none'}")
     control = "the same models without self-edges (and the tied tables), same seeds"
     states = (selfed, untie or "open")
-    decide = "Node2Vec with untied tables on the four tiny graphs (<graph>/node2vec-untied in chapter 05's seed record)"
     if "open" in states and "held" not in states and "some" not in states:
         return inconclusive("no power", "; ".join(parts), decide, evidence)
     return grade("; ".join(parts), evidence, control, states == ("held", "held"), bool({"held", "some"} & set(states)),

@@ -117,7 +117,8 @@ def _c2_readings(get: Get) -> tuple[dict, list]:
         lines, summaries = _paper_scale_orders(get, key)
         evidence += lines
         field = "crossings" if reading == "greedy" else "crossings_teacher_forced"
-        summaries += [{**r, "crossings": r[field]} for r in (study or {"runs": {}})["runs"].values() if field in r]
+        summaries += [learning_order.summary([{int(p): x for p, x in c.items()} for c in r[field]])
+                      for r in (study or {"runs": {}})["runs"].values() if field in r]
         if summaries:
             found[reading] = learning_order.verdict(summaries)
     return found, evidence

@@ -12,6 +12,8 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
 from . import experiments, presets, stats
 from .results import provenance, read_json, write_json
 from .runtime import PRESETS, device, device_name
@@ -93,6 +95,12 @@ def run_seed(preset: str | None = None, seed: int | None = None, **overrides) ->
             "mixed": mixed, "trees": trees(base), "mamba": mamba_vs_gpt(base, mixed)}
 
 
+def held_out_auc(run) -> float:
+    """The area under the held-out exact-match curve, as the mean over the run's evenly spaced
+    evaluations (1: right from the first): how fast a run converges, C18's speed reading."""
+    return float(np.mean([h["test_exact_match"] for h in run.history if h.get("test_exact_match") is not None]))
+
+
 def path_phase(run) -> tuple[float, float]:
     """(peak, final) held-out exact match over the path phase of a staged run."""
     em = [h["test_exact_match"] for h in run.history if h["phase"] == "paths"]
@@ -109,6 +117,7 @@ def measure(runs: dict) -> dict:
             m[f"directions/{e}/{p}/{k}"] = r.metrics[k]
     for k, r in runs.get("pauses", {}).items():
         m[f"pauses/{k}/test_exact_match"] = r.metrics["test_exact_match"]
+        m[f"pauses/{k}/held_out_auc"] = held_out_auc(r)
     for name, r in runs.get("staged", {}).items():
         m[f"staged/{name}/peak"], m[f"staged/{name}/final"] = path_phase(r)
         m[f"staged/{name}/train_exact_match"] = r.metrics["train_exact_match"]

@@ -120,6 +120,7 @@ def measure(runs: dict) -> dict:
         m[f"pauses/{k}/held_out_auc"] = held_out_auc(r)
     for name, r in runs.get("staged", {}).items():
         m[f"staged/{name}/peak"], m[f"staged/{name}/final"] = path_phase(r)
+        m[f"staged/{name}/edge_lr"], m[f"staged/{name}/path_lr"] = staged_lrs(base)[name]
         m[f"staged/{name}/train_exact_match"] = r.metrics["train_exact_match"]
         m[f"staged/{name}/edge_phase_edge_recovery"] = r.metrics["edge_phase_edge_recovery"]
     if "mixed" in runs:

@@ -87,6 +87,7 @@ def test_variants_sweep_measures_every_variant_and_writes_spreads(tmp_path):
             "tree/first-token/train_exact_match", "mamba/edges only/mamba", "pauses/4/test_exact_match"} <= set(spreads)
     assert all(s.n == 2 for s in spreads.values())
     assert all(0 <= x <= 1 for k in variants.PAUSES for x in spreads[f"pauses/{k}/held_out_auc"].values)  # C18's speed
+    assert spreads["staged/slow/path_lr"].mean == pytest.approx(spreads["staged/fast/path_lr"].mean / 10)  # C19's regime
     variants.write(tmp_path / "ci" / variants.SEEDS_RECORD, "ci", [0, 1], spreads, 1.0, "test")
     loaded = variants.load("ci", root=tmp_path)
     assert loaded["seeds"] == [0, 1] and loaded["spreads"]["chance"].values == spreads["chance"].values

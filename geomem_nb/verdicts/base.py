@@ -1,5 +1,6 @@
-"""What every rule shares: the ``Verdict`` type, the bars a number must clear ("far above chance"), the
-paper's graphs, one-line descriptions of a saved run, and the two ways a rule words its result."""
+"""What every rule shares: the ``Verdict`` type (its status, the scale it rests on, what a ``differs``
+excludes and what would decide an ``inconclusive``), the bars a number must clear ("far above chance"),
+the paper's graphs, one-line descriptions of a saved run, and the ways a rule words its result."""
 from __future__ import annotations
 
 import functools
@@ -14,8 +15,7 @@ from ..stats import spread
 STATUSES = ("reproduced", "partly", "inconclusive", "differs", "not run")
 # Why a test cannot tell (``inconclusive``): each reason names one of these and the experiment that decides.
 CANNOT_TELL = ("under-trained control", "no power", "regime far from the paper")
-SCALES = ("paper", "gpu", "cpu", "ci")  # the presets, largest first (``scale_of``)
-SMALL = ("cpu", "ci")                    # a reproduction resting only on these is shown as such
+SCALES = ("paper", "gpu", "cpu", "ci")  # the presets, largest first (``scale_of``); below gpu: small scale
 BIG = 0.5            # "far above chance / highly non-trivial": at least this held-out accuracy ...
 TIMES_CHANCE = 10    # ... and at least this many times chance
 PAPER_GRAPHS = ((5000, 5), (10000, 6), (10000, 10))  # the paper's in-weights graphs (Table 1)
@@ -50,7 +50,7 @@ class Verdict:
     @property
     def small_scale(self) -> bool:
         """Rests on training runs at small presets only (cpu, ci: no paper- or gpu-scale run)."""
-        return bool(self.scale) and not self.computed and not any(s in self.scale for s in ("paper", "gpu"))
+        return bool(self.scale) and not self.computed and not any(s in self.scale for s in SCALES[:2])
 
     @property
     def label(self) -> str:

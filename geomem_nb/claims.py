@@ -64,13 +64,25 @@ def summary(found: dict) -> str:
     return ", ".join(f"{k} {s}" for s, k in counts(found).items()) + f" (of {len(found)} claims)"
 
 
-def badge(status: str, text: str | None = None) -> str:
-    return f'<span class="verdict" style="background:{COLOURS[status]}">{html.escape(text or status)}</span>'
+def badge(status: str, text: str | None = None, small: bool = False) -> str:
+    """A verdict's badge; ``small``: a reproduction from small-scale (cpu) runs only, in its own colour."""
+    colour = SMALL_SCALE_COLOUR if small and status == "reproduced" else COLOURS[status]
+    return f'<span class="verdict" style="background:{colour}">{html.escape(text or status)}</span>'
+
+
+def small_scale(found: dict) -> int:
+    """How many claims are reproduced from small-scale runs only (or computed, with no run)."""
+    return sum(x.status == "reproduced" and x.label != x.status for x in found.values())
+
+
+def _count(found: dict, status: str, k: int) -> str:
+    small = small_scale(found) if status == "reproduced" else 0
+    return f"{k} {status}" + (f" ({small} of them at small scale or computed only)" if small else "")
 
 
 def summary_html(found: dict, link: str | None = None) -> str:
     """The verdict counts as badges (for the claims page and the landing page); ``link``: the claims page."""
-    parts = " ".join(badge(s, f"{k} {s}") for s, k in counts(found).items())
+    parts = " ".join(badge(s, _count(found, s, k)) for s, k in counts(found).items())
     more = f' <a href="{link}">every claim, with its reason and evidence</a>' if link else ""
     return f'<p class="verdicts"><b>Verdicts:</b> {parts} (of {len(found)} claims){more}</p>'
 
@@ -81,7 +93,9 @@ def rows(get=shipped) -> list[dict]:
              "chapters": [CHAPTERS[k] for k in c.chapters], "verdict": found[c.id]} for c in CLAIMS]
 
 
-COLOURS = {"reproduced": "#1a7f37", "partly": "#9a6700", "differs": "#cf222e", "not run": "#6e7781"}
+COLOURS = {"reproduced": "#1a7f37", "partly": "#9a6700", "inconclusive": "#8250df", "differs": "#cf222e",
+           "not run": "#6e7781"}
+SMALL_SCALE_COLOUR = "#4d9e63"  # a lighter green: reproduced at cpu scale (or computed) only
 
 
 def _links(chapters) -> str:
@@ -94,11 +108,12 @@ def _row(r: dict) -> str:
     and the evidence (every saved run, with provenance) fold under the reason."""
     x, esc = r["verdict"], html.escape
     control = f'<br><b>control:</b> {esc(x.control)}' if x.control else ""
+    scale = f'<br><b>scale:</b> {esc(x.scale)}' if x.scale else ""
     evidence = "".join(f"<li>{esc(e)}</li>" for e in x.evidence) or "<li><em>no saved run</em></li>"
     details = (f"<details><summary>the paper's statement and the evidence ({len(x.evidence)})</summary>"
                f"<p><b>The paper:</b> {esc(r['statement'])}</p><ul>{evidence}</ul></details>")
-    return (f'<tr id="claim-{r["id"]}"><td>{badge(x.status)}</td>'
-            f"<td><b>{r['id']}</b> {esc(r['short'] or r['statement'])}</td><td>{esc(x.reason)}{control}{details}</td>"
+    return (f'<tr id="claim-{r["id"]}"><td>{badge(x.status, x.label, x.label != x.status)}</td>'
+            f"<td><b>{r['id']}</b> {esc(r['short'] or r['statement'])}</td><td>{esc(x.reason)}{control}{scale}{details}</td>"
             f"<td>{_links(r['chapters'])}</td></tr>")
 
 

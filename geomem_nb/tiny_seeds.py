@@ -132,6 +132,19 @@ AUTHORS_RECORDED = {
 }
 
 
+# The authors' width-512 bilinear network on the 15-cycle (their NN notebook's spectral bar plot, seed 7;
+# official-code-facts.md section 9.3, approximate readings): normalized projections on the Fiedler pair
+# and on the four most negative eigenvectors (11-14); eigenvectors 3-10 read at most 0.13 each.
+AUTHORS_CYCLE_NN_PROJECTIONS = {"fiedler pair": (1.0, 0.94), "eigenvectors 11-14": (0.53, 0.54, 0.74, 0.80)}
+
+
+def authors_fiedler_share() -> float:
+    """The largest share of the non-trivial energy the authors' cycle network can have on the Fiedler pair
+    (eigenvectors 3-10 taken as zero): their projections squared, as our ``fiedler_share``."""
+    fiedler = sum(x * x for x in AUTHORS_CYCLE_NN_PROJECTIONS["fiedler pair"])
+    return fiedler / (fiedler + sum(x * x for x in AUTHORS_CYCLE_NN_PROJECTIONS["eigenvectors 11-14"]))
+
+
 def spread_of(rec: dict, name: str, measure: str):
     """The ``stats.Spread`` of ``measure`` for entry ``name`` (None if absent or missing on a seed)."""
     from .stats import from_record

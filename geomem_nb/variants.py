@@ -12,6 +12,8 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
 from . import experiments, presets, stats
 from .results import provenance, read_json, write_json
 from .runtime import PRESETS, device, device_name
@@ -58,6 +60,12 @@ def staged_overrides(base) -> dict:
             for name, lr in (("fast", base.lr), ("slow", base.lr / 10))}
 
 
+def staged_lrs(base) -> dict:
+    """'fast' and 'slow' -> (edge-phase lr, path-phase lr) of the staged runs (C19 reads them): the edge
+    phase at the config's ``edge_lr``, the paths at the lr of ``staged_overrides``."""
+    return {name: (base.edge_lr, o["lr"]) for name, o in staged_overrides(base).items()}
+
+
 def staged(base) -> dict:
     """'fast' and 'slow' -> a staged run (``staged_overrides``)."""
     return {name: _run(base, f"staged, path lr {o['lr']:g}", **o) for name, o in staged_overrides(base).items()}
@@ -97,6 +105,12 @@ def run_seed(preset: str | None = None, seed: int | None = None, **overrides) ->
             "mixed": mixed, "trees": trees(base), "mamba": mamba_vs_gpt(base, mixed)}
 
 
+def held_out_auc(run) -> float:
+    """The area under the held-out exact-match curve, as the mean over the run's evenly spaced
+    evaluations (1: right from the first): how fast a run converges, C18's speed reading."""
+    return float(np.mean([h["test_exact_match"] for h in run.history if h.get("test_exact_match") is not None]))
+
+
 def path_phase(run) -> tuple[float, float]:
     """(peak, final) held-out exact match over the path phase of a staged run."""
     em = [h["test_exact_match"] for h in run.history if h["phase"] == "paths"]
@@ -113,8 +127,10 @@ def measure(runs: dict) -> dict:
             m[f"directions/{e}/{p}/{k}"] = r.metrics[k]
     for k, r in runs.get("pauses", {}).items():
         m[f"pauses/{k}/test_exact_match"] = r.metrics["test_exact_match"]
+        m[f"pauses/{k}/held_out_auc"] = held_out_auc(r)
     for name, r in runs.get("staged", {}).items():
         m[f"staged/{name}/peak"], m[f"staged/{name}/final"] = path_phase(r)
+        m[f"staged/{name}/edge_lr"], m[f"staged/{name}/path_lr"] = staged_lrs(base)[name]
         m[f"staged/{name}/train_exact_match"] = r.metrics["train_exact_match"]
         m[f"staged/{name}/edge_phase_edge_recovery"] = r.metrics["edge_phase_edge_recovery"]
     if "mixed" in runs:

@@ -229,8 +229,11 @@ else:
 # evidence). At `ci` the live control has the same short budget as the run it is compared with and
 # has not learned its training paths yet (its line above says so), so the assert reads the `cpu`
 # record of the same control, which has (run from scratch, without that record, C4 is shown and not
-# asserted at `ci`, as the chapter's first output says). C2 is asserted as measured: the study's verdict is `differs` (leaf side first in at least
-# two thirds of the runs, the first hop's lag positive beyond its spread).
+# asserted at `ci`, as the chapter's first output says). C2 is asserted as measured on greedy per-position accuracy:
+# in every run that learned the first hop, the leaf side crosses first (runs that never learned the
+# first hop have no order and are left out). Whether that makes a right-to-left cascade, and what the
+# teacher-forced reading says, is the claims page's verdict on C2 (printed above; it counts strict
+# cascades, and reads both).
 
 # %%
 learned, control = run.metrics, frozen.metrics
@@ -247,7 +250,9 @@ if controls.learned(control, {"train_exact_match": controls.LEARNED}) or cfg.pre
     assert control["test_exact_match"] <= 3 * control["chance"], control["test_exact_match"]
 else:  # from scratch at ci (announced at the top): no trained control, so nothing is asserted about it
     print("C4 not asserted here: the only frozen control is the live ci one, under-trained (no evidence either way)")
-assert status == "differs", (status, reason)
+orders = [{int(p): x for p, x in c.items()} for r in summaries for c in r["crossings"]]
+ordered_runs = [c for c in orders if learning_order.first_hop_learned(c)]
+assert ordered_runs and all(learning_order.leaf_side_first(c) for c in ordered_runs), orders
 viz.table([{"held-out exact match": learned["test_exact_match"], "frozen control": control["test_exact_match"],
             "its train exact match": control["train_exact_match"], "its steps": control["steps"],
             "chance": chance, "C2": status}], caption="asserted")

@@ -1,3 +1,5 @@
+import html
+
 from geomem_nb import claims, results, verdicts as v
 
 
@@ -18,8 +20,20 @@ def test_page_shows_a_verdict_first_and_links_existing_chapters():
     page = claims.table().data
     assert "<b>Verdicts:</b>" in page and "<th>verdict</th><th>claim</th>" in page
     assert 'href="../notebooks/02_in_weights_path_star.html"' in page
-    for status in {x.status for x in claims.verdicts().values()}:  # every verdict that occurs has its badge
-        assert f">{status}</span>" in page
+    found = claims.verdicts()
+    for x in found.values():  # every verdict has its badge (with its scale where it rests on cpu runs only) and scale
+        assert f">{html.escape(x.label)}</span>" in page and f"<b>scale:</b> {html.escape(x.scale)}" in page
+    small = [x for x in found.values() if x.status == "reproduced" and x.small_scale]
+    assert all(x.label == f"reproduced ({x.scale} scale)" for x in small)
+    assert claims.SMALL_SCALE_COLOUR in page if small else True
+
+
+def test_small_scale_reproductions_are_counted_apart():
+    from geomem_nb.verdicts import Verdict
+    found = {"a": Verdict("reproduced", "x", [], "c", scale="cpu"), "b": Verdict("reproduced", "x", [], "c", scale="paper"),
+             "c": Verdict("inconclusive", "x", [], decide="y", scale="cpu")}
+    html = claims.summary_html(found)
+    assert "2 reproduced (1 of them at small scale or computed only)" in html and "1 inconclusive" in html
 
 
 def test_every_claim_has_a_verdict_from_the_shipped_results():

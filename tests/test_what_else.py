@@ -86,6 +86,8 @@ def test_variants_sweep_measures_every_variant_and_writes_spreads(tmp_path):
     assert {"directions/forward/forward/edge_recovery", "staged/fast/edge_phase_edge_recovery",
             "tree/first-token/train_exact_match", "mamba/edges only/mamba", "pauses/4/test_exact_match"} <= set(spreads)
     assert all(s.n == 2 for s in spreads.values())
+    assert all(0 <= x <= 1 for k in variants.PAUSES for x in spreads[f"pauses/{k}/held_out_auc"].values)  # C18's speed
+    assert spreads["staged/slow/path_lr"].mean == pytest.approx(spreads["staged/fast/path_lr"].mean / 10)  # C19's regime
     variants.write(tmp_path / "ci" / variants.SEEDS_RECORD, "ci", [0, 1], spreads, 1.0, "test")
     loaded = variants.load("ci", root=tmp_path)
     assert loaded["seeds"] == [0, 1] and loaded["spreads"]["chance"].values == spreads["chance"].values
@@ -128,3 +130,14 @@ def test_staged_reading_says_whether_a_peak_falls():
     r = variants.staged_reading(sp)
     assert r["fast"].endswith("no fall from its peak beyond the spread")
     assert r["slow"].endswith("peaks, then falls beyond the spread")
+
+
+def test_held_out_auc_is_the_mean_of_the_held_out_curve():
+    from types import SimpleNamespace
+
+    from geomem_nb import variants
+    run = SimpleNamespace(history=[{"step": 10, "test_exact_match": 0.0}, {"step": 20, "test_exact_match": 0.5},
+                                   {"step": 30, "test_exact_match": 1.0}, {"step": 30, "edge_recovery": 1.0}])
+    assert variants.held_out_auc(run) == pytest.approx(0.5)
+    staged = variants.staged_lrs(variants.base_config("ci"))
+    assert staged["slow"][1] == pytest.approx(staged["fast"][1] / 10) and staged["fast"][0] == variants.base_config("ci").edge_lr

@@ -1,15 +1,21 @@
-"""What every rule shares: the ``Verdict`` type, the bars a number must clear ("far above chance"), the
-paper's graphs, one-line descriptions of a saved run, and the two ways a rule words its result."""
+"""What every rule shares: the ``Verdict`` type (its status, the scale it rests on, what a ``differs``
+excludes and what would decide an ``inconclusive``), the bars a number must clear ("far above chance"),
+the paper's graphs, one-line descriptions of a saved run, and the ways a rule words its result."""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Callable
 
 from .. import controls
 from ..checks import check_choice
 from ..selection import rederive
+from ..stats import spread
 
-STATUSES = ("reproduced", "partly", "differs", "not run")
+STATUSES = ("reproduced", "partly", "inconclusive", "differs", "not run")
+# Why a test cannot tell (``inconclusive``): each reason names one of these and the experiment that decides.
+CANNOT_TELL = ("under-trained control", "no power", "regime far from the paper")
+SCALES = ("paper", "gpu", "cpu", "ci")  # the presets, largest first (``scale_of``); below gpu: small scale
 BIG = 0.5            # "far above chance / highly non-trivial": at least this held-out accuracy ...
 TIMES_CHANCE = 10    # ... and at least this many times chance
 PAPER_GRAPHS = ((5000, 5), (10000, 6), (10000, 10))  # the paper's in-weights graphs (Table 1)
@@ -23,11 +29,81 @@ class Verdict:
     reason: str
     evidence: list = field(default_factory=list)  # one line per saved run or computation
     control: str | None = None                    # what would fail if the claim were false
+    scale: str = ""                               # the presets of the records it rests on (``rule`` sets it)
+    excludes: str | None = None                   # differs: the effect our data exclude
+    decide: str | None = None                     # inconclusive: the experiment that would decide
 
     def __post_init__(self):
         check_choice("status", self.status, STATUSES)
         if self.status == "reproduced" and not self.control:
             raise ValueError("a reproduced verdict must cite its control")
+        if self.status == "differs" and not self.excludes:
+            raise ValueError("a differs verdict must state the effect our data exclude (excludes)")
+        if self.status == "inconclusive" and not self.decide:
+            raise ValueError("an inconclusive verdict must name the experiment that would decide (decide)")
+
+    @property
+    def computed(self) -> bool:
+        """Rests on a count or a construction, no training run."""
+        return self.scale.startswith("computed")
+
+    @property
+    def small_scale(self) -> bool:
+        """Rests on training runs at small presets only (cpu, ci: no paper- or gpu-scale run)."""
+        return bool(self.scale) and not self.computed and not any(s in self.scale for s in SCALES[:2])
+
+    @property
+    def label(self) -> str:
+        """The status as the claims page shows it: a reproduction from small-scale runs only, or from a
+        computation, says so."""
+        if self.status == "reproduced" and (self.small_scale or self.computed):
+            return f"reproduced ({'computed' if self.computed else self.scale + ' scale'})"
+        return self.status
+
+
+def differs(reason: str, excludes: str, evidence: list, control: str | None = None) -> Verdict:
+    """``differs``, its reason closed by the effect our data exclude (like for like, with the power to)."""
+    return Verdict("differs", f"{reason}; our data exclude {excludes}", evidence, control, excludes=excludes)
+
+
+def inconclusive(kind: str, reason: str, decide: str, evidence: list, control: str | None = None) -> Verdict:
+    """``inconclusive``: the test cannot tell, for one of ``CANNOT_TELL``; the reason names which, and
+    the experiment that would decide."""
+    check_choice("kind", kind, CANNOT_TELL)
+    return Verdict("inconclusive", f"cannot tell ({kind}): {reason}; would decide: {decide}", evidence, control,
+                   decide=decide)
+
+
+def preset_of(m: dict) -> str | None:
+    """The preset a record was run at (a chapter record's own, or its run config's)."""
+    config = m.get("config") if isinstance(m.get("config"), dict) else {}
+    return m.get("preset") or config.get("preset")
+
+
+def scale_of(records) -> str:
+    """The scales of the records a verdict read, largest first ("paper + cpu"); "computed" when it read
+    none (a count or a construction, no training run)."""
+    found = {preset_of(m) for m in records}
+    named = [s for s in SCALES if s in found] + (["unstated"] if found - set(SCALES) else [])
+    return " + ".join(named) if named else "computed"
+
+
+def rule(fn: Callable[[Get], Verdict]) -> Callable[[Get], Verdict]:
+    """A claim's rule, its verdict stamped with the scale of the records it read (unless it says its own)."""
+    @functools.wraps(fn)
+    def judged(get: Get) -> Verdict:
+        seen = []
+
+        def reading(name):
+            m = get(name)
+            if m:
+                seen.append(m)
+            return m
+        verdict = fn(reading)
+        if not verdict.scale:
+            verdict.scale = scale_of(seen) if verdict.status != "not run" else "none"
+        return verdict
+    return judged
 
 
 def far_above(value, chance) -> bool:
@@ -38,13 +114,27 @@ def not_run(what: str) -> Verdict:
     return Verdict("not run", f"no saved run yet: {what}")
 
 
-def grade(reason: str, evidence: list, control: str | None, full: bool, some: bool,
-          cite: bool = False) -> Verdict:
+def grade(reason: str, evidence: list, control: str | None, full: bool, some: bool, cite: bool = False,
+          excludes: str | None = None, cannot_tell: tuple | None = None) -> Verdict:
     """``reproduced`` (citing ``control``) when the claim holds in ``full``, else ``partly`` when it holds
-    in ``some`` part, else ``differs``; the weaker verdicts cite the control only with ``cite``."""
+    in ``some`` part; else ``inconclusive`` with ``cannot_tell`` = (kind, experiment that decides), or
+    ``differs`` with the effect our data exclude. The weaker verdicts cite the control only with ``cite``."""
     if full:
         return Verdict("reproduced", reason, evidence, control)
-    return Verdict("partly" if some else "differs", reason, evidence, control if cite else None)
+    shown = control if cite else None
+    if some:
+        return Verdict("partly", reason, evidence, shown)
+    if cannot_tell:
+        return inconclusive(cannot_tell[0], reason, cannot_tell[1], evidence, shown)
+    if not excludes:
+        raise ValueError("grade needs excludes or cannot_tell for a claim that does not hold")
+    return differs(reason, excludes, evidence, shown)
+
+
+def bound(diffs) -> float:
+    """The largest effect a set of paired differences leaves open: mean + 2 sd (about 95% for a few seeds)."""
+    s = spread(diffs)
+    return s.mean + 2 * s.sd
 
 
 def listing(*parts) -> list[str]:

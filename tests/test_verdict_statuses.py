@@ -1,0 +1,289 @@
+"""Each rule can reach each status it should, on hand-built records: ``reproduced``, ``partly`` where it
+means something, ``inconclusive`` (under-trained control, no power, regime far from the paper),
+``differs`` (with the effect our data exclude) and ``not run``. A rule that cannot fail, or cannot say
+"our test cannot tell", is a defect."""
+import pytest
+
+from geomem_nb import verdicts as v
+from geomem_nb.verdicts import why_geometry
+from test_verdicts import GOOD, _geometry, _m, _order_study, _sweep, in_weights, records, tiny_seed_record
+
+
+def _status(verdict, status, *words):
+    assert verdict.status == status, verdict.reason
+    for w in words:
+        assert w in verdict.reason, (w, verdict.reason)
+    if status == "differs":
+        assert "our data exclude" in verdict.reason
+    if status == "inconclusive":
+        assert verdict.reason.startswith("cannot tell (") and "would decide:" in verdict.reason
+
+
+# ---- path-star chapters ---------------------------------------------------------------------------
+
+def test_c1_differs_only_when_the_runs_learned_their_training_paths():
+    zero = {"cpu__in_weights": in_weights(1000, 5, 0.0), **{f"in_weights_g{d}_{ell}": in_weights(d, ell, 0.0)
+                                                             for d, ell in v.PAPER_GRAPHS}}
+    _status(v.c1(records(**zero)), "differs", "held-out exact match above 0.000")
+    untrained = {k: {**m, "train_exact_match": 0.2} for k, m in zero.items()}
+    _status(v.c1(records(**untrained)), "inconclusive", "under-trained control")
+    assert v.c1(records()).status == "not run"
+
+
+def _tf_study(greedy, forced):
+    study = _order_study(greedy)
+    study["runs"]["preset lr"]["crossings_teacher_forced"] = [{str(p): s for p, s in c.items()} for c in forced]
+    return study
+
+
+def _teacherless(learned=True):
+    tf = [1.0, 0.9 if learned else 0.0, 0.9 if learned else 0.0, 0.9 if learned else 0.0, 1.0]
+    return {"history": [{"step": 10, "test_teacher_forced": tf}], "config": {"degree": 2, "path_length": 5},
+            "steps": 10, "train_seconds": 1.0, "device": "cpu", "preset": "cpu"}
+
+
+TANDEM = [{2: 100, 3: 110, 4: 100}, {2: 120, 3: 100, 4: 130}, {2: 100, 3: 100, 4: 110}]
+CASCADE = [{2: 300, 3: 200, 4: 100}] * 3
+
+
+def test_c2_reads_greedy_and_teacher_forced_order():
+    both_tandem = v.c2(records(cpu__02_learning_order=_tf_study(TANDEM, TANDEM), cpu__in_context_teacherless=_teacherless()))
+    _status(both_tandem, "reproduced", "greedy per-position accuracy: reproduced", "teacher-forced per-position accuracy: reproduced")
+    one_each = v.c2(records(cpu__02_learning_order=_tf_study(CASCADE, TANDEM), cpu__in_context_teacherless=_teacherless()))
+    _status(one_each, "partly", "greedy per-position accuracy: differs", "teacher-forced per-position accuracy: reproduced")
+    _status(v.c2(records(cpu__02_learning_order=_tf_study(CASCADE, CASCADE))), "differs", "P = 0.037")
+    too_few = _order_study(CASCADE[:2])
+    _status(v.c2(records(cpu__02_learning_order=too_few)), "inconclusive", "fewer than 3 runs", "teacher-forced: not recorded")
+
+
+def test_c2_leaves_out_runs_that_never_learned_the_first_hop():
+    never = [{2: None, 3: 200, 4: 100}] * 3  # leaf side "first" only because the first hop never crosses
+    r = v.c2(records(cpu__02_learning_order=_order_study(CASCADE + never)))
+    _status(r, "differs", "3 of 3 runs that learned the first hop", "3 runs that never learned the first hop left out")
+    _status(v.c2(records(cpu__02_learning_order=_order_study(never))), "inconclusive", "0 of 0")
+
+
+def test_c5_reaches_reproduced_and_differs():
+    geometry = _geometry(0.0)
+    _status(v.c5(records(cpu__04_path_star_geometry=geometry, in_weights_g5000_5=in_weights(5000, 5, 0.99))), "reproduced")
+    none = records(cpu__04_path_star_geometry=geometry, in_weights_g5000_5=in_weights(5000, 5, 0.0, diagonal=0.0))
+    _status(v.c5(none), "differs", "diagonal above 0.000")
+    assert v.c5(records()).status == "not run"
+
+
+MAP = "cpu/09_path_length/d100-l6-e300"  # a cell of chapter 09's cpu map
+
+
+def test_c6_reads_chapter_09_where_the_look_up_finds_what_the_model_does_not():
+    solved = dict(cpu__04_path_star_geometry=_geometry(0.0), in_weights_g5000_5=in_weights(5000, 5, 0.99))
+    _status(v.c6(records(**solved)), "reproduced", "finds it as often")
+    cell = in_weights(100, 6, 0.0, diagonal=1.0, first_hop=0.02)
+    present = v.c6(lambda n: cell if n == MAP else records(**solved)(n))
+    _status(present, "partly", "present but not sufficient", "G(100,6) 1")
+    assert any("cpu/09_path_length/d100-l6-e300" in e for e in present.evidence)
+    _status(v.c6(records(in_weights_g5000_5=in_weights(5000, 5, 0.0, diagonal=1.0))), "inconclusive", "no power")
+    assert v.c6(records()).status == "not run"
+
+
+def test_c9_reads_peak_and_final_and_can_differ():
+    staged = {"staged_peak_hardest_token": 0.67, "staged_hardest_token": 0.35}
+    r = v.c9(records(cpu__04_path_star_geometry=_geometry(0.01), cpu__03_hardest_token=staged))
+    _status(r, "reproduced", "peak 0.670 (high, the paper's reading)", "final 0.350 (not high)")
+    low = {**_geometry(0.01), "diagonal": {"edges only": 0.0}}
+    _status(v.c9(records(cpu__04_path_star_geometry=low, cpu__03_hardest_token=staged)), "differs", "not above chance")
+    assert v.c9(records()).status == "not run"
+
+
+# ---- tiny graphs ----------------------------------------------------------------------------------
+
+def test_c7_under_trained_frozen_network_is_inconclusive():
+    rec = tiny_seed_record()
+    rec["runs"]["star/associative-fast"]["measures"]["topk_recovery"] = _m(1.0, 0.9, 1.0)
+    _status(v.c7(records(cpu__05_tiny_seeds=rec)), "inconclusive", "under-trained control")
+
+
+def _untied_node2vec(rec, values):
+    for g in v.TINY_GRAPHS:
+        rec["runs"][f"{g}/node2vec-untied"] = {"config": {}, "measures": {"spectral_concentration": _m(*values)}}
+    return rec
+
+
+def test_c11_untying_judged_on_node2vec():
+    destroyed = _untied_node2vec(tiny_seed_record(), (0.25, 0.26, 0.24))  # at chance (0.25)
+    _status(v.c11(records(cpu__05_tiny_seeds=destroyed)), "reproduced", "untying brings Node2Vec to chance")
+    kept = _untied_node2vec(tiny_seed_record(nn_selfed_negative=(0.9, 0.92, 0.91)), (0.9, 0.91, 0.92))
+    rec = kept
+    for g in v.TINY_GRAPHS:  # self-edges raise the share for both models; untying keeps the geometry
+        rec["runs"][f"{g}/transformer-self-edges"]["measures"]["negative_share"] = _m(0.9, 0.92, 0.91)
+    _status(v.c11(records(cpu__05_tiny_seeds=rec)), "differs", "untying leaves Node2Vec above chance")
+    within = tiny_seed_record(nn_selfed_negative=(0.3, 0.7, 0.5))
+    for g in v.TINY_GRAPHS:
+        within["runs"][f"{g}/transformer-self-edges"]["measures"]["negative_share"] = _m(0.1, 0.5, 0.3)
+    _status(v.c11(records(cpu__05_tiny_seeds=within)), "inconclusive", "untying on Node2Vec cannot tell: the run is missing")
+    assert v.c11(records()).status == "not run"
+
+
+def test_c12_within_the_spread_everywhere_is_inconclusive():
+    from test_verdicts import _knobs
+    rec = _knobs("within the spread")
+    for d in rec["knobs"]["directions"].values():
+        d["verdicts"] = {k: "within the spread" for k in d["verdicts"]}
+    _status(v.c12(records(cpu__07_why_geometry=rec)), "inconclusive", "no power")
+
+
+def test_c13_reads_the_statement_and_the_authors_artifact():
+    r = v.c13(records(cpu__05_tiny_seeds=tiny_seed_record()))
+    _status(r, "differs", "on the authors' own artifact too", "Fiedler-pair share of 0.9 or more")
+    _status(v.c13(records(cpu__05_tiny_seeds=tiny_seed_record(wide_share=(0.5, 0.95, 0.75)))), "inconclusive", "no power")
+    rec = tiny_seed_record()
+    rec["runs"]["cycle/nn"]["measures"]["topk_recovery"] = _m(1.0, 0.8, 1.0)
+    _status(v.c13(records(cpu__05_tiny_seeds=rec)), "inconclusive", "under-trained control")
+
+
+def _node2vec_runs(concentration, decay=True):
+    return {f"cpu__tiny_{g}_node2vec": {"spectral_concentration": concentration, "concentration_chance": 0.25,
+                                        "dynamics": {"other_projection": [10.0, 0.1 if decay else 9.0]},
+                                        "config": {"dim": 100}, "preset": "cpu"} for g in v.TINY_GRAPHS}
+
+
+def test_c14_can_reproduce_hold_partly_and_differ():
+    _status(v.c14(records(**_node2vec_runs(0.99))), "reproduced")
+    _status(v.c14(records(**_node2vec_runs(0.99, decay=False))), "partly")
+    _status(v.c14(records(**_node2vec_runs(0.3, decay=False))), "differs", "concentration of 0.9 or more")
+    assert v.c14(records()).status == "not run"
+
+
+def _set(rec, model, measure, values):
+    for g in v.TINY_GRAPHS:
+        rec["runs"][f"{g}/{model}"]["measures"][measure] = _m(*values)
+    return rec
+
+
+def test_c15_differs_when_the_others_are_cleaner_and_cannot_tell_within_the_spread():
+    rec = tiny_seed_record()
+    for m in ("transformer", "mamba"):
+        _set(_set(rec, m, "spectral_concentration", (0.999, 0.999, 0.999)), m, "geometric_level", (0.99, 0.99, 0.99))
+    _set(_set(rec, "node2vec", "spectral_concentration", (0.5, 0.5, 0.51)), "node2vec", "geometric_level", (0.3, 0.3, 0.31))
+    _status(v.c15(records(cpu__05_tiny_seeds=rec)), "differs", "the other model is cleaner")
+    rec = tiny_seed_record()
+    for m in ("transformer", "mamba", "node2vec"):
+        _set(_set(rec, m, "spectral_concentration", (0.3, 0.6, 0.9)), m, "geometric_level", (0.3, 0.6, 0.9))
+    _status(v.c15(records(cpu__05_tiny_seeds=rec)), "inconclusive", "within the spread")
+
+
+def test_c16_reads_spectral_concentration_beside_the_edge_cosine():
+    rec = _set(tiny_seed_record(), "nn", "spectral_concentration", (0.5, 0.52, 0.51))  # negative cosine, spectral geometry
+    r = v.c16(records(cpu__05_tiny_seeds=rec))
+    _status(r, "reproduced", "spectral concentration above chance beyond the spread for every model",
+            "final edge cosine not above 0.2 beyond the spread for nn on star")
+    _status(v.c16(records(cpu__05_tiny_seeds=tiny_seed_record())), "partly", "not above chance beyond the spread for nn")
+    flat = tiny_seed_record()
+    for m in ("transformer", "mamba", "nn", "node2vec"):
+        _set(_set(flat, m, "spectral_concentration", (0.25, 0.25, 0.25)), m, "geometric_level", (0.0, 0.01, -0.01))
+    _status(v.c16(records(cpu__05_tiny_seeds=flat)), "differs", "a geometry on either reading")
+    _status(v.c16(records(cpu__05_tiny_seeds=_set(flat, "nn", "topk_recovery", (1.0, 0.5, 1.0)))), "inconclusive",
+            "under-trained control")
+
+
+# ---- chapter 07: computed claims and the race ---------------------------------------------------
+
+def test_c8_reads_statement_and_thesis_and_can_differ(monkeypatch):
+    r = v.c8(records())  # the cycle within [1, 2]; the path-star's bits not, growing with d
+    _status(r, "partly", "the factor grows with the graph", "the thesis reading")
+    assert r.scale == "computed from the paper's counts" and r.label == "partly"
+    monkeypatch.setattr(why_geometry.sc, "gap_range", lambda costs, unit, regimes=None: (2.5, 3.0))
+    _status(v.c8(records()), "differs", "a factor within [1, 2]")
+    monkeypatch.setattr(why_geometry.sc, "gap_range", lambda costs, unit, regimes=None: (1.0, 2.0))
+    _status(v.c8(records()), "reproduced")
+
+
+def test_c10_reaches_each_status():
+    def race(frozen_steps, learn_steps, seeds=(7, 0, 1)):
+        return {"race": {"frozen, width 512, lr 0.1": {"steps_to_full_recovery": frozen_steps, "margin_when_memorized": 0.0,
+                                                       "seeds": list(seeds)},
+                         "learnable, lr 1e-2": {"half_geometric_margin_step": learn_steps}}, "preset": "cpu"}
+    _status(v.c10(records(cpu__07_why_geometry=race(1, 50))), "reproduced")
+    _status(v.c10(records(cpu__07_why_geometry=race(1, 50, seeds=(7,)))), "partly")
+    _status(v.c10(records(cpu__07_why_geometry=race(40, 50))), "differs")
+    assert v.c10(records()).status == "not run"
+
+
+def test_c22_is_computed_and_can_differ(monkeypatch):
+    r = v.c22(records())
+    assert r.status == "reproduced" and r.label == "reproduced (computed)" and not r.small_scale
+    real = why_geometry.sc.proposition4
+    monkeypatch.setattr(why_geometry.sc, "proposition4", lambda g: {**real(g), "exact": False})
+    _status(v.c22(records()), "differs", "does not decode")
+
+
+# ---- chapter 08 -----------------------------------------------------------------------------------
+
+def test_c17_differs_when_forward_only_edges_generalize():
+    r = v.c17(_sweep(**{"directions/forward/forward/test_exact_match": [0.8, 0.82, 0.84]}))
+    _status(r, "differs", "forward-only edges generalize")
+    undiagnosed = v.c17(_sweep(**{"directions/backward/reverse/test_exact_match": [0.0] * 3}))
+    _status(undiagnosed, "partly", "undiagnosed", "task tokens")
+    assert v.c17(records()).status == "not run"
+
+
+def test_c18_reads_endpoint_and_speed():
+    _status(v.c18(_sweep()), "reproduced", "endpoint", "speed")
+    flat = {f"pauses/{k}/{x}": [0.4, 0.4, 0.4] if k else [0.5, 0.5, 0.5] for k in (0, 1, 2, 4)
+            for x in ("test_exact_match", "held_out_auc")}
+    _status(v.c18(_sweep(**flat)), "differs", "no gain")
+    open_ = {f"pauses/{k}/{x}": [0.3, 0.5, 0.7] if k else [0.7, 0.5, 0.3] for k in (0, 1, 2, 4)
+             for x in ("test_exact_match", "held_out_auc")}  # paired gains -0.4, 0, 0.4: a gain of 0.8 left open
+    _status(v.c18(_sweep(**open_)), "inconclusive", "no power", "a gain up to")
+    no_speed = _sweep()
+    sweep = no_speed("cpu/08_what_else_matters_seeds")
+    for k in (0, 1, 2, 4):
+        del sweep["measurements"][f"pauses/{k}/held_out_auc"]
+    _status(v.c18(no_speed), "partly", "speed: not recorded")
+
+
+def test_c19_a_regime_far_from_the_paper_cannot_tell():
+    far = {f"staged/{n}/path_lr": [3e-3] * 3 for n in ("fast", "slow")}
+    no_fall = {"staged/fast/final": [0.7, 0.71, 0.72], "staged/slow/final": [0.8, 0.81, 0.82]}
+    r = v.c19(_sweep(**far, **no_fall))
+    _status(r, "inconclusive", "regime far from the paper", "60x the paper's", "1/200")
+    _status(v.c19(_sweep(**no_fall)), "differs", "a fall of more than")
+    unlearned = v.c19(_sweep(**{"staged/slow/edge_phase_edge_recovery": [1.0, 0.4, 1.0]}))
+    _status(unlearned, "inconclusive", "under-trained control")
+
+
+def test_c19_reads_chapter_03s_staged_run():
+    get = _sweep()
+    ch03 = {"graph": "G(300,5)", "staged_peak_hardest_token": 0.667, "staged_hardest_token": 0.347}
+    r = v.c19(lambda n: ch03 if n == "cpu/03_hardest_token" else get(n))
+    assert "chapter 03's staged run" in r.reason and "the paper's pattern" in r.reason
+
+
+def test_c20_orders_the_splits_only_when_both_are_above_chance():
+    within = v.c20(_sweep(**{"tree/first-token/test_exact_match": [0.28, 0.3, 0.32]}))
+    _status(within, "partly", "both splits above chance", "not harder")
+    _status(v.c20(_sweep(**{"tree/leaf/test_exact_match": [0.0] * 3})), "differs", "leaf split is not above chance")
+    unlearned = {"tree/leaf/test_exact_match": [0.0] * 3, "tree/leaf/train_exact_match": [0.5] * 3}
+    _status(v.c20(_sweep(**unlearned)), "inconclusive", "under-trained control")
+
+
+def test_c21_carries_over_without_matching_the_gpt():
+    below_gpt = v.c21(_sweep(**{"mamba/full paths/mamba": [0.6, 0.62, 0.64]}))
+    _status(below_gpt, "reproduced", "GPT above Mamba beyond the spread on full paths")
+    at_chance = {f"mamba/{n}/mamba": [0.0] * 3 for n in ("full paths", "first hop", "edges only")}
+    _status(v.c21(_sweep(**at_chance)), "differs", "nowhere")
+    between = {f"mamba/{n}/mamba": [0.02, 0.05, 0.1] for n in ("full paths", "first hop", "edges only")}
+    _status(v.c21(_sweep(**between)), "inconclusive", "under-trained control")
+
+
+@pytest.mark.parametrize("claim", sorted(v.RULES, key=lambda c: int(c[1:])))
+def test_every_rule_states_a_scale(claim):
+    found = v.RULES[claim](records(**GOOD, cpu__05_tiny_seeds=tiny_seed_record(), cpu__08_what_else_matters_seeds=
+                                   _sweep()("cpu/08_what_else_matters_seeds")))
+    assert found.scale
+
+
+def test_not_run_without_records():
+    for claim, rule in v.RULES.items():
+        if claim not in ("C8", "C22"):  # computed from the paper's counts: always judged
+            found = rule(records())
+            assert found.status == "not run" and found.scale == "none", claim

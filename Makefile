@@ -37,13 +37,14 @@ badges: $(STAMP)
 	$(PY) -m geomem_nb.repository --write
 	$(VENV)/bin/jupytext --to ipynb --update notebooks/*.py
 
-# Unit tests, then every notebook at the `ci` preset (conftest.py sets it) three ways: in this checkout,
-# as a reader outside it runs them (the wheel in a fresh venv, each notebook alone in an empty folder,
-# the records read from the installed package), and from scratch (GEOMEM_RESULTS=none). Two workers of
-# one thread each: the small models here use two cores better as two processes than as two threads of one.
+# Unit tests, then every notebook at the `ci` preset twice, as a reader outside this checkout runs it
+# (tools/colab_like.sh: the wheel in a fresh venv, each notebook alone in an empty folder): with the
+# records the installed package carries, then from scratch (GEOMEM_RESULTS=none). The first pass runs
+# what `pytest --nbmake notebooks` runs here, the same notebooks on the same records; only where the
+# package is imported from differs (tests/test_records_location.py covers both). Two workers of one
+# thread each: the small models here use two cores better as two processes than as two threads of one.
 test: $(STAMP)
 	OMP_NUM_THREADS=1 $(VENV)/bin/pytest -q -n 2 tests
-	OMP_NUM_THREADS=1 $(VENV)/bin/pytest -q -n 2 --nbmake --nbmake-timeout=1800 notebooks
 	dir=$$(mktemp -d) && export COLAB_LIKE_DIR=$$dir && bash tools/colab_like.sh shipped \
 		&& bash tools/colab_like.sh scratch; status=$$?; rm -rf "$$dir"; exit $$status
 

@@ -136,3 +136,13 @@ def test_every_announced_command_parses():
                     assert args.out and args.out.startswith("results/"), cmd
                     seen += 1
     assert seen >= 8
+
+
+def test_the_colab_like_passes_run_every_chapter_that_differs():
+    """tools/colab_like.sh's orders: every chapter with the records; from scratch, every chapter that
+    reads a record (the others run exactly as with the records)."""
+    script = (ROOT / "tools" / "colab_like.sh").read_text()
+    shipped, scratch = (set(m.split()) for m in re.findall(r"order=\(([\d ]+)\)", script))
+    chapters = {c[:2]: c for c in chapter_records.NEEDS}
+    assert shipped == set(chapters)
+    assert scratch == {n for n, c in chapters.items() if chapter_records.NEEDS[c]}

@@ -68,7 +68,21 @@ def test_c5_reaches_reproduced_and_differs():
     _status(v.c5(records(cpu__04_path_star_geometry=geometry, in_weights_g5000_5=in_weights(5000, 5, 0.99))), "reproduced")
     none = records(cpu__04_path_star_geometry=geometry, in_weights_g5000_5=in_weights(5000, 5, 0.0, diagonal=0.0))
     _status(v.c5(none), "differs", "diagonal above 0.000")
+    unfit = records(cpu__04_path_star_geometry=geometry,
+                    in_weights_g5000_5=in_weights(5000, 5, 0.0, train=0.3, diagonal=0.0))
+    _status(v.c5(unfit), "inconclusive", "under-trained control", "did not fit their training paths")
     assert v.c5(records()).status == "not run"
+
+
+def test_c3_differs_when_the_first_hop_is_learned_in_context():
+    from test_verdicts import in_context
+    s = {"graph": "G(300,5)", "chance": 1 / 300, "in_weights_hardest_token": 0.96, "untrained_hardest_token": 0.0,
+         "staged_peak_hardest_token": 0.6, "staged_hardest_token": 0.3}
+    learned = in_context(2, None, None, "hardest-token", hop=0.97, child=0.99)
+    _status(v.c3(records(cpu__03_hardest_token=s, cpu__in_context_hardest_token=learned)), "differs",
+            "in context the first hop trained alone is learned (0.970", "within 0.05 of chance")
+    above = in_context(2, None, None, "hardest-token", hop=0.7, child=0.99)
+    _status(v.c3(records(cpu__03_hardest_token=s, cpu__in_context_hardest_token=above)), "partly", "above chance")
 
 
 MAP = "cpu/09_path_length/d100-l6-e300"  # a cell of chapter 09's cpu map
@@ -205,6 +219,8 @@ def test_c10_reaches_each_status():
     _status(v.c10(records(cpu__07_why_geometry=race(1, 50))), "reproduced")
     _status(v.c10(records(cpu__07_why_geometry=race(1, 50, seeds=(7,)))), "partly")
     _status(v.c10(records(cpu__07_why_geometry=race(40, 50))), "differs")
+    _status(v.c10(records(cpu__07_why_geometry=race(None, 50))), "inconclusive", "under-trained control")
+    _status(v.c10(records(cpu__07_why_geometry=race(1, None))), "inconclusive", "never reached half")
     assert v.c10(records()).status == "not run"
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from .. import succinctness as sc
 from ..graphs import tiny_graph
-from .base import Get, Verdict, differs, grade, not_run, rule
+from .base import Get, Verdict, differs, grade, inconclusive, not_run, rule
 from .tiny_graphs import TINY_GRAPHS, tiny_runs
 
 ONE_SEED = "one seed (7), so no spread: a comparison needs >= 3"
@@ -70,6 +70,10 @@ def c10(get: Get) -> Verdict:
                 f"{frozen['steps_to_full_recovery']} (geometric margin then {frozen['margin_when_memorized']:+.2f}); "
                 "learnable, step of half the final geometric margin: "
                 + "; ".join(f"{k.removeprefix('learnable, ')} {v['half_geometric_margin_step']}" for k, v in learn.items())]
+    if frozen["steps_to_full_recovery"] is None or any(v["half_geometric_margin_step"] is None for v in learn.values()):
+        return inconclusive("under-trained control", "a run of the race never got there (the frozen network never "
+                            "stored every edge, or a learnable one never reached half its geometric margin)",
+                            "the race trained until every run stores its edges and forms its geometry", evidence)
     fast = frozen["steps_to_full_recovery"] <= 2
     slower = all(v["half_geometric_margin_step"] >= 10 * frozen["steps_to_full_recovery"] for v in learn.values())
     seeds = frozen.get("seeds") or []

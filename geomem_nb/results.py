@@ -61,8 +61,10 @@ def records_note() -> str:
     """One line saying which records a chapter reads, for its first output."""
     if RESULTS is None:
         return "records: none (GEOMEM_RESULTS=none, from scratch): nothing is loaded"
-    where = "shipped with the package" if not CHECKOUT and RESULTS.name == "shipped_results" else str(RESULTS)
-    return f"records: {where}"
+    if RESULTS == REPO / "results":
+        return "records: the repository's results/"
+    packaged = RESULTS == Path(__file__).resolve().parent / "shipped_results"
+    return f"records: {'shipped with the package' if packaged else RESULTS}"
 
 
 def _atomic(path, write) -> None:

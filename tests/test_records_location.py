@@ -51,12 +51,14 @@ def test_an_installed_copy_finds_the_records_it_carries(tmp_path):
     subprocess.run(["cp", "-r", str(ROOT / "geomem_nb"), str(site)], check=True)
     subprocess.run(["cp", "-r", str(ROOT / "results"), str(site / "geomem_nb" / "shipped_results")], check=True)
     code = ("from geomem_nb import results as r; print(r.CHECKOUT, r.RESULTS.name, "
-            "r.shipped('cpu/in-weights')['test_exact_match'], r.workspace('runs').parent == __import__('pathlib').Path.cwd())")
+            "r.shipped('cpu/in-weights')['test_exact_match'], r.workspace('runs').parent == __import__('pathlib').Path.cwd()); print(r.records_note())")
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env={"PYTHONPATH": str(site), "PATH": ""},
                          capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     want = results.shipped("cpu/in-weights")["test_exact_match"]
-    assert out.stdout.split() == ["False", "shipped_results", str(want), "True"]
+    first, note = out.stdout.strip().splitlines()
+    assert first.split() == ["False", "shipped_results", str(want), "True"]
+    assert note == "records: shipped with the package"
 
 
 def _loaded_names() -> set:

@@ -174,7 +174,7 @@ def load_or_run(preset: str | None = None, workers: int = 2) -> tuple[list[dict]
     failed = run(preset, here, workers)
     if failed:
         raise RuntimeError("runs failed: " + "; ".join(failed))
-    return collect(here, preset), str(here)
+    return collect(here, preset), str(here.relative_to(REPO) if results.CHECKOUT else here)
 
 
 def main(argv=None) -> int:

@@ -112,7 +112,8 @@ def announce(chapter: str) -> str:
     what the chapter does instead and the command that makes it."""
     lines = [results.records_note()]
     for n in missing(chapter):
-        cost = f" ({n.cost()})" if n.cost() else ""
+        cost = n.cost()
+        cost = f" ({cost})" if cost else ""
         lines.append(f"  not here: {n.shows} -> {n.without}. Made by: {n.command}{cost}")
     if len(lines) > 1:
         lines.append("  (run from a checkout; elsewhere write under a folder F instead of results/ and set "

@@ -170,12 +170,11 @@ def in_weights_line(name: str, m: dict) -> str:
             f"{m['leaf_first_hop_diagonal_accuracy']:.3f} ({where_run(m)}{chosen(m)})")
 
 
-POSITIVE_CONTROL = {"test_exact_match_given_first_hop": controls.LEARNED}
-FORMAT = {"test_first_hop_is_child": controls.LEARNED}
+POSITIVE_CONTROL, FORMAT = controls.POSITIVE_CONTROL, controls.FORMAT  # one definition: the run status's
 
 
 def in_context_line(name: str, m: dict) -> str:
-    tag = controls.tag(m, FORMAT if m["objective"] == "hardest-token" else POSITIVE_CONTROL)
+    tag = controls.tag(m, controls.run_bars(m))
     if m["objective"] == "hardest-token":
         head = f"first hop trained alone {m['test_hardest_token']:.3f}"
     else:
@@ -192,7 +191,7 @@ def in_weights_status(m: dict) -> str:
     """What one in-weights run shows, to print beside its numbers: under-trained (its training paths
     not learned: no evidence either way), a success (held-out far above chance), or a failure that
     learned its training paths (held-out near chance: the associative signature)."""
-    trained = {"train_exact_match": controls.LEARNED}
+    trained = controls.run_bars(m)
     if not controls.learned(m, trained):
         return controls.tag(m, trained)
     if far_above(m["test_exact_match"], m["chance"]):

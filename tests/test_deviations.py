@@ -171,7 +171,7 @@ def test_every_chapter_record_behind_a_verdict_has_its_regime_on_the_page():
 
 
 def test_the_staged_runs_show_both_phase_rates_beside_the_papers():
-    p1, p2 = dv.staged_lrs()
+    p1, p2 = dv.paper_staged_lrs()
     staged = [r for r in dv.in_weights_rows() if "staged" in r["runs"] or "two phases" in r["runs"]]
     assert staged, "chapter 08's and chapter 03's staged runs"
     for r in staged:

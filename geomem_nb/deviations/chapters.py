@@ -23,7 +23,7 @@ SEEDS_08, MAP_09, TINY_05, WHY_07 = variants.SEEDS_RECORD, "09_path_length", "05
 REBUILT = "the record's {kept}; the rest from the code that wrote it ({code})"
 
 
-def staged_lrs() -> tuple[float, float]:
+def paper_staged_lrs() -> tuple[float, float]:
     """The paper's (phase-1, phase-2) peak lr of two-phase training (§D.3)."""
     return tuple(paper("staged_lr", IN_WEIGHTS)["value"])
 
@@ -41,7 +41,7 @@ def schedule_text(cfg: dict) -> str:
     text = f"warm-up {cfg['warmup']:,}, {decay}"
     if cfg.get("schedule") != "staged":
         return "edges and paths interleaved; " + text
-    p1, p2 = staged_lrs()
+    p1, p2 = paper_staged_lrs()
     return (f"phase 1: edges alone {cfg['edge_steps']:,} steps at peak {sci(cfg['edge_lr'])}; phase 2: paths alone "
             f"at peak {sci(cfg['lr'])} ({text}); phase 2 / phase 1 = 1/{cfg['edge_lr'] / cfg['lr']:.3g} "
             f"(paper: {sci(p2)} after {sci(p1)}, 1/{p1 / p2:.3g})")
@@ -187,4 +187,4 @@ def tiny_rows(root: Path = RESULTS) -> list:
     return rows
 
 
-__all__ = ["in_weights_rows", "schedule_text", "staged_lrs", "tiny_rows"]
+__all__ = ["in_weights_rows", "paper_staged_lrs", "schedule_text", "tiny_rows"]

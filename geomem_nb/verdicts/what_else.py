@@ -6,11 +6,12 @@ excludes the paper's effect; an under-trained control, or a regime knob far from
 from __future__ import annotations
 
 from .. import controls, variants
+from ..deviations import paper_staged_lrs
 from ..stats import above, at_chance, from_record, ordered
 from .base import BIG, Get, Verdict, bound, differs, far_above, grade, inconclusive, not_run, rule
 
 SEEDS_08 = "cpu/08_what_else_matters_seeds"
-PAPER_STAGED_LR = (1e-2, 5e-5)  # §D.3: peak lr of phase 1 (edges) and phase 2 (paths): a ratio of 1/200
+PAPER_STAGED_LR = paper_staged_lrs()  # §D.3: peak lr of phase 1 (edges) and phase 2 (paths): a ratio of 1/200
 FAR = 3.0                       # a knob more than this factor from the paper's value is far from it
 CEILING = 0.8                   # a baseline at or above this leaves no room for the paper's boost
 PAUSES = (0, 1, 2, 4)

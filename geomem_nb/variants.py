@@ -145,13 +145,19 @@ def measure(runs: dict) -> dict:
     return m
 
 
+def check_seeds(seeds) -> list:
+    """``seeds`` as a list, refused unless distinct integers, at least one."""
+    seeds = list(seeds)
+    if len(seeds) < 1 or len(set(seeds)) != len(seeds) or not all(isinstance(s, int) for s in seeds):
+        raise ValueError(f"seeds must be distinct integers, at least one; got {seeds}")
+    return seeds
+
+
 def sweep(preset: str | None, seeds, known: dict | None = None, on_seed=None, **overrides) -> tuple[dict, list]:
     """{measurement: Spread over ``seeds``} and the per-seed flat dicts; ``known`` ({seed: measure(...)})
     holds seeds already run (the chapter's live seed), which are not run again; ``on_seed(seed, numbers)``
     hears each seed as it ends (a long sweep shows its progress)."""
-    seeds, known = list(seeds), dict(known or {})
-    if len(seeds) < 1 or len(set(seeds)) != len(seeds) or not all(isinstance(s, int) for s in seeds):
-        raise ValueError(f"seeds must be distinct integers, at least one; got {seeds}")
+    seeds, known = check_seeds(seeds), dict(known or {})
     per_seed = []
     for s in seeds:
         per_seed.append(known[s] if s in known else measure(run_seed(preset, s, **overrides)))
@@ -277,22 +283,28 @@ def load_for(preset: str) -> tuple[dict | None, str]:
     return load("cpu"), "cpu"
 
 
-def main(argv=None) -> int:
-    p = argparse.ArgumentParser(prog="python -m geomem_nb.variants", description=__doc__.split("\n\n")[0])
+def seeds_cli(module: str, doc: str, record: str, argv=None) -> tuple:
+    """The command line of a multi-seed record (``--preset``, ``--seeds``, ``--out``): (args, the
+    record's folder, the command as the record names it)."""
+    p = argparse.ArgumentParser(prog=f"python -m {module}", description=doc.split("\n\n")[0])
     p.add_argument("--preset", default="cpu", choices=PRESETS)
     p.add_argument("--seeds", type=int, nargs="+", default=list(SEEDS))
-    p.add_argument("--out", default=None, help="folder of metrics.json (default results/<preset>/" + SEEDS_RECORD + ")")
+    p.add_argument("--out", default=None, help="folder of metrics.json (default results/<preset>/" + record + ")")
     args = p.parse_args(argv)
     from .results import RESULTS
 
     if args.out is None and RESULTS is None:
         p.error("--out is needed when GEOMEM_RESULTS=none (no records folder)")
-    out = args.out or RESULTS / args.preset / SEEDS_RECORD
+    out = args.out or RESULTS / args.preset / record
+    return args, out, " ".join([f"python -m {module}"] + (sys.argv[1:] if argv is None else list(argv)))
+
+
+def main(argv=None) -> int:
+    args, out, command = seeds_cli("geomem_nb.variants", __doc__, SEEDS_RECORD, argv)
     t0 = time.perf_counter()
     spreads, _ = sweep(args.preset, args.seeds, on_seed=lambda s, m: print(
         f"seed {s} ({time.perf_counter() - t0:.0f} s): {json.dumps(m)}", flush=True))
-    path = write(out, args.preset, args.seeds, spreads, time.perf_counter() - t0,
-                 " ".join(["python -m geomem_nb.variants"] + (sys.argv[1:] if argv is None else list(argv))))
+    path = write(out, args.preset, args.seeds, spreads, time.perf_counter() - t0, command)
     for k, s in spreads.items():
         print(f"{k:50s} {s}")
     print("wrote", path)

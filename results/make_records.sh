@@ -70,6 +70,10 @@ chapters() {
     done
 }
 
+decisive_c17_c19() {  # chapter 08's decisive runs for C17-C19 (about 15 minutes on one thread)
+    "$PY" -m geomem_nb.decisive_c17_c19 --preset cpu --seeds 0 1 2 --out results/cpu/08_decisive_c17_c19
+}
+
 WORKERS=2
 if [ $# -gt 0 ]; then
     for g in "$@"; do "$g"; done

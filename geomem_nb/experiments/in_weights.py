@@ -31,6 +31,9 @@ class InWeightsConfig(RunSettings):
     pause_tokens: int = field(default=1, metadata=cli())
     path_direction: str = field(default="forward", metadata=cli(
         "forward: root -> leaf targets; reverse: leaf -> root", choices=PATH_DIRECTIONS))
+    leaf_echo: bool = field(default=True, metadata=cli(
+        "reverse paths: the target starts with a copy of the prompt's leaf (default), or, switched off, "
+        "at the leaf's parent"))
     # tree-star T(degree, path_length): every node below the root branches in 2
     graph: str = field(default="path-star", metadata=cli("path-star G(d,l) (default) or tree-star T(d,l)",
                                                           choices=GRAPH_KINDS))
@@ -79,7 +82,9 @@ class InWeightsConfig(RunSettings):
             check_warmup(self.edge_train(), "edge_steps")
         # The task's checks (e.g. reverse + hardest-token) need no graph; sizes come from formulas, so a
         # huge graph is refused (or sized by the memory check) before anything is built.
-        InWeightsTask(None, self.pause_tokens, self.objective, self.edges, self.path_direction)
+        InWeightsTask(None, self.pause_tokens, self.objective, self.edges, self.path_direction, self.leaf_echo)
+        if not self.leaf_echo and self.path_length < 3:
+            raise ValueError("leaf_echo=False needs path_length >= 3 (a node between the leaf and the root)")
         self.sizes()
         if self.target:  # enough held-out arms for a validation and a reported side
             hops = self._held_out_hops()
@@ -138,7 +143,8 @@ class InWeightsConfig(RunSettings):
         return path_star(self.degree, self.path_length, seed=self.seed)
 
     def make_task(self) -> InWeightsTask:
-        return InWeightsTask(self.make_graph(), self.pause_tokens, self.objective, self.edges, self.path_direction)
+        return InWeightsTask(self.make_graph(), self.pause_tokens, self.objective, self.edges, self.path_direction,
+                             self.leaf_echo)
 
     def example_draws(self) -> tuple:
         """((set name, distinct examples, examples drawn per step), ...) for each training phase: one
@@ -203,9 +209,13 @@ def staged(model, task: InWeightsTask, cfg: InWeightsConfig, evaluate, stop, des
                   desc=f"{desc}, edge phase")
     # What the edge phase learned, before the path phase can overwrite it (a collapse of the path
     # phase is evidence only if the edges were memorized first).
-    edges.history[-1]["edge_recovery"] = edge_recovery(model.eval(), task, next(model.parameters()).device, cfg.seed)
+    dev = next(model.parameters()).device
+    edges.history[-1]["edge_recovery"] = edge_recovery(model.eval(), task, dev, cfg.seed)
+
+    def path_eval(step):  # does the path phase overwrite the edges? measured at each evaluation
+        return {**evaluate(step), "edge_recovery": edge_recovery(model, task, dev, cfg.seed)}
     paths = train(model, task.training_examples()[1:], cfg.train, pad_id=pad,
-                  evaluate=evaluate, stop=stop, desc=f"{desc}, path phase")
+                  evaluate=path_eval, stop=stop, desc=f"{desc}, path phase")
     for r in edges.history:
         r["phase"] = "edges"
     for r in paths.history:

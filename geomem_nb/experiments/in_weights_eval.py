@@ -51,6 +51,7 @@ def in_weights_evaluator(model, task: InWeightsTask, device, seed: int, validati
     hops, own = np.unique(g.first_hops, return_inverse=True)
     first_hops, own_test = torch.as_tensor(hops, device=device), own[reported]
     ell, hop = g.path_length, task.first_hop_index
+    n_out = task.target_length  # tokens decoded per path
     # Path-averaged contrast on at most MAX_TRAIN_EVAL held-out arms (cost grows as their square); it
     # needs two arms and two non-root nodes per arm. Only those arms' rows leave the device.
     test_sub = np.sort(rng.permutation(reported)[:MAX_TRAIN_EVAL])
@@ -66,8 +67,8 @@ def in_weights_evaluator(model, task: InWeightsTask, device, seed: int, validati
                 rec[f"{split}_hardest_token"] = (pred == t[:, 1]).float().mean().item()
                 rec[f"{split}_exact_match"] = None
         else:
-            test = ev.path_accuracy(ev.greedy_decode(model, test_prompts, ell), test_paths)
-            train_ = ev.path_accuracy(ev.greedy_decode(model, train_prompts, ell), train_paths)
+            test = ev.path_accuracy(ev.greedy_decode(model, test_prompts, n_out), test_paths)
+            train_ = ev.path_accuracy(ev.greedy_decode(model, train_prompts, n_out), train_paths)
             tf = ev.path_accuracy(ev.teacher_forced(model, test_prompts, test_paths), test_paths)
             rec.update(test_exact_match=test["exact_match"], test_per_position=test["per_position"],
                        test_hardest_token=test["per_position"][hop], train_exact_match=train_["exact_match"],
@@ -75,7 +76,7 @@ def in_weights_evaluator(model, task: InWeightsTask, device, seed: int, validati
                        test_teacher_forced=tf["per_position"])
             if validation is not None:
                 _, p, t = splits[2]
-                val = ev.path_accuracy(ev.greedy_decode(model, p, ell), t)
+                val = ev.path_accuracy(ev.greedy_decode(model, p, n_out), t)
                 rec.update(val_exact_match=val["exact_match"], val_hardest_token=val["per_position"][hop])
         emb = model.token_embeddings.detach()
         rec["leaf_first_hop_diagonal_accuracy"] = nearest_own_accuracy(

@@ -6,7 +6,9 @@ Token layout (node ids are 0..N-1, specials follow):
                                                      -> targets ``root v1 ... leaf`` (l tokens)
     hardest token  ``[PATH] leaf [PAUSE]x k``        -> target ``v1`` only (the first hop after the root)
 With ``path_direction="reverse"`` the path target runs leaf -> root (``leaf v_{l-2} ... root``): every
-step is then one backward edge, no planning needed. Loss is taken only at target positions. The graph
+step is then one backward edge, no planning needed. Its first target is the leaf itself, a copy of the
+prompt (the official code reverses the target the same way); ``leaf_echo=False`` drops that copy, so
+the reverse target starts at the leaf's parent (``v_{l-2} ... root``, l - 1 tokens). Loss is taken only at target positions. The graph
 may be a path-star or a tree-star (``graphs.tree_star``: one row of ``arms`` per leaf).
 """
 from __future__ import annotations
@@ -33,6 +35,7 @@ class InWeightsTask:
     objective: str = "full-path"
     edges: str = "both"
     path_direction: str = "forward"
+    leaf_echo: bool = True  # reverse paths: the target starts with the leaf (True) or its parent
 
     def __post_init__(self):
         check_int("pause_tokens", self.pause_tokens, 0)
@@ -42,6 +45,13 @@ class InWeightsTask:
         if self.path_direction == "reverse" and self.objective == "hardest-token":
             raise ValueError("path_direction reverse needs objective full-path or edges-only: the hardest "
                              "token is the first hop of the forward path")
+        if not isinstance(self.leaf_echo, bool):
+            raise ValueError(f"leaf_echo must be True or False, got {self.leaf_echo!r}")
+        if not self.leaf_echo and self.path_direction != "reverse":
+            raise ValueError("leaf_echo=False needs path_direction reverse: only a reverse target starts "
+                             "with a copy of the prompt's leaf")
+        if not self.leaf_echo and self.graph is not None and self.graph.path_length < 3:
+            raise ValueError("leaf_echo=False needs path_length >= 3 (a node between the leaf and the root)")
 
     # vocabulary -----------------------------------------------------------------------------
     @property
@@ -62,7 +72,12 @@ class InWeightsTask:
     @property
     def block_size(self) -> int:
         """Longest row the model sees: a full path example."""
-        return self.prompt_length + self.graph.path_length - 1
+        return self.prompt_length + self.target_length - 1
+
+    @property
+    def target_length(self) -> int:
+        """Tokens of a path target: l, or l - 1 for a reverse target without the leaf's copy."""
+        return self.graph.path_length - (0 if self.leaf_echo else 1)
 
     # examples -------------------------------------------------------------------------------
     def edge_examples(self) -> Examples:
@@ -79,14 +94,17 @@ class InWeightsTask:
         return rows
 
     def paths(self, arm_ids) -> torch.Tensor:
-        """The target paths, (n, l): root->leaf, or leaf->root for ``path_direction="reverse"``."""
+        """The target paths, (n, l): root->leaf, or leaf->root for ``path_direction="reverse"`` (from
+        the leaf's parent, (n, l - 1), without ``leaf_echo``)."""
         p = torch.as_tensor(self.graph.arms[np.asarray(arm_ids)])
-        return p.flip(1) if self.path_direction == "reverse" else p
+        if self.path_direction == "forward":
+            return p
+        return p.flip(1) if self.leaf_echo else p.flip(1)[:, 1:].contiguous()
 
     @property
     def first_hop_index(self) -> int:
         """Where v1 (the first hop after the root: the hardest token of forward generation) sits in a path target."""
-        return self.graph.path_length - 2 if self.path_direction == "reverse" else 1
+        return self.target_length - 2 if self.path_direction == "reverse" else 1
 
     def path_examples(self, arm_ids) -> Examples:
         prompts, paths = self.prompts(arm_ids), self.paths(arm_ids)

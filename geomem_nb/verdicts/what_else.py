@@ -5,12 +5,13 @@ excludes the paper's effect; an under-trained control, or a regime knob far from
 ``inconclusive``."""
 from __future__ import annotations
 
-from .. import controls, variants
+from .. import controls, decisive_c17_c19 as dc, variants
 from ..deviations import paper_staged_lrs
 from ..stats import above, at_chance, from_record, ordered
 from .base import BIG, Get, Verdict, bound, differs, far_above, grade, inconclusive, not_run, rule
 
 SEEDS_08 = "cpu/08_what_else_matters_seeds"
+DECISIVE_08 = f"cpu/{dc.RECORD}"
 PAPER_STAGED_LR = paper_staged_lrs()  # §D.3: peak lr of phase 1 (edges) and phase 2 (paths): a ratio of 1/200
 FAR = 3.0                       # a knob more than this factor from the paper's value is far from it
 CEILING = 0.8                   # a baseline at or above this leaves no room for the paper's boost
@@ -25,6 +26,15 @@ def _seeds(get: Get) -> tuple[dict, str, dict] | None:
     sp = {k: from_record(x) for k, x in rec["measurements"].items()}
     g = rec["graph"]
     return sp, f"cpu, {g['graph']}, {g['steps']} steps, seeds {rec['seeds']}", rec
+
+
+def _decisive(get: Get) -> tuple[dict, str, dict] | None:
+    """Chapter 08's decisive record (C17-C19) as ``({measurement: Spread}, where, record)``, or None."""
+    rec = get(DECISIVE_08)
+    if not rec:
+        return None
+    sp = {k: from_record(x) for k, x in rec["measurements"].items()}
+    return sp, f"decisive runs ({rec.get('preset', 'cpu')}, {rec['graph']['graph']}, seeds {rec['seeds']})", rec
 
 
 def _learned_worst(sp: dict, prefix: str, keys=("train_exact_match",)) -> bool:
@@ -61,18 +71,123 @@ def c17(get: Get) -> Verdict:
     undiagnosed = (" with its edges and training paths learned: undiagnosed, since a chain of stored backward edges "
                    "should give reverse paths (the decisive run: per-position reverse accuracy, lr, with and without "
                    "task tokens)" if learned("backward", "reverse") else " (under-trained)")
+    back_text = ("backward-only edges give non-trivial reverse paths" if back_reverse else
+                 f"backward-only edges do NOT give reverse paths above chance ({em('backward', 'reverse')}; the paper: "
+                 "non-trivial, mainly on smaller graphs)" + undiagnosed)
+    dec = _decisive(get)
+    if dec and not back_reverse:
+        back_text, back_reverse, more = _c17_decisive(dec[0], chance)
+        evidence.append(f"{dec[1]}: {more}")
     parts = ["forward-only edges fail both ways after learning their edges" if curse else
              f"forward-only edges generalize ({em('forward', 'forward')} forward)",
-             "both edges: high forward accuracy" if both else "both edges: forward accuracy not high",
-             "backward-only edges give non-trivial reverse paths" if back_reverse else
-             f"backward-only edges do NOT give reverse paths above chance ({em('backward', 'reverse')}; the paper: "
-             "non-trivial, mainly on smaller graphs)" + undiagnosed,
+             "both edges: high forward accuracy" if both else "both edges: forward accuracy not high", back_text,
              "backward-only edges fail forward" if back_forward_fails else "backward-only edges do not fail forward"]
     control = "forward-only edges, which memorized their edges (edge recovery and train exact match >= 0.9 on every seed)"
+    if dec and back_reverse == "format":  # reverse paths follow the stored edges once the leaf's copy is not asked
+        return Verdict("partly", "; ".join(parts), evidence, control)
     return grade("; ".join(parts), evidence, control, curse and both and back_reverse and back_forward_fails,
                  curse and both, cite=True,
                  excludes=("forward-only edges at chance both ways" if not curse else
                            f"both edges above {em('both', 'forward').mean + 2 * em('both', 'forward').sd:.3f} forward"))
+
+
+def _positions(sp: dict, variant: str, kind: str) -> list:
+    """The per-position Spreads of a C17 variant ('greedy' or 'forced'), in target order."""
+    j, out = 0, []
+    while f"c17/{variant}/{kind}/{j}" in sp:
+        out.append(sp[f"c17/{variant}/{kind}/{j}"])
+        j += 1
+    return out
+
+
+def _c17_decisive(sp: dict, chance: float) -> tuple[str, bool | str, str]:
+    """(text, backward-only reverse paths: True | 'format' (only without the leaf's copy) | False, the
+    evidence line) from the decisive C17 runs: each variant's held-out exact match and the per-position
+    diagnosis of the run as in the sweep."""
+    em = {v: sp[f"c17/{v}/test_exact_match"] for v in dc.C17_VARIANTS}
+    learned = {v: _learned_worst(sp, f"c17/{v}/", ("train_exact_match", "edge_recovery")) for v in dc.C17_VARIANTS}
+    greedy, forced = _positions(sp, "as in the sweep", "greedy"), _positions(sp, "as in the sweep", "forced")
+    more = ("held-out exact match, backward-only edges, reverse paths: " + "; ".join(
+        f"{v} {em[v]}{'' if learned[v] else ' (did not learn its edges and training paths on every seed)'}"
+        for v in dc.C17_VARIANTS) + "; as in the sweep, by target position (0: the leaf's copy) greedy " +
+        ", ".join(f"{x.mean:.2f}" for x in greedy) + ", teacher-forced " + ", ".join(f"{x.mean:.2f}" for x in forced))
+    copy_only = (bool(forced) and at_chance(forced[0], chance) and
+                 all(x.mean - x.sd >= controls.LEARNED for x in forced[1:]))
+    diagnosis = ("the first target, the copy of the held-out leaf (a token backward-only edges never train as an "
+                 f"output), fails (teacher-forced {forced[0].mean:.3f}), while every later step follows the stored "
+                 f"backward edges (teacher-forced >= {min(x.mean for x in forced[1:]):.3f})" if copy_only else
+                 "the failure is not confined to the leaf's copy (teacher-forced by position: " +
+                 ", ".join(f"{x.mean:.2f}" for x in forced) + ")")
+    if any(above(em[v], sp["chance"]) and learned[v] for v in ("as in the sweep", "lower lr")):
+        return "backward-only edges give non-trivial reverse paths (decisive runs)", True, more
+    if above(em["no leaf echo"], sp["chance"]) and learned["no leaf echo"]:
+        return (f"backward-only edges give reverse paths above chance only when the target starts at the leaf's parent "
+                f"({em['no leaf echo']}); with the official code's reverse target (the leaf's copy first) they stay at "
+                f"{em['as in the sweep']} (at a third of the lr: {em['lower lr']}): {diagnosis}"), "format", more
+    return (f"backward-only edges do NOT give reverse paths above chance in any decisive run; {diagnosis}"), False, more
+
+
+def _paired_bounds(spreads: dict, lower_better: bool) -> dict:
+    """Pause count -> (low, high): mean -/+ 2 sd of its paired gain over no pause (a gain: faster, or a
+    larger area), by seed."""
+    sign = -1 if lower_better else 1
+    out = {}
+    for k in PAUSES[1:]:
+        d = [sign * (x - y) for x, y in zip(spreads[k].values, spreads[0].values)]
+        out[k] = (-bound([-x for x in d]), bound(d))
+    return out
+
+
+def _speed_reading(spreads: dict, what: str, lower_better: bool) -> tuple[str, str, float]:
+    """(status, reason, the largest gain left open) of one speed reading of C18 on the frontier cell,
+    paired by seed: a gain counts when its paired mean - 2 sd is above 0."""
+    b = _paired_bounds(spreads, lower_better)
+    line = f"{what}: " + "; ".join(f"{k} pauses {spreads[k]}" for k in PAUSES)
+    wins = [k for k in PAUSES[1:] if b[k][0] > 0]
+    s = [spreads[k] for k in PAUSES]
+    more = ordered(s[::-1] if lower_better else s)
+    gain = max(hi for _, hi in b.values())
+    if wins and more:
+        return "reproduced", f"{line}: pauses help (paired), and more pauses more, beyond the spread", gain
+    if wins:
+        return "partly", f"{line}: {', '.join(map(str, wins))} pauses beat none (paired mean - 2 sd > 0); more pauses not better", gain
+    if gain <= 0:
+        return "differs", f"{line}: pauses change it by at most {gain:+.3g} (paired by seed, mean + 2 sd): no gain", gain
+    return "inconclusive", f"{line}: no pause count beats none (paired); a gain up to {gain:+.3g} is left open", gain
+
+
+def _c18_decisive(sp: dict, where: str, rec: dict, endpoint: str) -> Verdict:
+    """C18 on the frontier cell of the decisive record, read on speed (the paper's reading)."""
+    g = rec["graph"]
+    level = g.get("level", dc.LEVEL)
+    base = sp["c18/0/test_exact_match"]
+    found = {f"steps to held-out {level:g}": _speed_reading({k: sp[f"c18/{k}/steps_to_level"] for k in PAUSES},
+                                                           f"steps to held-out exact match {level:g}", True),
+             "area": _speed_reading({k: sp[f"c18/{k}/held_out_auc"] for k in PAUSES},
+                                    "area under the held-out curve", False)}
+    cell = f"{where}, frontier cell {g['c18_graph']}, evaluated every {g['c18_eval_every']} steps"
+    evidence = [f"{cell}: " + why for _, why, _ in found.values()] + [endpoint]
+    reason = f"on the frontier cell {g['c18_graph']} (no-pause final {base}): " + " | ".join(w for _, w, _ in found.values())
+    statuses = {st for st, _, _ in found.values()}
+    control = "the same frontier run with no pause token, paired by seed"
+    decide = "more seeds on the frontier cell (the paired spread leaves the gain open)"
+    if not all(_learned_worst(sp, f"c18/{k}/") for k in PAUSES):
+        return inconclusive("under-trained control", reason + " | a frontier run did not learn its training paths",
+                            "the frontier runs trained until they fit their training paths", evidence)
+    if base.n < 3:
+        return inconclusive("no power", reason + f" | {base.n} seed(s): a paired spread needs at least 3", decide, evidence)
+    if base.mean >= CEILING:
+        return inconclusive("regime far from the paper", reason + " | the frontier baseline is near the ceiling",
+                            "a cell where the baseline is far from the ceiling", evidence)
+    if statuses == {"reproduced"}:
+        return Verdict("reproduced", reason, evidence, control)
+    if statuses & {"reproduced", "partly"}:
+        return Verdict("partly", reason, evidence, control)
+    if statuses == {"differs"}:
+        steps_gain = found[f"steps to held-out {level:g}"][2]
+        return differs(reason, f"a speed-up from pauses: steps to {level:g} shortened by more than {max(steps_gain, 0):.0f} "
+                       f"and the area raised by more than {max(found['area'][2], 0):.3f} (paired mean + 2 sd)", evidence, control)
+    return inconclusive("no power", reason, decide, evidence)
 
 
 def _pause_reading(spreads: dict, what: str) -> tuple[str, str]:
@@ -110,6 +225,9 @@ def c18(get: Get) -> Verdict:
               "the held-out curve), >= 3 seeds")
     if len(found) == 1:
         reason += " | speed: not recorded"
+    dec = _decisive(get)
+    if dec and "c18/0/steps_to_level" in dec[0]:
+        return _c18_decisive(dec[0], dec[1], dec[2], "endpoint reading at the sweep's cell, for context: " + evidence[0])
     control = "the same run with no pause token"
     if set(statuses) == {"reproduced"} and len(found) == 2:
         return Verdict("reproduced", reason, evidence, control)
@@ -154,6 +272,43 @@ def _chapter03_staged(get: Get) -> str | None:
                                                  "of the peak), the paper's pattern" if peak >= BIG and final < peak else ""))
 
 
+def _c19_decisive(sp: dict, where: str, mixed, context: list) -> Verdict:
+    """C19 on the decisive staged run at the paper's lrs: its peak and its final (both readings of the
+    paper's "peak momentarily, then deteriorate"), and whether phase 2 overwrites the edges."""
+    g = lambda k: sp[f"c19/{k}"]  # noqa: E731
+    regime, far = _c19_regime({"decisive": (g("edge_lr").mean, g("path_lr").mean)})
+    peak, final = g("peak"), g("final")
+    fall = _paired_gain(peak, final)
+    evidence = [f"{where}: staged at the paper's lrs: held-out peak {peak} (at phase-2 step {g('peak_step').mean:.0f} "
+                f"on average), final {final}, fall {g('fall')}; train exact match {g('train_exact_match')}; edge recovery "
+                f"after phase 1 {g('edge_phase_edge_recovery')}, lowest in phase 2 {g('edge_recovery_min')}, final "
+                f"{g('edge_recovery_final')}", f"learning rates: {regime}"] + context
+    if not _learned_worst(sp, "c19/", ("edge_phase_edge_recovery", "train_exact_match")):
+        return inconclusive("under-trained control", "the staged run at the paper's lrs did not store its edges in phase 1 "
+                            "or fit its training paths in phase 2 on every seed", "a longer phase 2 at the paper's lrs",
+                            evidence)
+    collapse = above(peak, final) and peak.mean - final.mean >= peak.mean / 2  # "deteriorate dramatically"
+    high = peak.mean >= BIG
+    kept = g("edge_recovery_min").mean >= controls.LEARNED
+    parts = [f"at the paper's lrs ({regime}) the staged run " +
+             ("peaks, then loses at least half of it beyond the spread" if collapse else
+              f"does not fall dramatically from its peak (peak {peak}, final {final})"),
+             f"its peak is {'high' if high else 'not high'} ({peak.mean:.3f}; the paper: still high; interleaved {mixed})",
+             "phase 2 keeps the edges (edge recovery >= 0.9 throughout)" if kept else
+             f"phase 2 overwrites the edges (edge recovery down to {g('edge_recovery_min')})"]
+    reason = "; ".join(parts)
+    if far:
+        return inconclusive("regime far from the paper", reason, "staged runs at the paper's lrs", evidence)
+    if collapse and high:
+        return Verdict("reproduced", reason, evidence, "the interleaved run at the same budget")
+    if collapse or high:
+        return Verdict("partly", reason, evidence)
+    if fall < peak.mean / 2 and peak.n >= 3:
+        return differs(reason, f"a fall of more than {max(fall, 0):.3f} from the peak (paired mean + 2 sd), under half "
+                       "the peak", evidence)
+    return inconclusive("no power", reason, "more seeds of the staged run at the paper's lrs", evidence)
+
+
 @rule
 def c19(get: Get) -> Verdict:
     got = _seeds(get)
@@ -168,6 +323,9 @@ def c19(get: Get) -> Verdict:
                 f"{g('staged/fast/edge_phase_edge_recovery')}", f"learning rates: {regime}"]
     ch03 = _chapter03_staged(get)
     evidence += [ch03] if ch03 else []
+    dec = _decisive(get)
+    if dec and "c19/peak" in dec[0]:
+        return _c19_decisive(dec[0], dec[1], g("mixed/test_exact_match"), evidence)
     if not all(_learned_worst(sp, f"staged/{n}/", ("edge_phase_edge_recovery", "train_exact_match")) for n in ("fast", "slow")):
         return inconclusive("under-trained control", "a staged run did not learn its edges or training paths on every seed",
                             "the staged runs trained until their edge phase stores the edges", evidence)

@@ -167,6 +167,59 @@ def write(out, preset: str, seeds, spreads: dict, curves: dict, seconds: float, 
     return path
 
 
+def pause_curves(rec: dict) -> dict:
+    """C18's held-out curves for ``viz.seed_curves``: '<k> pause tokens' -> (steps, [values per seed])."""
+    out = {}
+    for k in PAUSES:
+        runs = [c[str(k)] for c in rec["curves"]["c18"]]
+        out[f"{k} pause tokens"] = ([s for s, _ in runs[0]], [[v for _, v in r] for r in runs])
+    return out
+
+
+def phase2_curves(rec: dict) -> dict:
+    """C19's phase-2 curves for ``viz.seed_curves``: measurement -> (phase-2 steps, [values per seed])."""
+    runs = rec["curves"]["c19"]
+    names = {"test_exact_match": "held-out exact match", "train_exact_match": "train exact match",
+             "edge_recovery": "edge recovery"}
+    return {label: (runs[0]["steps"], [r[k] for r in runs]) for k, label in names.items()}
+
+
+def positions(sp: dict, variant: str, kind: str = "forced") -> list:
+    """The per-position Spreads of a C17 variant ('forced' or 'greedy'), in target order."""
+    out = []
+    while f"c17/{variant}/{kind}/{len(out)}" in sp:
+        out.append(sp[f"c17/{variant}/{kind}/{len(out)}"])
+    return out
+
+
+def paired(sp: dict, key: str, k: int, lower_better: bool = False) -> stats.Spread:
+    """C18: the gain of ``k`` pause tokens over none on ``key`` ('steps_to_level': fewer steps is a
+    gain; 'held_out_auc'), paired by seed."""
+    a, b = sp[f"c18/{k}/{key}"].values, sp[f"c18/0/{key}"].values
+    return stats.spread([(y - x) if lower_better else (x - y) for x, y in zip(a, b)])
+
+
+def regime_lines(rec: dict) -> list:
+    """How each decisive run differs from the paper's, from the record's own description."""
+    g = rec["graph"]
+    c = g["c19"]
+    e, p = paper_lrs()
+    return [f"C17: {g['graph']}, {g['steps']} steps, lr {g['c17_lrs'][0]:g} and {g['c17_lrs'][1]:g} (the lower lr); "
+            "the 'no leaf echo' run asks for a reverse target that starts at the leaf's parent, a format of ours "
+            "(the official code's reversed target starts with the leaf)",
+            f"C18: the frontier cell {g['c18_graph']} (not a graph of the paper), {g['steps']} steps, evaluated every "
+            f"{g['c18_eval_every']} steps; speed = steps to held-out exact match {g['level']:g} (fixed before the runs; "
+            "a run that never gets there counts one evaluation past its budget) and the area under the held-out curve",
+            f"C19: {g['graph']}; phase 1 {c['edge_steps']} steps at peak lr {c['edge_lr']:g}, phase 2 {c['path_steps']} "
+            f"steps at peak lr {c['path_lr']:g} (the paper's: {e:g}, then {p:g}), evaluated every {c['eval_every']} steps; "
+            "our small GPT and budget (epochs on the deviations page)"]
+
+
+def spreads(rec: dict) -> dict:
+    """{measurement: Spread} of a record (``load`` or ``results.shipped``)."""
+    return {k: stats.from_record(v) for k, v in rec["measurements"].items()}
+
+
 def load(preset: str = "cpu", root=None) -> dict | None:
     """The shipped record of ``preset`` with its measurements as Spreads, or None when it is not there."""
     from .results import RESULTS
@@ -176,7 +229,7 @@ def load(preset: str = "cpu", root=None) -> dict | None:
     if path is None or not path.exists():
         return None
     rec = read_json(path)
-    return {**rec, "spreads": {k: stats.from_record(v) for k, v in rec["measurements"].items()}}
+    return {**rec, "spreads": spreads(rec)}
 
 
 def main(argv=None) -> int:

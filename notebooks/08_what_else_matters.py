@@ -45,6 +45,7 @@ if "google.colab" in sys.modules:
 import matplotlib.pyplot as plt
 import geomem_nb as gm
 from geomem_nb import chapter_records, controls, results, stats, variants, viz
+from geomem_nb import decisive_c17_c19 as dc
 
 viz.setup()
 print(gm.env_line())
@@ -93,6 +94,15 @@ SEEDS_NOTE = (f"each cell: seed {base.seed}" +
                f"{sweep['seeds']}"
                if spreads else " (no seed sweep shipped yet)"))
 
+# The decisive runs of C17-C19 (three seeds at cpu, about a quarter of an hour): loaded, never run here.
+decisive = results.shipped("cpu/08_decisive_c17_c19")
+D = dc.spreads(decisive) if decisive else None
+MAKE_DECISIVE = "python -m geomem_nb.decisive_c17_c19 --preset cpu --seeds 0 1 2 --out results/cpu/08_decisive_c17_c19"
+print(f"decisive runs (C17-C19): seeds {decisive['seeds']}, commit {decisive['provenance']['git_commit'][:10]}"
+      if decisive else f"decisive runs (C17-C19): not shipped ({MAKE_DECISIVE})")
+for line in dc.regime_lines(decisive) if decisive else []:
+    print(" ", line)
+
 # %% [markdown]
 # ## Edge directions × path direction (C17)
 #
@@ -124,6 +134,40 @@ viz.table({f"edges {e}, paths {p}": {
     caption=SEEDS_NOTE)
 
 # %% [markdown]
+# ### The decisive run (C17): why backward-only edges give no reverse paths
+#
+# The sweep's backward-only run learned its edges and its training paths, yet generates no held-out
+# reverse path, though a chain of stored backward edges is a reverse path. The decisive record (three
+# seeds, loaded; the command is printed above when it is missing) runs backward-only edges with reverse
+# paths three ways: as in the sweep, scored at every target position both greedily and teacher-forced
+# (position 0 is the first target: the held-out leaf itself, copied from the prompt, as in the authors'
+# code); at a third of the learning rate; and with a target that starts at the leaf's parent (our
+# format, `leaf_echo=False`: no copy asked). Left: per position, the run as in the sweep; right: each
+# decisive run beside the sweep's run it replaces.
+
+# %% tags=["hide-input"]
+if D:
+    fig, (left, right) = plt.subplots(1, 2, figsize=(14, 4))
+    pos = {f"{kind}, position {j}{' (leaf copy)' if j == 0 else ''}": D[f"c17/as in the sweep/{key}/{j}"]
+           for kind, key in (("teacher-forced", "forced"), ("greedy", "greedy"))
+           for j in range(len(dc.positions(D, "as in the sweep")))}
+    viz.seed_spread(pos, ax=left, xlabel="held-out accuracy at the position", line=chance, line_label="chance")
+    viz.seed_spread({"the sweep (replaced)": spreads["directions/backward/reverse/test_exact_match"],
+                     **{f"decisive: {v}": D[f"c17/{v}/test_exact_match"] for v in dc.C17_VARIANTS}},
+                    ax=right, xlabel="held-out exact match, reverse paths", line=chance, line_label="chance")
+    plt.show()
+    viz.table({v: {"held-out exact match": D[f"c17/{v}/test_exact_match"].short(),
+                   "train exact match": D[f"c17/{v}/train_exact_match"].short(),
+                   "edge recovery": D[f"c17/{v}/edge_recovery"].short(), "lr": f"{D[f'c17/{v}/lr'].mean:g}",
+                   "learned what it could": learned(D, f"c17/{v}/", LEARNED)} for v in dc.C17_VARIANTS},
+              columns=["backward-only edges, reverse paths", "held-out exact match", "train exact match",
+                       "edge recovery", "lr", "learned what it could"],
+              caption=f"mean ± sd over seeds {decisive['seeds']}; the sweep's run: "
+                      f"{spreads['directions/backward/reverse/test_exact_match']}")
+else:
+    print(f"The decisive record is not shipped: {MAKE_DECISIVE}")
+
+# %% [markdown]
 # ## Pause tokens (C18)
 #
 # The same budget with 0, 1, 2 and 4 pause tokens between the leaf and the answer (1 is the run above).
@@ -142,6 +186,36 @@ plt.show()
 one = variants.measure(runs)
 viz.table({k: {"held-out exact match": cell(f"pauses/{k}/test_exact_match")} for k in variants.PAUSES},
           columns=["pause tokens", "held-out exact match"], caption=SEEDS_NOTE)
+
+# %% [markdown]
+# ### The decisive run (C18): speed on a frontier cell
+#
+# The paper reads pause tokens on *speed* ("for a given amount of training time", "speed of
+# convergence"), and the run above sits near the ceiling at the end of its budget, where a boost has no
+# room. The decisive record runs the same pause counts on a frontier cell, arms one node longer (the
+# no-pause run far from the ceiling at the end of the budget; the cell was picked by a one-seed probe of
+# the no-pause and four-pause runs), evaluated twice as often, three seeds, each pause count paired with
+# the no-pause run of its seed. Speed is read two ways: the steps to a fixed held-out level, and the area
+# under the held-out curve (the regime lines are printed at the top).
+
+# %% tags=["hide-input"]
+if D:
+    viz.seed_curves(dc.pause_curves(decisive), chance=1 / base.degree)
+    plt.title(f"frontier cell {decisive['graph']['c18_graph']}: held-out exact match, mean ± sd over seeds")
+    plt.show()
+    level = decisive["graph"]["level"]
+    viz.table({k: {"the sweep's endpoint (replaced)": cell(f"pauses/{k}/test_exact_match"),
+                   "frontier: final": D[f"c18/{k}/test_exact_match"].short(),
+                   f"steps to {level:g}": D[f"c18/{k}/steps_to_level"].short("{:.0f}"),
+                   "steps saved vs none (paired)": dc.paired(D, "steps_to_level", k, True).short("{:+.0f}") if k else "-",
+                   "area": D[f"c18/{k}/held_out_auc"].short(),
+                   "area gained vs none (paired)": dc.paired(D, "held_out_auc", k).short("{:+.3f}") if k else "-",
+                   "train exact match": D[f"c18/{k}/train_exact_match"].short()} for k in dc.PAUSES},
+              columns=["pause tokens", "the sweep's endpoint (replaced)", "frontier: final", f"steps to {level:g}",
+                       "steps saved vs none (paired)", "area", "area gained vs none (paired)", "train exact match"],
+              caption=f"frontier: mean ± sd over seeds {decisive['seeds']}; the sweep's column: {SEEDS_NOTE}")
+else:
+    print(f"The decisive record is not shipped: {MAKE_DECISIVE}")
 
 # %% [markdown]
 # ## Staged vs mixed training (C19)
@@ -181,6 +255,35 @@ viz.table({**{f"staged {name} (path lr {r.config['lr']:g})": {
     "mixed": {"held-out final": cell("mixed/test_exact_match")}},
     columns=["run", "held-out peak", "held-out final", "edge recovery after the edge phase", "train exact match",
              "learned what it could"], caption=SEEDS_NOTE)
+
+# %% [markdown]
+# ### The decisive run (C19): two phases at the paper's learning rates
+#
+# The runs above use phase-2 rates far above the paper's. The decisive record runs the paper's two
+# peak rates (phase 1 on the edges, then phase 2 on the paths at 1/200 of it, the paper's ratio), phase 2
+# twice the base budget, evaluated four times as often as the base run, and edge recovery measured at
+# every phase-2 evaluation: does the path phase overwrite the edges? The paper's "peak momentarily,
+# then deteriorate" is read both ways: the peak, and the final.
+
+# %% tags=["hide-input"]
+if D:
+    viz.seed_curves(dc.phase2_curves(decisive), chance=1 / base.degree, ylabel="accuracy", xlabel="phase-2 step")
+    plt.title("staged at the paper's rates: phase 2, mean ± sd over seeds")
+    plt.show()
+    viz.table({**{f"the sweep: staged {name} (replaced)": {
+        "held-out peak": cell(f"staged/{name}/peak"), "held-out final": cell(f"staged/{name}/final"),
+        "path lr": f"{r.config['lr']:g}"} for name, r in runs["staged"].items()},
+        "decisive: the paper's rates": {
+        "held-out peak": D["c19/peak"].short(), "held-out final": D["c19/final"].short(),
+        "path lr": f"{D['c19/path_lr'].mean:g}", "train exact match": D["c19/train_exact_match"].short(),
+        "edge recovery after phase 1": D["c19/edge_phase_edge_recovery"].short(),
+        "edge recovery, lowest in phase 2": D["c19/edge_recovery_min"].short(),
+        "edge recovery, final": D["c19/edge_recovery_final"].short()}},
+        columns=["run", "held-out peak", "held-out final", "path lr", "train exact match", "edge recovery after phase 1",
+                 "edge recovery, lowest in phase 2", "edge recovery, final"],
+        caption=f"decisive: mean ± sd over seeds {decisive['seeds']}; the sweep's rows: {SEEDS_NOTE}")
+else:
+    print(f"The decisive record is not shipped: {MAKE_DECISIVE}")
 
 # %% [markdown]
 # ## Tree-star graphs (C20)

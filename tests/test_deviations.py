@@ -160,7 +160,7 @@ def test_every_chapter_record_behind_a_verdict_has_its_regime_on_the_page():
     html = dv.html().data
     cpu = REPO / "results" / "cpu"
     for name in ("02_learning_order", "03_hardest_token", "04_path_star_geometry", "05_tiny_seeds",
-                 "07_why_geometry", "08_what_else_matters_seeds"):
+                 "07_why_geometry", "08_what_else_matters_seeds", "08_decisive_c17_c19"):
         if (cpu / name / "metrics.json").exists():
             assert f"results/cpu/{name}" in html, name
     rows = dv.in_weights_rows()

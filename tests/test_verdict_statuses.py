@@ -303,3 +303,79 @@ def test_not_run_without_records():
         if claim not in ("C8", "C22"):  # computed from the paper's counts: always judged
             found = rule(records())
             assert found.status == "not run" and found.scale == "none", claim
+
+
+# ---- chapter 08's decisive runs (C17-C19) ---------------------------------------------------------
+
+def _decisive(**overrides):
+    """Chapter 08's seeds record (the sweep: backward-only edges at zero on reverse paths) beside a
+    decisive record showing the paper's picture unless overridden."""
+    m = {"chance": [1 / 300] * 3}
+    for variant, em in (("as in the sweep", 0.5), ("lower lr", 0.0), ("no leaf echo", 0.6)):
+        m.update({f"c17/{variant}/test_exact_match": [em, em + 0.01, em + 0.02] if em else [0.0] * 3,
+                  f"c17/{variant}/train_exact_match": [1.0] * 3, f"c17/{variant}/edge_recovery": [1.0] * 3,
+                  f"c17/{variant}/lr": [3e-3] * 3})
+        for j in range(4 if variant == "no leaf echo" else 5):
+            m[f"c17/{variant}/greedy/{j}"] = m[f"c17/{variant}/forced/{j}"] = [0.0 if j == 0 else 1.0] * 3
+    for k, steps, area in ((0, 400, 0.2), (1, 300, 0.3), (2, 200, 0.4), (4, 100, 0.5)):
+        m.update({f"c18/{k}/steps_to_level": [steps, steps + 10, steps + 20], f"c18/{k}/held_out_auc": [area, area + 0.01, area + 0.02],
+                  f"c18/{k}/test_exact_match": [0.2, 0.25, 0.3], f"c18/{k}/train_exact_match": [1.0] * 3})
+    m.update({"c19/peak": [0.8, 0.81, 0.82], "c19/final": [0.1, 0.1, 0.1], "c19/fall": [0.7, 0.71, 0.72],
+              "c19/peak_step": [100] * 3, "c19/train_exact_match": [1.0] * 3, "c19/train_peak": [1.0] * 3,
+              "c19/edge_phase_edge_recovery": [1.0] * 3, "c19/edge_recovery_min": [0.95] * 3,
+              "c19/edge_recovery_final": [0.95] * 3, "c19/edge_recovery_at_peak": [1.0] * 3,
+              "c19/edge_lr": [1e-2] * 3, "c19/path_lr": [5e-5] * 3})
+    m.update(overrides)
+    rec = {"seeds": [0, 1, 2], "preset": "cpu", "measurements": {k: {"values": x} for k, x in m.items()},
+           "graph": {"graph": "G(300,5)", "c18_graph": "G(300,6)", "c18_eval_every": 50, "level": 0.1}}
+    sweep = _sweep(**{"directions/backward/reverse/test_exact_match": [0.0] * 3})
+    return lambda n: rec if n == "cpu/08_decisive_c17_c19" else sweep(n)
+
+
+def test_c17_follows_the_decisive_runs():
+    _status(v.c17(_decisive()), "reproduced", "non-trivial reverse paths (decisive runs)")
+    zero = {"c17/as in the sweep/test_exact_match": [0.0] * 3}
+    fmt = v.c17(_decisive(**zero))
+    _status(fmt, "partly", "only when the target starts at the leaf's parent", "copy of the held-out leaf")
+    assert fmt.control  # partly, with its forward-only control cited
+    none = {**zero, "c17/no leaf echo/test_exact_match": [0.0] * 3, "c17/as in the sweep/forced/2": [0.1] * 3}
+    _status(v.c17(_decisive(**none)), "partly", "in any decisive run", "not confined to the leaf's copy")
+    untrained = {**zero, "c17/no leaf echo/train_exact_match": [1.0, 0.3, 1.0]}
+    _status(v.c17(_decisive(**untrained)), "partly", "in any decisive run")  # an unlearned variant is no evidence
+
+
+def _c18(per_count):
+    """C18 overrides: pause count -> (steps to the level, area) triples."""
+    out = {}
+    for k, (steps, area) in per_count.items():
+        out[f"c18/{k}/steps_to_level"], out[f"c18/{k}/held_out_auc"] = steps, area
+    return out
+
+
+def test_c18_is_judged_on_speed_on_the_frontier_cell():
+    _status(v.c18(_decisive()), "reproduced", "frontier cell G(300,6)", "steps to held-out exact match 0.1")
+    only4 = _c18({k: ([400, 410, 420], [0.2, 0.21, 0.22]) for k in (1, 2)})
+    _status(v.c18(_decisive(**only4)), "partly", "4 pauses beat none")
+    slower = _c18({k: ([500, 510, 520], [0.1, 0.11, 0.12]) for k in (1, 2, 4)})
+    r = v.c18(_decisive(**slower))
+    _status(r, "differs", "no gain")
+    assert "steps to 0.1 shortened by more than" in r.excludes
+    noisy = _c18({k: ([200, 400, 600], [0.1, 0.2, 0.3]) for k in (1, 2, 4)})
+    _status(v.c18(_decisive(**noisy)), "inconclusive", "no power", "is left open")
+    ceiling = {"c18/0/test_exact_match": [0.85, 0.9, 0.95]}
+    _status(v.c18(_decisive(**ceiling)), "inconclusive", "regime far from the paper")
+    _status(v.c18(_decisive(**{"c18/2/train_exact_match": [1.0, 0.5, 1.0]})), "inconclusive", "under-trained control")
+
+
+def test_c19_reads_peak_and_final_at_the_papers_rates():
+    r = v.c19(_decisive())
+    _status(r, "reproduced", "at the paper's lrs", "1/200", "phase 2 keeps the edges")
+    no_fall = {"c19/final": [0.8, 0.81, 0.82]}
+    _status(v.c19(_decisive(**no_fall)), "partly", "does not fall dramatically", "its peak is high")
+    low = {"c19/peak": [0.3, 0.31, 0.32], "c19/final": [0.3, 0.3, 0.31], "c19/edge_recovery_min": [0.5] * 3}
+    _status(v.c19(_decisive(**low)), "differs", "its peak is not high", "phase 2 overwrites the edges")
+    noisy = {"c19/peak": [0.3, 0.31, 0.32], "c19/final": [0.0, 0.3, 0.3]}
+    _status(v.c19(_decisive(**noisy)), "inconclusive", "no power")
+    _status(v.c19(_decisive(**{"c19/train_exact_match": [1.0, 0.2, 1.0]})), "inconclusive", "under-trained control")
+    far = {"c19/path_lr": [3e-3] * 3}
+    _status(v.c19(_decisive(**far, **low)), "inconclusive", "regime far from the paper")

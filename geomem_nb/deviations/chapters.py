@@ -127,6 +127,26 @@ def seeds_08(root: Path) -> list:
     return rows
 
 
+def decisive_08(root: Path) -> list:
+    """Chapter 08's decisive runs of C17-C19 (``decisive_c17_c19``)."""
+    from .. import decisive_c17_c19 as dc  # imported here: it reads the paper's rates from this package
+
+    rec = _load(root, dc.RECORD)
+    if rec is None:
+        return []
+    base = dc.base_config(rec["preset"])
+    _check(dc.RECORD, "graph", rec["graph"], dc.describe(base))
+    seeds = f"seeds {', '.join(map(str, rec['seeds']))}"
+    src = REBUILT.format(kept="graph, steps, lrs and seeds", code="decisive_c17_c19, the in-weights-small preset")
+    rows = [_iw_row(dc.RECORD, f"C17 backward-only edges, reverse paths: {name}", base.with_(**o).record(), seeds, src)
+            for name, o in dc.c17_overrides(base).items()]
+    rows.append(_iw_row(dc.RECORD, f"C18 frontier cell, pause tokens {', '.join(map(str, dc.PAUSES))}",
+                        base.with_(**dc.frontier(base)).record(), seeds, src))
+    rows.append(_iw_row(dc.RECORD, "C19 staged at the paper's two rates (two phases)",
+                        base.with_(**dc.c19_overrides(base)).record(), seeds, src))
+    return rows
+
+
 def map_09(root: Path) -> list:
     rows = []
     for path in sorted((Path(root) / "cpu" / MAP_09).glob("*/metrics.json")):
@@ -139,7 +159,7 @@ def map_09(root: Path) -> list:
 
 def in_weights_rows(root: Path = RESULTS) -> list:
     """The in-weights chapter records, one row per regime (chapter 09: one per cell)."""
-    return study_02(root) + hardest_03(root) + geometry_04(root) + seeds_08(root) + map_09(root)
+    return study_02(root) + hardest_03(root) + geometry_04(root) + seeds_08(root) + decisive_08(root) + map_09(root)
 
 
 # tiny graphs --------------------------------------------------------------------------------------

@@ -91,22 +91,13 @@ def c17(get: Get) -> Verdict:
                            f"both edges above {em('both', 'forward').mean + 2 * em('both', 'forward').sd:.3f} forward"))
 
 
-def _positions(sp: dict, variant: str, kind: str) -> list:
-    """The per-position Spreads of a C17 variant ('greedy' or 'forced'), in target order."""
-    j, out = 0, []
-    while f"c17/{variant}/{kind}/{j}" in sp:
-        out.append(sp[f"c17/{variant}/{kind}/{j}"])
-        j += 1
-    return out
-
-
 def _c17_decisive(sp: dict, chance: float) -> tuple[str, bool | str, str]:
     """(text, backward-only reverse paths: True | 'format' (only without the leaf's copy) | False, the
     evidence line) from the decisive C17 runs: each variant's held-out exact match and the per-position
     diagnosis of the run as in the sweep."""
     em = {v: sp[f"c17/{v}/test_exact_match"] for v in dc.C17_VARIANTS}
     learned = {v: _learned_worst(sp, f"c17/{v}/", ("train_exact_match", "edge_recovery")) for v in dc.C17_VARIANTS}
-    greedy, forced = _positions(sp, "as in the sweep", "greedy"), _positions(sp, "as in the sweep", "forced")
+    greedy, forced = dc.positions(sp, "as in the sweep", "greedy"), dc.positions(sp, "as in the sweep")
     more = ("held-out exact match, backward-only edges, reverse paths: " + "; ".join(
         f"{v} {em[v]}{'' if learned[v] else ' (did not learn its edges and training paths on every seed)'}"
         for v in dc.C17_VARIANTS) + "; as in the sweep, by target position (0: the leaf's copy) greedy " +

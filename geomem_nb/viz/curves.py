@@ -135,3 +135,22 @@ def path_length_map(rows: list, key: str, ax=None, ylabel: str | None = None):
     ax.set_xticks(sorted({r["path_length"] for r in rows}))
     ax.set_ylim(-0.02, 1.02)
     return ax
+
+
+def seed_curves(series: dict, ax=None, chance: float | None = None, ylabel: str = "held-out exact match",
+                xlabel: str = "training step"):
+    """Mean over seeds (a line) and ± sd (a band) of measurements on a shared grid: ``label -> (steps,
+    [one list of values per seed])``, as a multi-seed record stores its curves."""
+    ax = axes_or_new(ax)
+    for label, (steps, per_seed) in series.items():
+        v = np.asarray(per_seed, dtype=float)
+        mean, sd = v.mean(axis=0), (v.std(axis=0, ddof=1) if len(v) > 1 else np.zeros(v.shape[1]))
+        line, = ax.plot(steps, mean, label=f"{label} (n={len(v)})")
+        ax.fill_between(steps, mean - sd, mean + sd, color=line.get_color(), alpha=0.2)
+    if chance is not None:
+        ax.axhline(chance, label=f"chance = {chance:.3g}", **CHANCE_STYLE)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_ylim(-0.02, 1.02)
+    ax.legend(fontsize=8)
+    return ax

@@ -87,6 +87,10 @@ NEEDS = {
         Need(("cpu/08_what_else_matters_seeds",), "the spread over three seeds of every variant",
              "computed here from cpu up (at ci: one seed, no spread shown)",
              f"{_M}.variants --preset cpu --seeds 0 1 2 --out results/cpu/08_what_else_matters_seeds"),
+        Need(("cpu/08_decisive_c17_c19",), "the decisive runs of C17-C19 over three seeds (the reverse-path "
+             "diagnosis, pause tokens on a frontier cell, two phases at the paper's learning rates)",
+             "left out (the sections say so; the claims page then reads the sweep alone)",
+             f"{_M}.decisive_c17_c19 --preset cpu --seeds 0 1 2 --out results/cpu/08_decisive_c17_c19"),
         Need(("cpu/in-weights", "cpu/in-weights-mamba"), "Mamba against the GPT on chapter 02's cpu graph",
              "left out", _iw("in-weights") + "; " + _iw("in-weights-mamba", "--model mamba --steps 3000 "))],
     "09_path_length": [

@@ -15,7 +15,7 @@ FLOORS = [
     {"batching", "train", "train_node2vec", "evaluate", "geometry", "spectral", "memory_estimate", "selection",
      "succinctness"},
     {"experiments"}, {"presets", "reproduce"}, {"learning_order", "variants", "tiny_seeds", "sweep"},
-    {"viz"}, {"deviations"}, {"verdicts"}, {"claims", "landing", "repository", "chapter_records"},
+    {"viz"}, {"deviations", "decisive_c17_c19"}, {"verdicts"}, {"claims", "landing", "repository", "chapter_records"},
     {"cli", "__main__"},
 ]
 

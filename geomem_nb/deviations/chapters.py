@@ -129,7 +129,7 @@ def seeds_08(root: Path) -> list:
 
 def decisive_08(root: Path) -> list:
     """Chapter 08's decisive runs of C17-C19 (``decisive_c17_c19``)."""
-    from .. import decisive_c17_c19 as dc  # imported here: it reads the paper's rates from this package
+    from .. import decisive_c17_c19 as dc  # same floor; imported here as it reads this package's paper rates
 
     rec = _load(root, dc.RECORD)
     if rec is None:

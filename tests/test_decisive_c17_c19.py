@@ -68,3 +68,17 @@ def test_the_ci_record_has_every_claims_numbers(tmp_path):
     assert all(f"c18/{k}/steps_to_level" in m for k in dc.PAUSES)
     assert m["c19/path_lr"]["mean"] == dc.paper_lrs()[1] and len(rec["curves"]["c19"]) == 1
     assert rec["graph"]["c18_graph"] == "G(20,6)" and rec["provenance"]["command"].startswith("python -m geomem_nb.decisive_c17_c19")
+    import matplotlib
+    matplotlib.use("Agg")
+    from geomem_nb import viz
+
+    assert len(viz.seed_curves(dc.pause_curves(rec)).lines) == len(dc.PAUSES)
+    series = dc.phase2_curves(rec)
+    assert set(series) == {"held-out exact match", "train exact match", "edge recovery"}
+    assert all(len(steps) == len(per_seed[0]) for steps, per_seed in series.values())
+    lines = dc.regime_lines(rec)
+    assert len(lines) == 3 and "5e-05" in lines[2] and "G(20,6)" in lines[1]
+    sp = dc.spreads(rec)
+    assert len(dc.positions(sp, "no leaf echo")) == 4 and len(dc.positions(sp, "as in the sweep", "greedy")) == 5
+    gain = dc.paired(sp, "steps_to_level", 4, lower_better=True)
+    assert gain.values[0] == m["c18/0/steps_to_level"]["values"][0] - m["c18/4/steps_to_level"]["values"][0]

@@ -212,22 +212,6 @@ def test_warm_start_is_the_forward_run_then_the_objective():
     assert presets.in_context_control("cpu").warm_start_steps == presets.config("in-context", "cpu").steps
 
 
-def test_curriculum_warm_start_is_the_forward_run_on_its_own_graph():
-    small = dict(steps=12, eval_every=6, eval_examples=64, warmup=4, path_length=5)
-    longer = in_context(presets.config("in-context", "ci", **{**small, "path_length": 6}))
-    run = in_context(presets.config("in-context", "ci", warm_start_steps=12, warm_start_path_length=6,
-                                    **{**small, "steps": 8}))
-    warm = run.metrics["warm_start"]
-    assert warm["steps"] == 12 and warm["path_length"] == 6 and run.metrics["steps"] == 8
-    for key in ("test_exact_match", "test_first_hop_is_child", "test_loss"):  # the G(2,6) forward run, step for step
-        assert warm[key] == longer.metrics[key], key
-    # then its own graph, G(2,5): 5 target positions scored, rows of G(2,5)'s length
-    assert len(run.metrics["teacher_forced_token_accuracy"]) == 5
-    assert run.metrics["sequence_length"] == InContextTask(2, 5, 20).block_size
-    with pytest.raises(ValueError, match="warm_start_path_length"):  # the same graph: just a longer forward run
-        presets.config("in-context", "ci", warm_start_steps=12, warm_start_path_length=5, **small).validate()
-
-
 def test_make_records_builds_the_control_its_preset_names():
     cfg = presets.in_context_control("cpu")
     script = (Path(__file__).resolve().parent.parent / "results" / "make_records.sh").read_text()

@@ -36,10 +36,6 @@ class InContextConfig(RunSettings):
     warm_start_steps: int = field(default=0, metadata=cli(
         "train this many steps on the forward objective first (the same run as a forward run of that "
         "many steps), then --steps on --objective"))
-    # A curriculum: the forward look-up forms fast on longer arms (more look-ups per graph), so the warm
-    # start may run on G(d, warm_start_path_length) before the run's own graph. 0: the run's own l.
-    warm_start_path_length: int = field(default=0, metadata=cli(
-        "l of the warm start's graphs, G(d, this) (>= 3; 0: --path-length)"))
 
     def validate(self) -> "InContextConfig":
         """Every check that can fail, before any work starts."""
@@ -49,16 +45,9 @@ class InContextConfig(RunSettings):
         if not self.pack or self.buckets:
             raise ValueError("--no-pack and --buckets do not apply: each row holds one in-context example")
         check_int("warm_start_steps", self.warm_start_steps, 0)
-        check_int("warm_start_path_length", self.warm_start_path_length, 0)
-        if self.warm_start_path_length:
-            if not self.warm_start_steps:
-                raise ValueError("warm_start_path_length needs warm_start_steps > 0 (it sets the warm start's graphs)")
-            check_int("warm_start_path_length", self.warm_start_path_length, 3)
-            self.warm_task()
         if self.warm_start_steps:
-            if self.objective == "forward" and self.warm_path_length() == self.path_length:
-                raise ValueError("warm_start_steps with the forward objective needs another warm_start_path_length "
-                                 "(a forward warm start on the run's own graph is just a longer run)")
+            if self.objective == "forward":
+                raise ValueError("warm_start_steps needs an objective other than forward (the warm start is forward)")
             if self.checkpoint_dir:
                 raise ValueError("checkpoint_dir is not supported with warm_start_steps")
             check_warmup(self.warm_start_train(), "warm_start_steps")
@@ -78,17 +67,6 @@ class InContextConfig(RunSettings):
 
     def task(self, objective: str | None = None) -> InContextTask:
         return InContextTask(self.degree, self.path_length, self.num_labels, objective or self.objective)
-
-    def warm_path_length(self) -> int:
-        return self.warm_start_path_length or self.path_length
-
-    def warm_task(self) -> InContextTask:
-        """The forward warm start's task: G(d, warm_start_path_length), the run's labels."""
-        return InContextTask(self.degree, self.warm_path_length(), self.num_labels, "forward")
-
-    def block_size(self) -> int:
-        """The model's longest row: the run's own graphs or, longer, the warm start's."""
-        return max(self.task().block_size, self.warm_task().block_size if self.warm_start_steps else 0)
 
 
 # In-context path-star (chapter 01): fresh G(d, l) graphs in the prompt. Measured on 2 shared cores: a
@@ -147,15 +125,13 @@ def score(model, task: InContextTask, batch) -> dict:
     return rec
 
 
-def warm_start(model, cfg: InContextConfig, device) -> dict:
-    """Train ``model`` for ``cfg.warm_start_steps`` on the forward objective on G(d, warm_start_path_length);
-    its final scores on that graph's held-out set (the run's own, when the path lengths agree)."""
-    task = cfg.warm_task()
-    test = held_out(task, cfg.eval_examples, cfg.seed, device)
+def warm_start(model, cfg: InContextConfig, test, device) -> dict:
+    """Train ``model`` for ``cfg.warm_start_steps`` on the forward objective; its final held-out scores."""
+    task = cfg.task("forward")
     tr = train(model, FreshBatches(task, cfg.batch_size, device), cfg.warm_start_train(),
                evaluate=lambda step: score(model, task, test), desc="forward warm start")
     final = tr.history[-1]
-    return {"steps": tr.steps, "path_length": task.path_length, "train_seconds": round(tr.train_seconds, 2),
+    return {"steps": tr.steps, "train_seconds": round(tr.train_seconds, 2),
             **{k: final[k] for k in ("test_exact_match", "test_first_hop_is_child", "test_hardest_token",
                                      "test_exact_match_given_first_hop", "test_loss")}}
 
@@ -169,9 +145,9 @@ def in_context(cfg: InContextConfig, out: str | Path | None = None, resume: bool
     dev = run.device
     task = cfg.task()
     # Every objective's model has the same shape, so a warm start's first phase is the forward run itself.
-    model = build(cfg.model, cfg.net.config(task.vocab_size, cfg.block_size())).to(dev)
+    model = build(cfg.model, cfg.net.config(task.vocab_size, task.block_size)).to(dev)
     test = held_out(task, cfg.eval_examples, cfg.seed, dev)
-    warm = warm_start(model, cfg, dev) if cfg.warm_start_steps else None
+    warm = warm_start(model, cfg, test, dev) if cfg.warm_start_steps else None
     phase = replace(cfg.train, seed=cfg.seed + WARM_SEED) if warm else cfg.train
     tr = train(model, FreshBatches(task, cfg.batch_size, dev), phase,
                evaluate=lambda step: score(model, task, test), resume=resume, run=run_identity(cfg),

@@ -50,8 +50,8 @@ _PAPER_IW = Need(_IW_PAPER, "the paper-scale in-weights runs (12-layer GPT, d = 
 _TINY_SEEDS = Need(("cpu/05_tiny_seeds",), "the tiny-graph runs over seeds", "computed here at this preset",
                    f"{_M}.tiny_seeds --preset cpu --out results/cpu/05_tiny_seeds")
 _IC_CONTROL = Need(("cpu/in-context-hardest-token",), "the in-context first-hop-only control",
-                   "computed here at this preset", f"{_M} in-context --degree 2 --path-length 6 --objective "
-                   "hardest-token --preset cpu --warm-start-steps 1200 --steps 2400 --out results/cpu/in-context-hardest-token")
+                   "computed here at this preset", f"{_M} in-context --degree 2 --path-length 5 --objective "
+                   "hardest-token --preset cpu --warm-start-steps 1500 --steps 3000 --out results/cpu/in-context-hardest-token")
 
 
 def _iw(name: str, flags: str = "") -> str:
@@ -69,7 +69,7 @@ NEEDS = {
              "computed here at this preset (at ci it always runs here)",
              f"{_M}.learning_order --preset cpu --seeds 0 1 2 --out results/cpu/02_learning_order"),
         Need(("cpu/in-context-teacherless",), "the in-context teacherless contrast of C2", "left out",
-             f"{_M} in-context --degree 2 --path-length 6 --objective teacherless --preset cpu --steps 3000 "
+             f"{_M} in-context --degree 2 --path-length 5 --objective teacherless --preset cpu --steps 3000 "
              "--eval-every 50 --eval-examples 500 --out results/cpu/in-context-teacherless"),
         Need(("cpu/in-weights-frozen",), "the frozen-embedding control trained until it fits its training paths "
              "(C4's assert)", "at ci the live control is too short to fit them: C4 is shown, not asserted; from "

@@ -4,7 +4,7 @@
 # GEOMEM_SAVE_RESULTS=1) and the multi-seed sweeps the book loads. With no argument, two lanes of about
 # equal length run side by side, one thread each (two processes of two threads on two cores run at a
 # fraction of the speed): 83 minutes on two idle cores. Each lane logs to results/make_records.<lane>.log.
-# One group can be run alone: bash results/make_records.sh runs|tiny|chapters|learning_order|
+# One group can be run alone: bash results/make_records.sh runs|in_context|tiny|chapters|learning_order|
 # variant_seeds|path_length_map|path_length_knobs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,15 +20,20 @@ runs() {
     cli in-weights --preset cpu --out results/cpu/in-weights
     cli in-weights --preset cpu --freeze-embeddings --out results/cpu/in-weights-frozen
     cli in-weights --preset cpu --model mamba --steps 3000 --out results/cpu/in-weights-mamba
+    in_context
+}
+
+# Chapter 01's runs (and C2's teacherless contrast), all on G(2,5) with the cpu preset's recipe (experiments.in_context).
+in_context() {
     for objective in forward reverse; do
-        cli in-context --degree 2 --path-length 6 --num-labels 20 --objective "$objective" --preset cpu \
+        cli in-context --degree 2 --path-length 5 --objective "$objective" --preset cpu \
             --out "results/cpu/in-context-$objective"
     done
-    cli in-context --degree 2 --path-length 6 --objective teacherless --preset cpu --steps 3000 --eval-every 50 \
+    cli in-context --degree 2 --path-length 5 --objective teacherless --preset cpu --steps 3000 --eval-every 50 \
         --eval-examples 500 --out results/cpu/in-context-teacherless
     # presets.in_context_control("cpu"): the forward run as a warm start, then twice its steps on the first hop
-    cli in-context --degree 2 --path-length 6 --objective hardest-token --preset cpu --warm-start-steps 1200 \
-        --steps 2400 --out results/cpu/in-context-hardest-token
+    cli in-context --degree 2 --path-length 5 --objective hardest-token --preset cpu --warm-start-steps 1500 \
+        --steps 3000 --out results/cpu/in-context-hardest-token
 }
 
 tiny() {

@@ -207,8 +207,9 @@ def _decisive(get: Get) -> tuple[dict, str, dict] | None:
 
 
 def _tree_line(sp: dict, where: str, tree: str) -> str:
+    hop = sp.get("tree/first-token/test_hardest_token")
     return (f"{where}, {tree}: leaf split {sp['tree/leaf/test_exact_match']}, first-token split "
-            f"{sp['tree/first-token/test_exact_match']} (first hop {sp['tree/first-token/test_hardest_token']}, train "
+            f"{sp['tree/first-token/test_exact_match']} ({f'first hop {hop}, ' if hop else ''}train "
             f"exact match {sp['tree/first-token/train_exact_match']}), chance 1/num_leaves {sp['tree/chance'].mean:.2g}")
 
 
@@ -266,7 +267,8 @@ def _mamba_spreads(get: Get) -> tuple[dict, list, str] | None:
     if decisive:
         d, where, rec = decisive
         g = rec["graph"]
-        budget = f"{g['mamba_steps']} steps ({g['mamba_steps'] // g['steps']}x the GPT's {g['steps']}), lr {g['lr']:g}"
+        budget = (f"{g['mamba_steps']} steps ({g['mamba_steps'] // g['steps']}x the GPT's {g['steps']}), lr {g['mamba_lr']:g} "
+                  f"(the GPT's: {g['lr']:g})")
         sp.update({k: v for k, v in d.items() if k.startswith("mamba/full paths/")})
         evidence.insert(0, f"{where}, {g['graph']} (decisive run: Mamba {budget}): full paths GPT "
                         f"{d['mamba/full paths/gpt']}, Mamba {d['mamba/full paths/mamba']} (train exact match "

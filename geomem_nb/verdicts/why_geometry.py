@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from .. import knob_table, succinctness as sc
 from ..graphs import tiny_graph
-from ..experiments import tiny_knobs
+from ..experiments.tiny_knobs import C12_KNOBS  # the knobs C12 names (re-exported by verdicts)
 from .base import Get, Verdict, differs, grade, inconclusive, not_run, rule
 from .tiny_graphs import TINY_GRAPHS, tiny_runs
 
@@ -117,7 +117,7 @@ C12_WIDE = f"cpu/{knob_table.RECORD}"  # the knob table at the authors' width an
 
 def _c12_reading(knobs: dict) -> tuple[str, list, list, list, list, list]:
     """(setting, evidence, held, partial, none, reversed) of one knob table (``knobs`` record)."""
-    dirs = {k: d for k, d in knobs["directions"].items() if k.startswith(tiny_knobs.C12_KNOBS)}
+    dirs = {k: d for k, d in knobs["directions"].items() if k.startswith(C12_KNOBS)}
     setting = f"15-cycle bilinear network, width {knobs['width']}, {knobs['steps']} steps, seeds {knobs['seeds']}"
     evidence, held, partial, none = [], [], [], []
     for knob, d in dirs.items():

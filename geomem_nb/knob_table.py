@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .experiments import tiny_knobs
 from .results import provenance, read_json, write_json
+from .stats import from_record
 from .runtime import PRESETS, device, device_name
 
 RECORD = "07_knobs_width512"
@@ -29,6 +30,23 @@ def table(preset: str, width: int, steps: int, seeds, rows=None) -> dict:
     chance = tiny_knobs.knob_chance(next(iter(runs.values()))[0].spaces)
     return {"width": width, "steps": steps, "seeds": list(seeds),
             **tiny_knobs.knob_record(spreads, tiny_knobs.knob_directions(spreads), chance)}
+
+
+def spreads(knobs: dict) -> dict:
+    """``{row: {measure: Spread over seeds}}`` of a ``knobs`` record (``tiny_knobs.knob_spreads``' shape)."""
+    return {label: {m: from_record(x) for m, x in row["spread"].items()} for label, row in knobs["rows"].items()}
+
+
+def beside(narrow: dict, wide: dict) -> list:
+    """Table rows: each knob and measure of the ``wide`` record's directions with its verdict there and in
+    the ``narrow`` one (``tiny_knobs.knob_directions``' output or a record's ``directions``), '-' where
+    the narrow table has no such knob."""
+    def verdicts(dirs):
+        return {k: ({m: x["verdict"] for m, x in d.items()} if "verdicts" not in d else d["verdicts"])
+                for k, d in dirs.items()}
+    n, w = verdicts(narrow), verdicts(wide["directions"])
+    return [{"knob": knob, "measure": m, f"width {wide['width']}": x, "narrower": n.get(knob, {}).get(m, "-")}
+            for knob, per in w.items() for m, x in per.items()]
 
 
 def load(preset: str = "cpu", root=None) -> dict | None:

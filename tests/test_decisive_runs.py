@@ -37,6 +37,12 @@ def test_knob_table_writes_the_c12_rows_at_its_width(tmp_path):
     assert set(k["rows"]) == set(tiny_knobs.C12_ROWS) and len(tiny_knobs.C12_ROWS) == 7
     assert all(knob.startswith(tiny_knobs.C12_KNOBS) for knob in k["directions"])
     assert "knob_table --preset ci --width 16" in rec["provenance"]["command"]
+    W = knob_table.spreads(k)
+    assert set(W) == set(tiny_knobs.C12_ROWS) and W["lr 1e-2"]["fiedler_share"].n == 3
+    narrow = tiny_knobs.knob_directions(W)  # the same spreads judged again: the two columns must agree
+    rows = knob_table.beside(narrow, k)
+    assert rows and all(r["width 16"] == r["narrower"] for r in rows)
+    assert {r["narrower"] for r in knob_table.beside({}, k)} == {"-"}
 
 
 @pytest.mark.parametrize("flag", ["--width", "--steps"])

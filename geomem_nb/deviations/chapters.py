@@ -106,14 +106,22 @@ def geometry_04(root: Path) -> list:
             for label, obj in runs.items()]
 
 
-def seeds_08(root: Path) -> list:
-    rec = _load(root, SEEDS_08)
+def _seeds_record(root: Path, record: str, describe, kept: str, code: str):
+    """(base config, 'seeds ...', source) of a chapter-08 seeds record whose ``graph`` the code that wrote
+    it (``describe``) still rebuilds, or None when it is not there."""
+    rec = _load(root, record)
     if rec is None:
-        return []
+        return None
     base = variants.base_config(rec["preset"])
-    _check(SEEDS_08, "graph", rec["graph"], variants.describe(base))
-    seeds = f"seeds {', '.join(map(str, rec['seeds']))}"
-    src = REBUILT.format(kept="graph, steps and seeds", code="variants, the in-weights-small preset")
+    _check(record, "graph", rec["graph"], describe(base))
+    return base, f"seeds {', '.join(map(str, rec['seeds']))}", REBUILT.format(kept=kept, code=code)
+
+
+def seeds_08(root: Path) -> list:
+    got = _seeds_record(root, SEEDS_08, variants.describe, "graph, steps and seeds", "variants, the in-weights-small preset")
+    if got is None:
+        return []
+    base, seeds, src = got
     rows = [_iw_row(SEEDS_08, "mixed, both edge directions (C17), every pause count (C18)", base.record(), seeds, src),
             _iw_row(SEEDS_08, "forward-only or backward-only edges (C17)", base.with_(edges="forward").record(),
                     seeds, src)]
@@ -131,13 +139,11 @@ def seeds_08(root: Path) -> list:
 
 def decisive_08(root: Path) -> list:
     """Chapter 08's decisive C20/C21 runs: the tree-star splits, the GPT and Mamba on full paths."""
-    rec = _load(root, DECISIVE_08)
-    if rec is None:
+    got = _seeds_record(root, DECISIVE_08, decisive_c20_c21.describe, "graph, trees, steps, lr and seeds",
+                        "decisive_c20_c21, the in-weights-small preset")
+    if got is None:
         return []
-    base = variants.base_config(rec["preset"])
-    _check(DECISIVE_08, "graph", rec["graph"], decisive_c20_c21.describe(base))
-    seeds = f"seeds {', '.join(map(str, rec['seeds']))}"
-    src = REBUILT.format(kept="graph, trees, steps, lr and seeds", code="decisive_c20_c21, the in-weights-small preset")
+    base, seeds, src = got
     return [_iw_row(DECISIVE_08, "decisive tree-star, both splits (C20)",
                     base.with_(**decisive_c20_c21.tree_config(base)).record(), seeds, src),
             _iw_row(DECISIVE_08, "GPT, full paths (C21, beside Mamba)", base.record(), seeds, src),

@@ -191,7 +191,7 @@ def test_schedule_text_by_hand():
     assert "phase 2 / phase 1 = 1/10 (paper: 5e-5 after 1e-2, 1/200)" in dv.schedule_text(staged)
 
 
-def test_the_decisive_runs_show_their_own_regimes(tmp_path):
+def test_the_decisive_c20_c21_and_wide_knob_runs_show_their_regimes(tmp_path):
     from geomem_nb import decisive_c20_c21 as dc, variants
 
     graph = dc.describe(variants.base_config("cpu"))

@@ -310,7 +310,7 @@ def test_c21_carries_over_without_matching_the_gpt():
     _status(v.c21(_sweep(**between)), "inconclusive", "under-trained control")
 
 
-def _decisive(**overrides):
+def _decisive_c20_c21(**overrides):
     """Chapter 08's seed sweep and its decisive C20/C21 record (T(150,4), Mamba at its own lr): the
     decisive numbers unless overridden."""
     m = {"chance": [1 / 300] * 3, "tree/chance": [0.002] * 3}
@@ -328,22 +328,22 @@ def _decisive(**overrides):
 
 
 def test_c20_reads_the_decisive_tree():
-    _status(v.c20(_decisive()), "reproduced", "first-token split harder")
-    r = v.c20(_decisive(**{"tree/first-token/test_exact_match": [0.55, 0.57, 0.59]}))
+    _status(v.c20(_decisive_c20_c21()), "reproduced", "first-token split harder")
+    r = v.c20(_decisive_c20_c21(**{"tree/first-token/test_exact_match": [0.55, 0.57, 0.59]}))
     _status(r, "partly", "reversed", "first-token split (0.570")
     assert "T(150,4)" in r.evidence[0] and "T(37,5)" in r.evidence[1], r.evidence
-    at_chance = v.c20(_decisive(**{"tree/first-token/test_exact_match": [0.0] * 3}))
+    at_chance = v.c20(_decisive_c20_c21(**{"tree/first-token/test_exact_match": [0.0] * 3}))
     _status(at_chance, "partly", "NOT above chance", "not judged")
     assert "too few" not in at_chance.reason  # the decisive tree has enough training subtrees
 
 
 def test_c21_reads_mamba_at_the_budget_it_needs():
-    r = v.c21(_decisive())
+    r = v.c21(_decisive_c20_c21())
     _status(r, "reproduced", "full paths, first hop, edges only")
     assert "2400 steps (4x the GPT's 600), lr 0.001" in r.evidence[0], r.evidence
-    plateau = v.c21(_decisive(**{"mamba/full paths/mamba": [0.4, 0.42, 0.44]}))
+    plateau = v.c21(_decisive_c20_c21(**{"mamba/full paths/mamba": [0.4, 0.42, 0.44]}))
     _status(plateau, "partly", "not on full paths", "with Mamba at 2400 steps", "training paths learned")
-    only = v.c21(lambda n: _decisive()(n) if n == "cpu/08_decisive_c20_c21" else None)
+    only = v.c21(lambda n: _decisive_c20_c21()(n) if n == "cpu/08_decisive_c20_c21" else None)
     _status(only, "partly", "edge-only geometry not recorded")  # full paths alone cannot show "all findings"
 
 

@@ -21,7 +21,7 @@ from .paper import IN_WEIGHTS, paper, sci
 
 STUDY_02, HARDEST_03, GEOMETRY_04 = "02_learning_order", "03_hardest_token", "04_path_star_geometry"
 SEEDS_08, MAP_09, TINY_05, WHY_07 = variants.SEEDS_RECORD, "09_path_length", "05_tiny_seeds", "07_why_geometry"
-DECISIVE_08, KNOBS_07 = decisive_c20_c21.RECORD, knob_table.RECORD
+DECISIVE_C20_C21, KNOBS_07 = decisive_c20_c21.RECORD, knob_table.RECORD
 REBUILT = "the record's {kept}; the rest from the code that wrote it ({code})"
 
 
@@ -137,17 +137,17 @@ def seeds_08(root: Path) -> list:
     return rows
 
 
-def decisive_08(root: Path) -> list:
+def decisive_c20_c21_rows(root: Path) -> list:
     """Chapter 08's decisive C20/C21 runs: the tree-star splits, the GPT and Mamba on full paths."""
-    got = _seeds_record(root, DECISIVE_08, decisive_c20_c21.describe, "graph, trees, steps, lr and seeds",
+    got = _seeds_record(root, DECISIVE_C20_C21, decisive_c20_c21.describe, "graph, trees, steps, lr and seeds",
                         "decisive_c20_c21, the in-weights-small preset")
     if got is None:
         return []
     base, seeds, src = got
-    return [_iw_row(DECISIVE_08, "decisive tree-star, both splits (C20)",
+    return [_iw_row(DECISIVE_C20_C21, "decisive tree-star, both splits (C20)",
                     base.with_(**decisive_c20_c21.tree_config(base)).record(), seeds, src),
-            _iw_row(DECISIVE_08, "GPT, full paths (C21, beside Mamba)", base.record(), seeds, src),
-            _iw_row(DECISIVE_08, "decisive Mamba, full paths (C21)",
+            _iw_row(DECISIVE_C20_C21, "GPT, full paths (C21, beside Mamba)", base.record(), seeds, src),
+            _iw_row(DECISIVE_C20_C21, "decisive Mamba, full paths (C21)",
                     base.with_(**decisive_c20_c21.mamba_overrides(base)).record(), seeds, src)]
 
 
@@ -163,7 +163,7 @@ def map_09(root: Path) -> list:
 
 def in_weights_rows(root: Path = RESULTS) -> list:
     """The in-weights chapter records, one row per regime (chapter 09: one per cell)."""
-    return (study_02(root) + hardest_03(root) + geometry_04(root) + seeds_08(root) + decisive_08(root)
+    return (study_02(root) + hardest_03(root) + geometry_04(root) + seeds_08(root) + decisive_c20_c21_rows(root)
             + map_09(root))
 
 

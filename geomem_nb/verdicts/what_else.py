@@ -194,12 +194,12 @@ def c19(get: Get) -> Verdict:
     return inconclusive("no power", reason, decide, evidence)
 
 
-DECISIVE_08 = f"cpu/{decisive_c20_c21.RECORD}"
+DECISIVE_C20_C21 = f"cpu/{decisive_c20_c21.RECORD}"
 
 
-def _decisive(get: Get) -> tuple[dict, str, dict] | None:
+def _decisive_c20_c21(get: Get) -> tuple[dict, str, dict] | None:
     """Chapter 08's decisive C20/C21 record as ``_seeds`` reads the sweep, or None."""
-    rec = get(DECISIVE_08)
+    rec = get(DECISIVE_C20_C21)
     if not rec:
         return None
     sp = {k: from_record(x) for k, x in rec["measurements"].items()}
@@ -217,7 +217,7 @@ def _tree_line(sp: dict, where: str, tree: str) -> str:
 def c20(get: Get) -> Verdict:
     """Judged on the decisive tree-star (enough training subtrees for the first-token split) where it
     is recorded, with chapter 08's T(37,5) as context; else on chapter 08's tree."""
-    got, decisive = _seeds(get), _decisive(get)
+    got, decisive = _seeds(get), _decisive_c20_c21(get)
     if not got and not decisive:
         return not_run("the multi-seed sweep of chapter 08")
     evidence = []
@@ -256,7 +256,7 @@ def c20(get: Get) -> Verdict:
 def _mamba_spreads(get: Get) -> tuple[dict, list, str] | None:
     """({'mamba/<objective>/<model>': Spread}, evidence, Mamba's budget): chapter 08's sweep, its full
     paths replaced by the decisive run's (Mamba at the budget it needs) where that is recorded."""
-    got, decisive = _seeds(get), _decisive(get)
+    got, decisive = _seeds(get), _decisive_c20_c21(get)
     if not got and not decisive:
         return None
     sp, evidence, budget = {}, [], "twice the GPT's steps"
@@ -285,7 +285,7 @@ def c21(get: Get) -> Verdict:
     if not got:
         return not_run("the multi-seed sweep of chapter 08")
     sp, evidence, budget = got
-    chance = (_seeds(get) or _decisive(get))[0]["chance"].mean
+    chance = (_seeds(get) or _decisive_c20_c21(get))[0]["chance"].mean
     low = lambda x: x.mean - x.sd  # noqa: E731  (far above chance beyond the spread)
     objectives = [n for n in ("full paths", "first hop", "edges only") if f"mamba/{n}/gpt" in sp]
     names = [n for n in objectives if far_above(low(sp[f"mamba/{n}/gpt"]), chance)]

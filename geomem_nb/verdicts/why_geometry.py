@@ -144,7 +144,8 @@ def c12(get: Get) -> Verdict:
         s, e, h, _, _, _ = _c12_reading(narrow)
         evidence.append(f"context, {s}: beyond the spread on every measure: {', '.join(h) or 'none'}; " + "; ".join(e))
     reason = (f"{setting}: beyond the spread on every measure: {', '.join(held) or 'none'}; on some measures only: "
-              f"{', '.join(partial) or 'none'}; on none: {', '.join(none) or 'none'}")
+              f"{', '.join(partial) or 'none'}; on none: {', '.join(none) or 'none'}"
+              + ("" if knobs is wide else f"; not at the authors' width {knob_table.WIDTH} (its table is not recorded)"))
     control = "every knob run recovers every edge; the spectral measures' chance levels"
     if reversed_:
         return differs(reason + f"; reversed: {', '.join(reversed_)}",

@@ -436,8 +436,9 @@ else:
 #   within 0.05, neither above the other beyond the spread), but on full paths, with twice the GPT's
 #   steps at the GPT's learning rate, it stays far below. At its own learning rate (a third of the GPT's)
 #   and four times the GPT's steps (the decisive run, asserted below) Mamba's full paths are far above
-#   chance beyond the spread, and above the grid's Mamba; they stay below the GPT's. So the findings
-#   carry over (far above chance, the GPT's pattern), without matching the GPT's numbers.
+#   chance beyond the spread, and above the grid's Mamba; its mean stays below the GPT's, but not beyond
+#   the spread of three seeds. So the findings carry over (far above chance, the GPT's pattern); whether
+#   Mamba also matches the GPT's numbers, three seeds cannot say.
 
 # %%
 if S is None:
@@ -489,7 +490,7 @@ else:
 # run learned its training paths; on the decisive tree both splits beat chance beyond the spread and the
 # first-token split is above the leaf split (the reverse of the paper's order); Mamba at its own rate
 # and budget is far above chance on full paths (mean − sd ≥ 0.5 and ≥ 10× chance) and above the grid's
-# Mamba beyond the spread, and the GPT stays above it.
+# Mamba beyond the spread; it and the GPT are not apart beyond the spread.
 
 # %%
 if D8 is None:
@@ -505,7 +506,7 @@ else:
     controls.assert_learned(variants.control(D8, fp, MAMBA_LEARNED), MAMBA_LEARNED, "decisive Mamba (worst seed)")
     m8 = D8[fp + "mamba"]
     assert m8.mean - m8.sd >= 0.5 and m8.mean - m8.sd >= 10 * D8["chance"].mean, m8
-    assert stats.above(D8[fp + "gpt"], m8), (D8[fp + "gpt"], m8)
+    assert not stats.above(D8[fp + "gpt"], m8) and not stats.above(m8, D8[fp + "gpt"]), (D8[fp + "gpt"], m8)
     if spreads:
         assert stats.above(m8, spreads[fp + "mamba"]), (m8, spreads[fp + "mamba"])
     print("asserted on the decisive record, seeds", DECISIVE["seeds"])

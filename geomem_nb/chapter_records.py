@@ -82,7 +82,11 @@ NEEDS = {
     "07_why_geometry": [
         Need(("cpu/in-weights", "cpu/in-weights-frozen"), "chapter 02's cpu runs (learned and frozen embeddings)",
              "left out", _iw("in-weights") + "; " + _iw("in-weights-frozen", "--freeze-embeddings ")),
-        _TINY_SEEDS],
+        _TINY_SEEDS,
+        Need(("cpu/07_knobs_width512",), "the knob table at the authors' width 512 and 10,000 steps (C12), "
+             "beside this preset's table", "left out (the table at this preset's width is shown alone)",
+             f"{_M}.knob_table --preset cpu --width 512 --steps 10000 --seeds 7 0 1 --c12-rows "
+             "--out results/cpu/07_knobs_width512")],
     "08_what_else_matters": [
         Need(("cpu/08_what_else_matters_seeds",), "the spread over three seeds of every variant",
              "computed here from cpu up (at ci: one seed, no spread shown)",
@@ -92,7 +96,11 @@ NEEDS = {
              "left out (the sections say so; the claims page then reads the sweep alone)",
              f"{_M}.decisive_c17_c19 --preset cpu --seeds 0 1 2 --out results/cpu/08_decisive_c17_c19"),
         Need(("cpu/in-weights", "cpu/in-weights-mamba"), "Mamba against the GPT on chapter 02's cpu graph",
-             "left out", _iw("in-weights") + "; " + _iw("in-weights-mamba", "--model mamba --steps 3000 "))],
+             "left out", _iw("in-weights") + "; " + _iw("in-weights-mamba", "--model mamba --steps 3000 ")),
+        Need(("cpu/08_decisive_c20_c21",), "the decisive runs over three seeds: tree-star splits with enough "
+             "training subtrees (C20), Mamba at its own lr and budget (C21)", "left out (the grid's own tree-star "
+             "and Mamba runs are shown alone)",
+             f"{_M}.decisive_c20_c21 --preset cpu --seeds 1 2 3 --out results/cpu/08_decisive_c20_c21")],
     "09_path_length": [
         Need(("cpu/09_path_length",), "the cpu map over path length, degree and epochs, its knob runs and the "
              "recipe's reach", "left out (this preset's own map runs here: at ci two cells)",

@@ -153,23 +153,33 @@ def check_seeds(seeds) -> list:
     return seeds
 
 
-def sweep(preset: str | None, seeds, known: dict | None = None, on_seed=None, **overrides) -> tuple[dict, list]:
+def measure_seed(preset: str | None, seed: int, **overrides) -> dict:
+    """The flat dict of numbers of one seed of the whole grid."""
+    return measure(run_seed(preset, seed, **overrides))
+
+
+def sweep(preset: str | None, seeds, known: dict | None = None, on_seed=None, measure_seed=measure_seed,
+          **overrides) -> tuple[dict, list]:
     """{measurement: Spread over ``seeds``} and the per-seed flat dicts; ``known`` ({seed: measure(...)})
     holds seeds already run (the chapter's live seed), which are not run again; ``on_seed(seed, numbers)``
-    hears each seed as it ends (a long sweep shows its progress)."""
+    hears each seed as it ends (a long sweep shows its progress); ``measure_seed(preset, seed, **overrides)``
+    runs one seed (default: the whole grid; another module's decisive runs pass their own)."""
     seeds, known = check_seeds(seeds), dict(known or {})
     per_seed = []
     for s in seeds:
-        per_seed.append(known[s] if s in known else measure(run_seed(preset, s, **overrides)))
+        per_seed.append(known[s] if s in known else measure_seed(preset, s, **overrides))
         if on_seed is not None:
             on_seed(s, per_seed[-1])
     keys = per_seed[0].keys()
     return {k: stats.spread([p[k] for p in per_seed]) for k in keys}, per_seed
 
 
-def write(out, preset: str, seeds, spreads: dict, seconds: float, command: str | None = None) -> Path:
-    """The seeds record: per measurement, ``stats.as_record``; with the preset, the seeds and provenance."""
+def write(out, preset: str, seeds, spreads: dict, seconds: float, command: str | None = None,
+          describe=None) -> Path:
+    """The seeds record: per measurement, ``stats.as_record``; with the preset, the seeds, what it was
+    run on (``describe(base config)``, default this grid's) and provenance."""
     path = Path(out) / "metrics.json"
+    describe = describe or globals()["describe"]
     write_json({"preset": preset, "seeds": list(seeds), "graph": describe(base_config(preset)),
                 "measurements": {k: stats.as_record(s) for k, s in spreads.items()},
                 "provenance": provenance(device_name(device()), seconds, command)}, path)
@@ -260,16 +270,17 @@ def staged_reading(spreads: dict) -> dict:
     return out
 
 
-def load(preset: str, root=None) -> dict | None:
-    """{measurement: Spread} from the shipped seeds record of ``preset``, or None when it is not there."""
+def load(preset: str, root=None, record: str = SEEDS_RECORD) -> dict | None:
+    """{measurement: Spread} from the shipped seeds record of ``preset`` (``record``: this grid's, or
+    another module's in its layout), or None when it is not there."""
     from .results import RESULTS
 
     root = root or RESULTS
-    path = root and Path(root) / preset / SEEDS_RECORD / "metrics.json"
+    path = root and Path(root) / preset / record / "metrics.json"
     if path is None or not path.exists():
         return None
     rec = read_json(path)
-    return {"seeds": rec["seeds"], "provenance": rec["provenance"],
+    return {"seeds": rec["seeds"], "provenance": rec["provenance"], "graph": rec.get("graph"),
             "spreads": {k: stats.from_record(v) for k, v in rec["measurements"].items()}}
 
 
@@ -283,12 +294,12 @@ def load_for(preset: str) -> tuple[dict | None, str]:
     return load("cpu"), "cpu"
 
 
-def seeds_cli(module: str, doc: str, record: str, argv=None) -> tuple:
+def seeds_cli(module: str, doc: str, record: str, argv=None, seeds=SEEDS) -> tuple:
     """The command line of a multi-seed record (``--preset``, ``--seeds``, ``--out``): (args, the
     record's folder, the command as the record names it)."""
     p = argparse.ArgumentParser(prog=f"python -m {module}", description=doc.split("\n\n")[0])
     p.add_argument("--preset", default="cpu", choices=PRESETS)
-    p.add_argument("--seeds", type=int, nargs="+", default=list(SEEDS))
+    p.add_argument("--seeds", type=int, nargs="+", default=list(seeds))
     p.add_argument("--out", default=None, help="folder of metrics.json (default results/<preset>/" + record + ")")
     args = p.parse_args(argv)
     from .results import RESULTS
@@ -299,12 +310,15 @@ def seeds_cli(module: str, doc: str, record: str, argv=None) -> tuple:
     return args, out, " ".join([f"python -m {module}"] + (sys.argv[1:] if argv is None else list(argv)))
 
 
-def main(argv=None) -> int:
-    args, out, command = seeds_cli("geomem_nb.variants", __doc__, SEEDS_RECORD, argv)
+def main(argv=None, module: str = "geomem_nb.variants", record: str = SEEDS_RECORD, doc: str = __doc__,
+         measure_seed=measure_seed, describe=None, seeds=SEEDS) -> int:
+    """The seeds CLI: this grid's by default; another module's decisive runs pass their ``module``,
+    ``record``, ``doc``, ``measure_seed``, ``describe`` and default ``seeds``."""
+    args, out, command = seeds_cli(module, doc, record, argv, seeds)
     t0 = time.perf_counter()
-    spreads, _ = sweep(args.preset, args.seeds, on_seed=lambda s, m: print(
+    spreads, _ = sweep(args.preset, args.seeds, measure_seed=measure_seed, on_seed=lambda s, m: print(
         f"seed {s} ({time.perf_counter() - t0:.0f} s): {json.dumps(m)}", flush=True))
-    path = write(out, args.preset, args.seeds, spreads, time.perf_counter() - t0, command)
+    path = write(out, args.preset, args.seeds, spreads, time.perf_counter() - t0, command, describe)
     for k, s in spreads.items():
         print(f"{k:50s} {s}")
     print("wrote", path)

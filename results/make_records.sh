@@ -79,6 +79,18 @@ decisive_c17_c19() {  # chapter 08's decisive runs for C17-C19 (about 15 minutes
     "$PY" -m geomem_nb.decisive_c17_c19 --preset cpu --seeds 0 1 2 --out results/cpu/08_decisive_c17_c19
 }
 
+# Chapter 08's decisive runs for C20/C21 (tree-stars with enough training subtrees; Mamba at
+# its own lr and budget; seeds 1-3, not the probed seed 0) and chapter 07's knob table at the authors'
+# width 512 and 10,000 steps (the seven rows C12 compares).
+decisive_c20_c21() {
+    "$PY" -m geomem_nb.decisive_c20_c21 --preset cpu --seeds 1 2 3 --out results/cpu/08_decisive_c20_c21
+}
+
+knobs_width512() {
+    "$PY" -m geomem_nb.knob_table --preset cpu --width 512 --steps 10000 --seeds 7 0 1 --c12-rows \
+        --out results/cpu/07_knobs_width512
+}
+
 WORKERS=2
 if [ $# -gt 0 ]; then
     for g in "$@"; do "$g"; done

@@ -160,7 +160,8 @@ def test_every_chapter_record_behind_a_verdict_has_its_regime_on_the_page():
     html = dv.html().data
     cpu = REPO / "results" / "cpu"
     for name in ("02_learning_order", "03_hardest_token", "04_path_star_geometry", "05_tiny_seeds",
-                 "07_why_geometry", "08_what_else_matters_seeds", "08_decisive_c17_c19"):
+                 "07_why_geometry", "08_what_else_matters_seeds", "08_decisive_c17_c19", "08_decisive_c20_c21",
+                 "07_knobs_width512"):
         if (cpu / name / "metrics.json").exists():
             assert f"results/cpu/{name}" in html, name
     rows = dv.in_weights_rows()
@@ -189,6 +190,28 @@ def test_schedule_text_by_hand():
     staged = _config(schedule="staged", edge_steps=50, edge_lr=1e-2, lr=1e-3, warmup=10, steps=100)
     assert "phase 1: edges alone 50 steps at peak 1e-2" in dv.schedule_text(staged)
     assert "phase 2 / phase 1 = 1/10 (paper: 5e-5 after 1e-2, 1/200)" in dv.schedule_text(staged)
+
+
+def test_the_decisive_c20_c21_and_wide_knob_runs_show_their_regimes(tmp_path):
+    from geomem_nb import decisive_c20_c21 as dc, variants
+
+    graph = dc.describe(variants.base_config("cpu"))
+    for name, rec in ((dc.RECORD, {"preset": "cpu", "seeds": [1, 2, 3], "graph": graph, "measurements": {}, "provenance": {}}),
+                      ("07_knobs_width512", {"preset": "cpu", "provenance": {}, "knobs": {"width": 512, "steps": 10000, "seeds": [7, 0, 1],
+                                                                        "rows": {"lr 1e-2": {}}}})):
+        (tmp_path / "cpu" / name).mkdir(parents=True)
+        (tmp_path / "cpu" / name / "metrics.json").write_text(json.dumps(rec))
+    rows = {r["runs"]: r for r in dv.in_weights_rows(tmp_path)}
+    assert rows["decisive tree-star, both splits (C20)"]["graph"] == graph["tree"]
+    mamba = rows["decisive Mamba, full paths (C21)"]
+    assert mamba["lr"] == dv.sci(graph["mamba_lr"]) and mamba["steps"] == f"{graph['mamba_steps']:,}"
+    (knob,) = [r for r in dv.tiny_rows(tmp_path) if r["record"] == "results/cpu/07_knobs_width512"]
+    assert knob["ours"] == knob["authors"], knob  # the authors' width, lr and budget
+    bad = dict(graph, tree="T(37,5)")
+    (tmp_path / "cpu" / dc.RECORD / "metrics.json").write_text(json.dumps(
+        {"preset": "cpu", "seeds": [1], "graph": bad, "measurements": {}, "provenance": {}}))
+    with pytest.raises(ValueError, match="08_decisive_c20_c21.*graph"):
+        dv.in_weights_rows(tmp_path)
 
 
 def test_a_record_the_code_no_longer_rebuilds_is_refused(tmp_path):

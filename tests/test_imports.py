@@ -14,7 +14,7 @@ FLOORS = [
     {"graphs"}, {"tasks"}, {"models"},
     {"batching", "train", "train_node2vec", "evaluate", "geometry", "spectral", "memory_estimate", "selection",
      "succinctness"},
-    {"experiments"}, {"presets", "reproduce"}, {"learning_order", "variants", "tiny_seeds", "sweep"},
+    {"experiments"}, {"presets", "reproduce"}, {"learning_order", "variants", "tiny_seeds", "sweep", "decisive_c20_c21", "knob_table"},
     {"viz"}, {"deviations", "decisive_c17_c19"}, {"verdicts"}, {"claims", "landing", "repository", "chapter_records"},
     {"cli", "__main__"},
 ]

@@ -142,7 +142,26 @@ def test_c12_within_the_spread_everywhere_is_inconclusive():
     rec = _knobs("within the spread")
     for d in rec["knobs"]["directions"].values():
         d["verdicts"] = {k: "within the spread" for k in d["verdicts"]}
-    _status(v.c12(records(cpu__07_why_geometry=rec)), "inconclusive", "no power")
+    # chapter 07's width-128 table alone: far from the authors' width 512; at width 512: no power
+    _status(v.c12(records(cpu__07_why_geometry=rec)), "inconclusive", "regime far from the paper", "width 512")
+    _status(v.c12(records(cpu__07_why_geometry=_knobs("holds"), cpu__07_knobs_width512=_wide(rec))), "inconclusive",
+            "no power", "width 512, 10000 steps")
+
+
+def _wide(rec):
+    return {"preset": "cpu", "knobs": {**rec["knobs"], "width": 512, "steps": 10000}}
+
+
+def test_c12_reads_the_authors_width_with_the_narrow_table_as_context():
+    from test_verdicts import _knobs
+    narrow = _knobs("within the spread")
+    r = v.c12(records(cpu__07_why_geometry=narrow, cpu__07_knobs_width512=_wide(_knobs("holds"))))
+    _status(r, "reproduced", "width 512")
+    assert any(e.startswith("context, 15-cycle bilinear network, width 128") for e in r.evidence), r.evidence
+    _status(v.c12(records(cpu__07_why_geometry=_knobs("holds"), cpu__07_knobs_width512=_wide(_knobs("reversed")))),
+            "differs", "reversed: learning rate")
+    partly = v.c12(records(cpu__07_knobs_width512=_wide(_knobs("within the spread"))))
+    _status(partly, "partly", "width 512", "on none: learning rate")
 
 
 def test_c13_reads_the_statement_and_the_authors_artifact():
@@ -289,6 +308,43 @@ def test_c21_carries_over_without_matching_the_gpt():
     _status(v.c21(_sweep(**at_chance)), "differs", "nowhere")
     between = {f"mamba/{n}/mamba": [0.02, 0.05, 0.1] for n in ("full paths", "first hop", "edges only")}
     _status(v.c21(_sweep(**between)), "inconclusive", "under-trained control")
+
+
+def _decisive_c20_c21(**overrides):
+    """Chapter 08's seed sweep and its decisive C20/C21 record (T(150,4), Mamba at its own lr): the
+    decisive numbers unless overridden."""
+    m = {"chance": [1 / 300] * 3, "tree/chance": [0.002] * 3}
+    for split, x in (("leaf", 0.3), ("first-token", 0.1)):
+        m[f"tree/{split}/test_exact_match"], m[f"tree/{split}/train_exact_match"] = [x, x + 0.01, x + 0.02], [1.0] * 3
+        m[f"tree/{split}/test_hardest_token"] = [1.0] * 3
+    m["mamba/full paths/gpt"], m["mamba/full paths/mamba"] = [0.9, 0.92, 0.94], [0.85, 0.87, 0.89]
+    m["mamba/full paths/mamba_train_exact_match"] = [1.0] * 3
+    m.update(overrides)
+    rec = {"seeds": [1, 2, 3], "preset": "cpu", "measurements": {k: {"values": v} for k, v in m.items()},
+           "graph": {"graph": "G(300,5)", "steps": 600, "tree": "T(150,4)", "mamba_steps": 2400, "lr": 3e-3,
+                     "mamba_lr": 1e-3}}
+    old = _sweep(**{"tree/first-token/test_exact_match": [0.0] * 3, "mamba/full paths/mamba": [0.36, 0.67, 0.51]})
+    return lambda name: rec if name == "cpu/08_decisive_c20_c21" else old(name)
+
+
+def test_c20_reads_the_decisive_tree():
+    _status(v.c20(_decisive_c20_c21()), "reproduced", "first-token split harder")
+    r = v.c20(_decisive_c20_c21(**{"tree/first-token/test_exact_match": [0.55, 0.57, 0.59]}))
+    _status(r, "partly", "reversed", "first-token split (0.570")
+    assert "T(150,4)" in r.evidence[0] and "T(37,5)" in r.evidence[1], r.evidence
+    at_chance = v.c20(_decisive_c20_c21(**{"tree/first-token/test_exact_match": [0.0] * 3}))
+    _status(at_chance, "partly", "NOT above chance", "not judged")
+    assert "too few" not in at_chance.reason  # the decisive tree has enough training subtrees
+
+
+def test_c21_reads_mamba_at_the_budget_it_needs():
+    r = v.c21(_decisive_c20_c21())
+    _status(r, "reproduced", "full paths, first hop, edges only")
+    assert "2400 steps (4x the GPT's 600), lr 0.001" in r.evidence[0], r.evidence
+    plateau = v.c21(_decisive_c20_c21(**{"mamba/full paths/mamba": [0.4, 0.42, 0.44]}))
+    _status(plateau, "partly", "not on full paths", "with Mamba at 2400 steps", "training paths learned")
+    only = v.c21(lambda n: _decisive_c20_c21()(n) if n == "cpu/08_decisive_c20_c21" else None)
+    _status(only, "partly", "edge-only geometry not recorded")  # full paths alone cannot show "all findings"
 
 
 @pytest.mark.parametrize("claim", sorted(v.RULES, key=lambda c: int(c[1:])))

@@ -1,5 +1,6 @@
 """The regimes of the chapter-level records behind the verdicts (the C2 study, chapters 03 and 04,
-chapter 08's seeds, chapter 09's map, the tiny-graph runs and chapter 07's knobs), read from the
+chapter 08's seeds and its decisive C20/C21 runs, chapter 09's map, the tiny-graph runs and chapter
+07's knobs at its width and at the authors'), read from the
 records under ``results/cpu/``.
 
 A record that keeps its runs' configs (chapter 09's cells, the tiny runs) is read as it is. One that
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .. import presets, variants
+from .. import decisive_c20_c21, knob_table, presets, variants
 from ..experiments import tiny_config, tiny_knobs
 from ..results import RESULTS, read_record
 from .configs import graph_name, planned_steps, set_epochs
@@ -20,6 +21,7 @@ from .paper import IN_WEIGHTS, paper, sci
 
 STUDY_02, HARDEST_03, GEOMETRY_04 = "02_learning_order", "03_hardest_token", "04_path_star_geometry"
 SEEDS_08, MAP_09, TINY_05, WHY_07 = variants.SEEDS_RECORD, "09_path_length", "05_tiny_seeds", "07_why_geometry"
+DECISIVE_C20_C21, KNOBS_07 = decisive_c20_c21.RECORD, knob_table.RECORD
 REBUILT = "the record's {kept}; the rest from the code that wrote it ({code})"
 
 
@@ -104,14 +106,22 @@ def geometry_04(root: Path) -> list:
             for label, obj in runs.items()]
 
 
-def seeds_08(root: Path) -> list:
-    rec = _load(root, SEEDS_08)
+def _seeds_record(root: Path, record: str, describe, kept: str, code: str):
+    """(base config, 'seeds ...', source) of a chapter-08 seeds record whose ``graph`` the code that wrote
+    it (``describe``) still rebuilds, or None when it is not there."""
+    rec = _load(root, record)
     if rec is None:
-        return []
+        return None
     base = variants.base_config(rec["preset"])
-    _check(SEEDS_08, "graph", rec["graph"], variants.describe(base))
-    seeds = f"seeds {', '.join(map(str, rec['seeds']))}"
-    src = REBUILT.format(kept="graph, steps and seeds", code="variants, the in-weights-small preset")
+    _check(record, "graph", rec["graph"], describe(base))
+    return base, f"seeds {', '.join(map(str, rec['seeds']))}", REBUILT.format(kept=kept, code=code)
+
+
+def seeds_08(root: Path) -> list:
+    got = _seeds_record(root, SEEDS_08, variants.describe, "graph, steps and seeds", "variants, the in-weights-small preset")
+    if got is None:
+        return []
+    base, seeds, src = got
     rows = [_iw_row(SEEDS_08, "mixed, both edge directions (C17), every pause count (C18)", base.record(), seeds, src),
             _iw_row(SEEDS_08, "forward-only or backward-only edges (C17)", base.with_(edges="forward").record(),
                     seeds, src)]
@@ -127,7 +137,7 @@ def seeds_08(root: Path) -> list:
     return rows
 
 
-def decisive_08(root: Path) -> list:
+def decisive_c17_c19_rows(root: Path) -> list:
     """Chapter 08's decisive runs of C17-C19 (``decisive_c17_c19``)."""
     from .. import decisive_c17_c19 as dc  # same floor; imported here as it reads this package's paper rates
 
@@ -147,6 +157,20 @@ def decisive_08(root: Path) -> list:
     return rows
 
 
+def decisive_c20_c21_rows(root: Path) -> list:
+    """Chapter 08's decisive C20/C21 runs: the tree-star splits, the GPT and Mamba on full paths."""
+    got = _seeds_record(root, DECISIVE_C20_C21, decisive_c20_c21.describe, "graph, trees, steps, lr and seeds",
+                        "decisive_c20_c21, the in-weights-small preset")
+    if got is None:
+        return []
+    base, seeds, src = got
+    return [_iw_row(DECISIVE_C20_C21, "decisive tree-star, both splits (C20)",
+                    base.with_(**decisive_c20_c21.tree_config(base)).record(), seeds, src),
+            _iw_row(DECISIVE_C20_C21, "GPT, full paths (C21, beside Mamba)", base.record(), seeds, src),
+            _iw_row(DECISIVE_C20_C21, "decisive Mamba, full paths (C21)",
+                    base.with_(**decisive_c20_c21.mamba_overrides(base)).record(), seeds, src)]
+
+
 def map_09(root: Path) -> list:
     rows = []
     for path in sorted((Path(root) / "cpu" / MAP_09).glob("*/metrics.json")):
@@ -159,7 +183,8 @@ def map_09(root: Path) -> list:
 
 def in_weights_rows(root: Path = RESULTS) -> list:
     """The in-weights chapter records, one row per regime (chapter 09: one per cell)."""
-    return study_02(root) + hardest_03(root) + geometry_04(root) + seeds_08(root) + decisive_08(root) + map_09(root)
+    return (study_02(root) + hardest_03(root) + geometry_04(root) + seeds_08(root) + decisive_c17_c19_rows(root)
+            + decisive_c20_c21_rows(root) + map_09(root))
 
 
 # tiny graphs --------------------------------------------------------------------------------------
@@ -193,17 +218,27 @@ def tiny_rows(root: Path = RESULTS) -> list:
     why = _load(root, WHY_07)
     knobs = (why or {}).get("knobs")
     if knobs:
-        preset = "cpu"
         _check(WHY_07, "knob width and steps", (knobs["width"], knobs["steps"]),
-               (tiny_knobs.knob_config(preset).dim, tiny_knobs.knob_config(preset).steps))
-        src = REBUILT.format(kept="width, steps and seeds", code="tiny_knobs.KNOBS at the cpu preset")
-        for label in knobs.get("rows", {}):
-            over = tiny_knobs.KNOBS[label][0]
-            cfg = tiny_knobs.knob_config(preset, **over).validate().record()
-            # the authors' regularizer notebook: the same row at their width and epochs (the paper preset)
-            theirs = tiny_knobs.knob_config("paper", **over).validate().record()
-            rows.append(_tiny_row(WHY_07, f"knob: {label}", cfg, f"seeds {', '.join(map(str, knobs['seeds']))}", src,
-                                  {k: theirs[k] for k in _TINY_KEYS}))
+               (tiny_knobs.knob_config("cpu").dim, tiny_knobs.knob_config("cpu").steps))
+        rows += _knob_rows(WHY_07, knobs, "cpu", {}, "tiny_knobs.KNOBS at the cpu preset")
+    wide = _load(root, KNOBS_07)
+    if wide:
+        k = wide["knobs"]
+        rows += _knob_rows(KNOBS_07, k, wide["preset"], dict(dim=k["width"], steps=k["steps"]),
+                           f"knob_table: tiny_knobs.KNOBS at the {wide['preset']} preset, width and steps from the record")
+    return rows
+
+
+def _knob_rows(record: str, knobs: dict, preset: str, size: dict, code: str) -> list:
+    """One row per knob-table row, beside the authors' regularizer notebook (the paper preset)."""
+    src = REBUILT.format(kept="width, steps and seeds", code=code)
+    rows = []
+    for label in knobs.get("rows", {}):
+        over = tiny_knobs.KNOBS[label][0]
+        cfg = tiny_knobs.knob_config(preset, **over, **size).validate().record()
+        theirs = tiny_knobs.knob_config("paper", **over).validate().record()
+        rows.append(_tiny_row(record, f"knob: {label}", cfg, f"seeds {', '.join(map(str, knobs['seeds']))}", src,
+                              {k: theirs[k] for k in _TINY_KEYS}))
     return rows
 
 

@@ -121,6 +121,13 @@ KNOB_DIRECTIONS = {
 }
 
 
+# The knobs C12 names (lr, weight decay, initialization, dropout), as prefixes of KNOB_DIRECTIONS'
+# keys; C12_ROWS: the rows they compare (self-edges and untying are other claims' knobs).
+C12_KNOBS = ("initialization", "large lr", "weight decay", "dropout", "learning rate")
+C12_ROWS = tuple(dict.fromkeys(row for knob, (hi, lo, _, _) in KNOB_DIRECTIONS.items()
+                               if knob.startswith(C12_KNOBS) for row in (hi, lo)))
+
+
 def knob_directions(spreads: dict, min_seeds: int = 3) -> dict:
     """``{knob: {measure: {"higher", "lower", "verdict"}}}`` for each entry of ``KNOB_DIRECTIONS``
     whose rows are in ``spreads`` (``knob_spreads``): the two Spreads and a verdict, 'holds' (the

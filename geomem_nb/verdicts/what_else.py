@@ -5,7 +5,7 @@ excludes the paper's effect; an under-trained control, or a regime knob far from
 ``inconclusive``."""
 from __future__ import annotations
 
-from .. import controls, decisive_c17_c19 as dc, variants
+from .. import controls, decisive_c17_c19 as dc, decisive_c20_c21, variants
 from ..deviations import paper_staged_lrs
 from ..stats import above, at_chance, from_record, ordered
 from .base import BIG, Get, Verdict, bound, differs, far_above, grade, inconclusive, not_run, rule
@@ -345,15 +345,39 @@ def c19(get: Get) -> Verdict:
     return inconclusive("no power", reason, decide, evidence)
 
 
+DECISIVE_C20_C21 = f"cpu/{decisive_c20_c21.RECORD}"
+
+
+def _decisive_c20_c21(get: Get) -> tuple[dict, str, dict] | None:
+    """Chapter 08's decisive C20/C21 record as ``_seeds`` reads the sweep, or None."""
+    rec = get(DECISIVE_C20_C21)
+    if not rec:
+        return None
+    sp = {k: from_record(x) for k, x in rec["measurements"].items()}
+    return sp, f"cpu, seeds {rec['seeds']}", rec
+
+
+def _tree_line(sp: dict, where: str, tree: str) -> str:
+    hop = sp.get("tree/first-token/test_hardest_token")
+    return (f"{where}, {tree}: leaf split {sp['tree/leaf/test_exact_match']}, first-token split "
+            f"{sp['tree/first-token/test_exact_match']} ({f'first hop {hop}, ' if hop else ''}train "
+            f"exact match {sp['tree/first-token/train_exact_match']}), chance 1/num_leaves {sp['tree/chance'].mean:.2g}")
+
+
 @rule
 def c20(get: Get) -> Verdict:
-    got = _seeds(get)
-    if not got:
+    """Judged on the decisive tree-star (enough training subtrees for the first-token split) where it
+    is recorded, with chapter 08's T(37,5) as context; else on chapter 08's tree."""
+    got, decisive = _seeds(get), _decisive_c20_c21(get)
+    if not got and not decisive:
         return not_run("the multi-seed sweep of chapter 08")
-    sp, where, _ = got
+    evidence = []
+    if got:
+        evidence.append(_tree_line(got[0], got[1], got[2]["graph"].get("tree", "tree-star")))
+    if decisive:
+        evidence.insert(0, _tree_line(decisive[0], decisive[1] + " (decisive run)", decisive[2]["graph"]["tree"]))
+    sp = (decisive or got)[0]
     leaf, first, chance = sp["tree/leaf/test_exact_match"], sp["tree/first-token/test_exact_match"], sp["tree/chance"]
-    evidence = [f"{where}, tree-star: leaf split {leaf}, first-token split {first} (train exact match "
-                f"{sp['tree/first-token/train_exact_match']}), chance 1/num_leaves {chance.mean:.2g}"]
     leaf_ok, first_ok = above(leaf, chance), above(first, chance)
     learned = {s: _learned_worst(sp, f"tree/{s}/") for s in ("leaf", "first-token")}
     decide = "tree-stars with enough training subtrees for the first-token split to be learnable, >= 3 seeds"
@@ -364,39 +388,74 @@ def c20(get: Get) -> Verdict:
         return differs(f"the leaf split is not above chance ({leaf}) with its training paths learned",
                        f"a leaf split above {leaf.mean + 2 * leaf.sd:.3f} (mean + 2 sd)", evidence)
     if not first_ok:
-        why = ("with its training paths learned: T's held-out subtrees may be too few in training to learn a first hop "
-               f"from (the decisive run: {decide})" if learned["first-token"] else "(under-trained)")
+        why = ("with its training paths learned" + ("" if decisive else
+               f": T's held-out subtrees may be too few in training to learn a first hop from (the decisive run: {decide})")
+               if learned["first-token"] else "(under-trained)")
         return Verdict("partly", f"leaf split above chance; first-token split NOT above chance ({first}; the paper: above "
                        f"chance) {why}; which split is harder is not judged while one is at chance", evidence)
-    harder = above(leaf, first)
-    reason = "both splits above chance; " + ("first-token split harder" if harder else "first-token split not harder beyond the spread")
-    return grade(reason, evidence, "chance 1/num_leaves", harder, True)
+    if above(leaf, first):
+        order = "first-token split harder (the leaf split above it beyond the spread), as the paper says"
+    elif above(first, leaf):
+        order = (f"the ordering is reversed: the first-token split ({first}) above the leaf split ({leaf}) beyond the "
+                 "spread, where the paper finds the first-token split much harder")
+    else:
+        order = "first-token split not harder beyond the spread"
+    return grade("both splits above chance 1/num_leaves; " + order, evidence, "chance 1/num_leaves",
+                 above(leaf, first), True)
+
+
+def _mamba_spreads(get: Get) -> tuple[dict, list, str] | None:
+    """({'mamba/<objective>/<model>': Spread}, evidence, Mamba's budget): chapter 08's sweep, its full
+    paths replaced by the decisive run's (Mamba at the budget it needs) where that is recorded."""
+    got, decisive = _seeds(get), _decisive_c20_c21(get)
+    if not got and not decisive:
+        return None
+    sp, evidence, budget = {}, [], "twice the GPT's steps"
+    if got:
+        sp.update({k: v for k, v in got[0].items() if k.startswith("mamba/")})
+        evidence.append(f"{got[1]} (Mamba twice the GPT's steps): " + "; ".join(
+            f"{n}: GPT {sp[f'mamba/{n}/gpt']}, Mamba {sp[f'mamba/{n}/mamba']}" for n in ("full paths", "first hop", "edges only")))
+    if decisive:
+        d, where, rec = decisive
+        g = rec["graph"]
+        budget = (f"{g['mamba_steps']} steps ({g['mamba_steps'] // g['steps']}x the GPT's {g['steps']}), lr {g['mamba_lr']:g} "
+                  f"(the GPT's: {g['lr']:g})")
+        sp.update({k: v for k, v in d.items() if k.startswith("mamba/full paths/")})
+        evidence.insert(0, f"{where}, {g['graph']} (decisive run: Mamba {budget}): full paths GPT "
+                        f"{d['mamba/full paths/gpt']}, Mamba {d['mamba/full paths/mamba']} (train exact match "
+                        f"{d['mamba/full paths/mamba_train_exact_match']})")
+    return sp, evidence, budget
 
 
 @rule
 def c21(get: Get) -> Verdict:
     """"All Transformer findings carry over to Mamba": Mamba far above chance wherever the GPT is (the
-    same pattern), its edge-only geometry strong; matching the GPT's numbers is shown beside."""
-    got = _seeds(get)
+    same pattern), its edge-only geometry strong; matching the GPT's numbers is shown beside. Full paths
+    are read from the decisive run (Mamba at the budget it needs) where it is recorded."""
+    got = _mamba_spreads(get)
     if not got:
         return not_run("the multi-seed sweep of chapter 08")
-    sp, where, _ = got
-    chance = sp["chance"].mean
+    sp, evidence, budget = got
+    chance = (_seeds(get) or _decisive_c20_c21(get))[0]["chance"].mean
     low = lambda x: x.mean - x.sd  # noqa: E731  (far above chance beyond the spread)
-    names = [n for n in ("full paths", "first hop", "edges only") if far_above(low(sp[f"mamba/{n}/gpt"]), chance)]
+    objectives = [n for n in ("full paths", "first hop", "edges only") if f"mamba/{n}/gpt" in sp]
+    names = [n for n in objectives if far_above(low(sp[f"mamba/{n}/gpt"]), chance)]
     carried = [n for n in names if far_above(low(sp[f"mamba/{n}/mamba"]), chance)]
     lost = [n for n in names if n not in carried]
     behind = [n for n in names if above(sp[f"mamba/{n}/gpt"], sp[f"mamba/{n}/mamba"])]
-    evidence = [f"{where} (Mamba twice the GPT's steps): " + "; ".join(
-        f"{n}: GPT {sp[f'mamba/{n}/gpt']}, Mamba {sp[f'mamba/{n}/mamba']}" for n in ("full paths", "first hop", "edges only"))]
-    strong = sp["mamba/edges only/mamba"].mean >= 0.9
+    edges = sp.get("mamba/edges only/mamba")
+    strong = edges is not None and edges.mean >= 0.9
+    train = sp.get("mamba/full paths/mamba_train_exact_match")
     reason = (f"Mamba far above chance (mean - sd >= {BIG} and 10x chance) where the GPT is: {', '.join(carried) or 'nowhere'}"
               + "".join(f"; not on {n} ({sp[f'mamba/{n}/mamba']})" for n in lost)
-              + ("; Mamba's edge-only geometry is strong" if strong else "; Mamba's edge-only geometry is not strong")
+              + ("; Mamba's edge-only geometry is strong" if strong else "; Mamba's edge-only geometry is not strong"
+                 if edges is not None else "; Mamba's edge-only geometry not recorded")
               + f"; beside: the GPT above Mamba beyond the spread on {', '.join(behind) or 'nothing'}")
     control = "the GPT on the same graph and objectives"
+    if "full paths" in lost:
+        reason += (f"; full paths with Mamba at {budget}" + (f", its training paths learned ({train})"
+                   if train is not None and low(train) >= controls.LEARNED else ""))
     if carried or not names:
-        reason += "; Mamba trained twice the GPT's steps, not the budget it may need" if lost else ""
         return grade(reason, evidence, control, bool(names) and not lost and strong, bool(carried))
     if all(at_chance(sp[f"mamba/{n}/mamba"], chance) for n in lost):
         return differs(reason, "Mamba above 3x chance (mean + sd) on " + ", ".join(lost), evidence)

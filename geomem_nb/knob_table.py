@@ -1,0 +1,91 @@
+"""Chapter 07's knob table (C12) as a record of its own, at a width and budget of choice: the authors'
+regularizer notebook ran the bilinear network on the 15-cycle at width 512 for 10,000 full-batch steps,
+where chapter 07's cpu table runs width 128. Each row over seeds (the authors' seed 7 and more), each
+knob's direction judged beyond the spread, in the layout of chapter 07's ``knobs`` record.
+
+    python -m geomem_nb.knob_table --preset cpu --width 512 --steps 10000 --seeds 7 0 1 --c12-rows \\
+        --out results/cpu/07_knobs_width512
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from .experiments import tiny_knobs
+from .results import provenance, read_json, write_json
+from .stats import from_record
+from .runtime import PRESETS, device, device_name
+
+RECORD = "07_knobs_width512"
+WIDTH, STEPS = 512, 10000  # the authors' regularizer notebook (paper-claims.md §3.4)
+
+
+def table(preset: str, width: int, steps: int, seeds, rows=None) -> dict:
+    """Chapter 07's ``knobs`` record (``tiny_knobs.knob_record``) for ``rows`` (default all) at ``width``
+    and ``steps``, every row trained with each of ``seeds``."""
+    runs = tiny_knobs.knob_seeds(preset, seeds=seeds, rows=rows, dim=width, steps=steps)
+    spreads = tiny_knobs.knob_spreads(runs)
+    chance = tiny_knobs.knob_chance(next(iter(runs.values()))[0].spaces)
+    return {"width": width, "steps": steps, "seeds": list(seeds),
+            **tiny_knobs.knob_record(spreads, tiny_knobs.knob_directions(spreads), chance)}
+
+
+def spreads(knobs: dict) -> dict:
+    """``{row: {measure: Spread over seeds}}`` of a ``knobs`` record (``tiny_knobs.knob_spreads``' shape)."""
+    return {label: {m: from_record(x) for m, x in row["spread"].items()} for label, row in knobs["rows"].items()}
+
+
+def beside(narrow: dict, wide: dict) -> list:
+    """Table rows: each knob and measure of the ``wide`` record's directions with its verdict there and in
+    the ``narrow`` one (``tiny_knobs.knob_directions``' output or a record's ``directions``), '-' where
+    the narrow table has no such knob."""
+    def verdicts(dirs):
+        return {k: ({m: x["verdict"] for m, x in d.items()} if "verdicts" not in d else d["verdicts"])
+                for k, d in dirs.items()}
+    n, w = verdicts(narrow), verdicts(wide["directions"])
+    return [{"knob": knob, "measure": m, f"width {wide['width']}": x, "narrower": n.get(knob, {}).get(m, "-")}
+            for knob, per in w.items() for m, x in per.items()]
+
+
+def load(preset: str = "cpu", root=None) -> dict | None:
+    """The shipped record at ``preset`` (its ``knobs`` in chapter 07's layout), or None."""
+    from .results import RESULTS
+
+    root = root or RESULTS
+    path = root and Path(root) / preset / RECORD / "metrics.json"
+    return read_json(path) if path is not None and path.exists() else None
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(prog="python -m geomem_nb.knob_table", description=__doc__.split("\n\n")[0])
+    p.add_argument("--preset", default="cpu", choices=PRESETS, help="the knob table's preset (its graph and model)")
+    p.add_argument("--width", type=int, default=WIDTH)
+    p.add_argument("--steps", type=int, default=STEPS)
+    p.add_argument("--seeds", type=int, nargs="+", default=[7, 0, 1])
+    p.add_argument("--c12-rows", action="store_true", help="only the rows C12's knobs compare (tiny_knobs.C12_ROWS)")
+    p.add_argument("--out", default=None, help=f"folder of metrics.json (default results/<preset>/{RECORD})")
+    args = p.parse_args(argv)
+    for name in ("width", "steps"):
+        if getattr(args, name) < 1:
+            p.error(f"--{name} must be a positive integer, got {getattr(args, name)}")
+    from .results import RESULTS
+
+    if args.out is None and RESULTS is None:
+        p.error("--out is needed when GEOMEM_RESULTS=none (no records folder)")
+    out = Path(args.out or RESULTS / args.preset / RECORD)
+    t0 = time.perf_counter()
+    knobs = table(args.preset, args.width, args.steps, args.seeds, tiny_knobs.C12_ROWS if args.c12_rows else None)
+    command = " ".join(["python -m geomem_nb.knob_table"] + (sys.argv[1:] if argv is None else list(argv)))
+    write_json({"preset": args.preset, "knobs": knobs,
+                "provenance": provenance(device_name(device()), time.perf_counter() - t0, command)},
+               out / "metrics.json")
+    for knob, d in knobs["directions"].items():
+        print(f"{knob}: {d['verdicts']}")
+    print("wrote", out / "metrics.json")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -5,7 +5,7 @@
 # equal length run side by side, one thread each (two processes of two threads on two cores run at a
 # fraction of the speed): 83 minutes on two idle cores. Each lane logs to results/make_records.<lane>.log.
 # One group can be run alone: bash results/make_records.sh runs|tiny|chapters|learning_order|
-# variant_seeds|path_length_map|path_length_knobs.
+# variant_seeds|path_length_map|path_length_knobs|first_hop.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
@@ -62,6 +62,11 @@ path_length_map() {
 
 path_length_knobs() {
     "$PY" -m geomem_nb.sweep --preset cpu --knobs --clear --workers "$WORKERS" --out results/cpu/09_path_length
+}
+
+# Chapter 09's first-hop diagnosis: the frontier cells of the map run again, recording it.
+first_hop() {
+    "$PY" -m geomem_nb.sweep --preset cpu --first-hop --clear --workers "$WORKERS" --out results/cpu/09_first_hop
 }
 
 chapters() {

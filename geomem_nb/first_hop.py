@@ -82,13 +82,16 @@ def diagnose(logits: np.ndarray, embeddings: np.ndarray, graph, arm_ids) -> dict
     return out
 
 
-# The reading of a failing cell: what its wrong first hops say about why it fails.
+# The reading of a failing cell: what its wrong first hops say about why it fails. "Far above chance":
+# at least FAR times the chance of the held-out first hops, and at least FLOOR.
+FAR, FLOOR = 5, 0.25
 READINGS = {
-    "H1": "outbid: most wrong guesses are training first hops, and among the held-out hops alone the right "
-          "one wins (the path head has learned the training first hops and suppresses the unseen ones)",
-    "H2/H3": "not found: restricted to the held-out first hops the model is still mostly wrong (the first hop's "
+    "H1": "outbid: most wrong guesses are training first hops, while among the held-out first hops alone the "
+          "right one is found far above chance (the path head has learned the training first hops and "
+          "suppresses the unseen ones)",
+    "H2/H3": "not found: among the held-out first hops alone the model is still near chance (the first hop's "
              "signal is too weak for this model to read, whatever the training hops do)",
-    "mixed": "neither pattern dominates",
+    "mixed": "neither pattern",
 }
 
 
@@ -97,12 +100,10 @@ def reading(d: dict, level: float = 0.5) -> str | None:
     first hop is right on at least ``level`` of the held-out leaves); else a key of ``READINGS``."""
     if d["share_correct"] >= level:
         return None
-    wrong = 1 - d["share_correct"]
-    held = d["accuracy_among_held_out"]
+    held, chance = d["accuracy_among_held_out"], d["chance_among_held_out"]
     if held is None:
         return "mixed"
-    if d["share_training_first_hop"] >= level * wrong and held >= level:
+    found = held >= max(FAR * chance, FLOOR)
+    if found and d["share_training_first_hop"] >= level * (1 - d["share_correct"]):
         return "H1"
-    if held < level:
-        return "H2/H3"
-    return "mixed"
+    return "mixed" if found else "H2/H3"

@@ -78,9 +78,12 @@ def test_a_diagnosed_run_records_it(tmp_path):
 
 
 def test_reading_names_the_hypothesis_the_numbers_support():
-    base = dict(share_correct=0.1, share_training_first_hop=0.8, accuracy_among_held_out=0.9)
-    assert first_hop.reading(base) == "H1"
-    assert first_hop.reading({**base, "accuracy_among_held_out": 0.2}) == "H2/H3"
+    base = dict(share_correct=0.1, share_training_first_hop=0.8, accuracy_among_held_out=0.48,
+                chance_among_held_out=0.04)
+    assert first_hop.reading(base) == "H1"  # 12x chance among the held-out hops
+    assert first_hop.reading({**base, "accuracy_among_held_out": 0.15}) == "H2/H3"  # < 5x chance
+    assert first_hop.reading({**base, "accuracy_among_held_out": 0.2, "chance_among_held_out": 0.01}) == "H2/H3"  # < 0.25
     assert first_hop.reading({**base, "share_training_first_hop": 0.1}) == "mixed"
     assert first_hop.reading({**base, "share_correct": 0.9}) is None  # the cell does not fail
+    assert first_hop.reading({**base, "accuracy_among_held_out": None}) == "mixed"
     assert set(first_hop.READINGS) == {"H1", "H2/H3", "mixed"}

@@ -105,7 +105,10 @@ NEEDS = {
         Need(("cpu/09_path_length",), "the cpu map over path length, degree and epochs, its knob runs and the "
              "recipe's reach", "left out (this preset's own map runs here: at ci two cells)",
              f"{_M}.sweep --preset cpu --out results/cpu/09_path_length; the same with --knobs",
-             lambda: sweep.shipped("cpu") and sweep.shipped("cpu", knobs=True)),
+             lambda: sweep.shipped("cpu") and sweep.shipped("cpu", "knobs")),
+        Need(("cpu/09_first_hop",), "the first-hop diagnosis of the frontier cells (where the wrong first "
+             "hops land)", "left out", f"{_M}.sweep --preset cpu --first-hop --out results/cpu/09_first_hop",
+             lambda: sweep.shipped("cpu", "first-hop")),
         _PAPER_IW],
 }
 

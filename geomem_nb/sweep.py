@@ -4,6 +4,7 @@ in-weights`` process (both cores busy, one thread each) writing its own ``metric
 folder already holds one is not run again. ``collect`` reads the folder back as one row per run.
 
     python -m geomem_nb.sweep --preset cpu --out results/cpu/09_path_length [--workers 2] [--knobs] [--clear]
+    python -m geomem_nb.sweep --preset cpu --first-hop --out results/cpu/09_first_hop
 """
 from __future__ import annotations
 
@@ -62,6 +63,17 @@ KNOB_CELLS = {"cpu": [dict(degree=100, path_length=ell, epochs=300, knob=k) for 
               # the path share's direction, over seeds (seed 0 is the cell above)
               + [dict(degree=100, path_length=6, epochs=3000, seed=s, **k) for s in (1, 2)
                  for k in ({}, {"knob": "path share 0.5"})]}
+# The first-hop diagnosis (first_hop.diagnose at every evaluation) of the map's cells at the frontier, at
+# their best settings: l = 5 (passes), l = 6 short (fails) and long (passes), l = 6 with half-path batches
+# (broke it: 0.96 -> 0.05 over seeds), l = 7 (barely passes), l = 8 (fails even at 10,000 epochs).
+FIRST_HOP_CELLS = {"ci": [dict(degree=100, path_length=5, epochs=100)],
+                   "cpu": [dict(degree=100, path_length=5, epochs=300), dict(degree=100, path_length=6, epochs=1000),
+                           dict(degree=100, path_length=6, epochs=3000),
+                           dict(degree=100, path_length=6, epochs=3000, knob="path share 0.5"),
+                           dict(degree=100, path_length=7, epochs=3000, knob="lr 1e-2"),
+                           dict(degree=100, path_length=8, epochs=3000, knob="lr 1e-2"),
+                           dict(degree=100, path_length=8, epochs=10000, knob="lr 1e-2")]}
+GROUPS = ("grid", "knobs", "first-hop")
 EVALUATIONS = 10  # per run, evenly spaced
 DROPPED = ("embeddings.npy", "graph.json")  # written by every run, not kept in the map's folder
 MEASURES = ("test_exact_match", "test_hardest_token", "leaf_first_hop_diagonal_accuracy", "train_exact_match",
@@ -83,20 +95,33 @@ def knob_cells(preset: str) -> list[dict]:
     return KNOB_CELLS.get(preset, [])
 
 
+def first_hop_cells(preset: str) -> list[dict]:
+    """The diagnosed runs at ``preset`` (``FIRST_HOP_CELLS``; gpu and paper: cpu's)."""
+    check_choice("preset", preset, PRESETS)
+    return FIRST_HOP_CELLS["ci" if preset == "ci" else "cpu"]
+
+
+def selected(preset: str, group: str = "grid") -> list[dict]:
+    """The runs of ``group`` at ``preset``: the map's grid, its knob runs, or the diagnosed runs."""
+    check_choice("group", group, GROUPS)
+    return {"grid": cells, "knobs": knob_cells, "first-hop": first_hop_cells}[group](preset)
+
+
 def name(cell: dict) -> str:
     knob = f"-{cell['knob']}".replace(" ", "_").replace(",", "").replace("=", "eq") if cell.get("knob") else ""
     seed = f"-seed{cell['seed']}" if cell.get("seed") else ""  # seed 0, the preset's, goes unnamed
     return f"d{cell['degree']}-l{cell['path_length']}-e{cell['epochs']}{knob}{seed}"
 
 
-def config(cell: dict, preset: str) -> InWeightsConfig:
-    """The run of ``cell``: the base preset on G(d, l), its steps set to draw ``epochs`` epochs."""
+def config(cell: dict, preset: str, diagnose: bool = False) -> InWeightsConfig:
+    """The run of ``cell``: the base preset on G(d, l), its steps set to draw ``epochs`` epochs (with
+    ``diagnose``: recording the first-hop diagnosis at each evaluation)."""
     cfg = presets.config(BASE, preset, degree=cell["degree"], path_length=cell["path_length"], seed=cell.get("seed", 0))
     if cell.get("knob"):  # first: knobs that change the examples (edges, pauses) change the epoch's size
         cfg = cfg.with_(**KNOBS[cell["knob"]](cfg))
     steps = cfg.steps_for_epochs(cell["epochs"])
     staged = dict(edge_steps=steps) if cfg.schedule == "staged" else {}  # an edge phase as long as the paths'
-    return cfg.with_(steps=steps, eval_every=max(1, steps // EVALUATIONS), **staged)
+    return cfg.with_(steps=steps, eval_every=max(1, steps // EVALUATIONS), diagnose_first_hop=diagnose, **staged)
 
 
 def command(cfg: InWeightsConfig, out: Path) -> list[str]:
@@ -106,23 +131,23 @@ def command(cfg: InWeightsConfig, out: Path) -> list[str]:
                  pause_tokens=cfg.pause_tokens, steps=cfg.steps, eval_every=cfg.eval_every, seed=cfg.seed,
                  edges=cfg.edges, schedule=cfg.schedule, edge_steps=cfg.edge_steps, edge_lr=cfg.edge_lr,
                  weight_decay=cfg.weight_decay, path_share=cfg.path_share)
-    args = [f"--{k.replace('_', '-')}={v}" for k, v in flags.items()]
+    args = [f"--{k.replace('_', '-')}={v}" for k, v in flags.items()] + ["--diagnose-first-hop"] * cfg.diagnose_first_hop
     return [sys.executable, "-m", "geomem_nb", "in-weights", *args, "--out", str(out)]
 
 
-def run(preset: str, out: str | Path, workers: int = 2, knobs: bool = False, clear: bool = False) -> list[str]:
-    """Run every cell of ``preset`` (with ``knobs``: every knob cell) not yet in ``out`` (with ``clear``:
-    every one, its old run removed first); returns the names of the runs that failed."""
+def run(preset: str, out: str | Path, workers: int = 2, group: str = "grid", clear: bool = False) -> list[str]:
+    """Run every cell of ``group`` at ``preset`` not yet in ``out`` (with ``clear``: every one, its old run
+    removed first); returns the names of the runs that failed."""
     check_int("workers", workers, 1)
-    out = Path(out)
+    out, runs = Path(out), selected(preset, group)
     if clear:
-        for c in knob_cells(preset) if knobs else cells(preset):
+        for c in runs:
             shutil.rmtree(out / name(c), ignore_errors=True)
-    todo = [c for c in (knob_cells(preset) if knobs else cells(preset)) if not (out / name(c) / "metrics.json").exists()]
+    todo = [c for c in runs if not (out / name(c) / "metrics.json").exists()]
     env = {**os.environ, "OMP_NUM_THREADS": "1", "GEOMEM_PROGRESS": "0"}
 
     def one(cell):
-        p = subprocess.run(command(config(cell, preset), out / name(cell)), env=env, cwd=REPO,
+        p = subprocess.run(command(config(cell, preset, group == "first-hop"), out / name(cell)), env=env, cwd=REPO,
                            capture_output=True, text=True)
         if p.returncode:
             return f"{name(cell)}: {p.stderr.strip().splitlines()[-1:]}"
@@ -134,15 +159,15 @@ def run(preset: str, out: str | Path, workers: int = 2, knobs: bool = False, cle
         return [f for f in pool.map(one, todo) if f]
 
 
-def collect(out: str | Path, preset: str, knobs: bool = False) -> list[dict]:
-    """One row per cell (with ``knobs``: knob cell) of ``preset`` found in ``out``: the cell, its final
-    measures, epochs and steps/s."""
+def collect(out: str | Path, preset: str, group: str = "grid") -> list[dict]:
+    """One row per cell of ``group`` at ``preset`` found in ``out``: the cell, its final measures (and
+    first-hop diagnosis, where recorded), epochs and steps/s."""
     rows = []
-    for cell in knob_cells(preset) if knobs else cells(preset):
+    for cell in selected(preset, group):
         path = Path(out) / name(cell) / "metrics.json"
         if path.exists():
             m = read_record(path)
-            row = {**cell, **{k: m[k] for k in MEASURES}}
+            row = {**cell, **{k: m[k] for k in MEASURES}, "first_hop": m.get("first_hop")}
             row["steps_per_second"] = m["steps"] / m["train_seconds"] if m["train_seconds"] else None
             row["history"], row["config"] = m["history"], m["config"]
             row["provenance"] = m.get("provenance")
@@ -150,12 +175,15 @@ def collect(out: str | Path, preset: str, knobs: bool = False) -> list[dict]:
     return rows
 
 
-def shipped(preset: str, knobs: bool = False) -> list[dict] | None:
-    """The rows of ``results/<preset>/09_path_length`` when every cell (or knob cell) is there, else None."""
+FOLDERS = {"grid": "09_path_length", "knobs": "09_path_length", "first-hop": "09_first_hop"}
+
+
+def shipped(preset: str, group: str = "grid") -> list[dict] | None:
+    """The rows of ``group`` in ``results/<preset>/<FOLDERS[group]>`` when every run is there, else None."""
     if results.RESULTS is None:  # from scratch
         return None
-    rows = collect(results.RESULTS / preset / "09_path_length", preset, knobs)
-    return rows if rows and len(rows) == len(knob_cells(preset) if knobs else cells(preset)) else None
+    rows = collect(results.RESULTS / preset / FOLDERS[group], preset, group)
+    return rows if rows and len(rows) == len(selected(preset, group)) else None
 
 
 def load_or_run(preset: str | None = None, workers: int = 2) -> tuple[list[dict], str]:
@@ -182,10 +210,14 @@ def main(argv=None) -> int:
     p.add_argument("--preset", choices=PRESETS, default=None)
     p.add_argument("--out", required=True)
     p.add_argument("--workers", type=int, default=2)
-    p.add_argument("--knobs", action="store_true", help="the knob runs instead of the grid")
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--knobs", action="store_true", help="the knob runs instead of the grid")
+    which.add_argument("--first-hop", action="store_true",
+                       help="the diagnosed runs (first_hop.diagnose at every evaluation) instead of the grid")
     p.add_argument("--clear", action="store_true", help="remove the selected runs from --out first, then run them all")
     a = p.parse_args(argv)
-    failed = run(a.preset or env_preset(), a.out, a.workers, a.knobs, a.clear)
+    group = "knobs" if a.knobs else "first-hop" if a.first_hop else "grid"
+    failed = run(a.preset or env_preset(), a.out, a.workers, group, a.clear)
     for f in failed:
         print(f, file=sys.stderr)
     return 1 if failed else 0

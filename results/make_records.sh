@@ -3,9 +3,9 @@
 # page reads, the chapters' records (their notebooks executed at the cpu preset with
 # GEOMEM_SAVE_RESULTS=1) and the multi-seed sweeps the book loads. With no argument, two lanes of about
 # equal length run side by side, one thread each (two processes of two threads on two cores run at a
-# fraction of the speed): 83 minutes on two idle cores. Each lane logs to results/make_records.<lane>.log.
+# fraction of the speed): about two hours on two idle cores (estimated from each group's own time). Each lane logs to results/make_records.<lane>.log.
 # One group can be run alone: bash results/make_records.sh runs|in_context|tiny|chapters|learning_order|
-# variant_seeds|path_length_map|path_length_knobs.
+# variant_seeds|path_length_map|path_length_knobs|first_hop|decisive_c17_c19|decisive_c20_c21|knobs_width512.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
@@ -69,6 +69,11 @@ path_length_knobs() {
     "$PY" -m geomem_nb.sweep --preset cpu --knobs --clear --workers "$WORKERS" --out results/cpu/09_path_length
 }
 
+# Chapter 09's first-hop diagnosis: the frontier cells of the map run again, recording it.
+first_hop() {
+    "$PY" -m geomem_nb.sweep --preset cpu --first-hop --clear --workers "$WORKERS" --out results/cpu/09_first_hop
+}
+
 chapters() {
     for chapter in 03_hardest_token 04_path_star_geometry 07_why_geometry 08_what_else_matters; do
         (cd notebooks && GEOMEM_SAVE_RESULTS=1 "../$PY" "$chapter.py")
@@ -96,14 +101,15 @@ if [ $# -gt 0 ]; then
     for g in "$@"; do "$g"; done
     exit 0
 fi
-# Two lanes, one thread each (measured: lane a 82 minutes, lane b 83).
+# Two lanes, one thread each (measured before the decisive runs and the diagnosis: lane a 82 minutes, lane b
+# 83; those add about 45 minutes to lane a and 35 to lane b, estimated from their records' times).
 export OMP_NUM_THREADS=1 WORKERS=1
 lane() {
     local log=results/make_records.$1.log; shift
     (for g in "$@"; do echo "== $g $(date -u +%T)"; "$g"; done; echo "== done $(date -u +%T)") >"$log" 2>&1
 }
-lane a runs tiny chapters path_length_map &
-lane b variant_seeds learning_order path_length_knobs &  # chapter 08 (lane a, after runs and tiny) reads variant_seeds
+lane a runs tiny chapters path_length_map decisive_c17_c19 first_hop &
+lane b variant_seeds learning_order path_length_knobs decisive_c20_c21 knobs_width512 &  # chapter 08 (lane a, after runs and tiny) reads variant_seeds
 status=0
 for job in $(jobs -p); do wait "$job" || status=1; done
 [ $status = 0 ] || { echo "make records: a lane failed; see results/make_records.*.log" >&2; exit 1; }

@@ -49,6 +49,9 @@ class InWeightsConfig(RunSettings):
         "mixed: the share of each batch drawn from the path examples (0, the default: in proportion "
         "to the set sizes)"))
     freeze_embeddings: bool = field(default=False, metadata=cli())
+    diagnose_first_hop: bool = field(default=False, metadata=cli(
+        "record at each evaluation what the model predicts at the first hop of held-out leaves "
+        "(first_hop.diagnose; forward full paths only)"))
     target: float = field(default=0.0, metadata=cli(  # 0: never stop early
         "stop once the exact match of the validation arms (a seeded 20%% of the held-out arms, never "
         "reported) reaches this; the reported numbers are the other arms'"))
@@ -86,6 +89,9 @@ class InWeightsConfig(RunSettings):
         if not self.leaf_echo and self.path_length < 3:
             raise ValueError("leaf_echo=False needs path_length >= 3 (a node between the leaf and the root)")
         self.sizes()
+        if self.diagnose_first_hop and (self.path_direction != "forward" or self.objective == "edges-only"):
+            raise ValueError("diagnose_first_hop needs path_direction forward and a path objective "
+                             "(full-path or hardest-token)")
         if self.target:  # enough held-out arms for a validation and a reported side
             hops = self._held_out_hops()
             if hops is None:  # tree-star leaf split on a small tree: only the draw can say
@@ -240,7 +246,7 @@ def in_weights(cfg: InWeightsConfig, out: str | Path | None = None, resume: bool
         model.freeze_embeddings()
     # With a target, the stop is decided on validation arms and reported on the others (validation_split).
     validation, reported = validation_split(graph, cfg.seed) if cfg.target else (None, graph.test_arms)
-    evaluate = in_weights_evaluator(model, task, dev, cfg.seed, validation)
+    evaluate = in_weights_evaluator(model, task, dev, cfg.seed, validation, cfg.diagnose_first_hop)
     reached = (lambda r: (r.get("val_exact_match") or 0) >= cfg.target)
     stop = reached if cfg.target else None
     desc = desc or f"{graph_name(cfg)} {cfg.objective}"
@@ -276,6 +282,8 @@ def in_weights(cfg: InWeightsConfig, out: str | Path | None = None, resume: bool
         "config": cfg.record(),
         "resumed_from_step": tr.resumed_from or None,  # None: trained from step 0 in this process
     }
+    if cfg.diagnose_first_hop:
+        metrics["first_hop"] = final["first_hop"]
     result = RunResult(cfg.record(), metrics, tr.history, tr.losses, graph, task, model)
     files = {"embeddings.npy": lambda: save_npy(result.embeddings())} if save_embeddings else {}
     if save_graph:

@@ -6,6 +6,7 @@ import numpy as np
 import torch
 
 from .. import evaluate as ev
+from .. import first_hop
 from ..geometry import diagonal_contrast, nearest_own_accuracy, neighbour_lists, path_averaged_cosines, topk_recovery
 from ..tasks.in_weights import InWeightsTask
 
@@ -32,11 +33,14 @@ def validation_split(graph, seed: int) -> tuple[np.ndarray, np.ndarray]:
     return np.sort(test[is_val]), np.sort(test[~is_val])
 
 
-def in_weights_evaluator(model, task: InWeightsTask, device, seed: int, validation=None):
+def in_weights_evaluator(model, task: InWeightsTask, device, seed: int, validation=None,
+                         diagnose_first_hop: bool = False):
     """``evaluate(step) -> dict`` for the trainer: held-out and train path accuracy (greedy and
     teacher-forced), the leaf/first-hop diagonal accuracy and the path-averaged diagonal contrast, on
     fixed seeded subsets. Given ``validation`` arms (a run with a target), their exact match is
-    recorded apart (``val_*``) and every ``test_*`` number is scored on the other held-out arms only."""
+    recorded apart (``val_*``) and every ``test_*`` number is scored on the other held-out arms only.
+    With ``diagnose_first_hop``, each evaluation also records ``first_hop``: ``first_hop.diagnose`` on
+    the reported held-out arms."""
     g = task.graph
     rng = np.random.default_rng(seed)
     train_sub = np.sort(rng.permutation(g.train_arms)[:MAX_TRAIN_EVAL])
@@ -83,6 +87,9 @@ def in_weights_evaluator(model, task: InWeightsTask, device, seed: int, validati
             emb[leaves].float().cpu().numpy(), emb[first_hops].float().cpu().numpy(), own_test)
         rec["path_averaged_contrast"] = diagonal_contrast(path_averaged_cosines(
             emb[sub_nodes].float().cpu().numpy(), sub_arms, np.arange(len(sub_arms)))) if with_path_averaged else None
+        if diagnose_first_hop:
+            rec["first_hop"] = first_hop.diagnose(first_hop.first_hop_logits(model, task, reported, device),
+                                                  emb.float().cpu().numpy(), g, reported)
         return rec
 
     return evaluate

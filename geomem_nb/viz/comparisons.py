@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..first_hop import SHARES
 from .style import CHANCE_STYLE, axes_or_new
 
 
@@ -100,4 +101,22 @@ def weights_vs_context(rows, ax=None):
     ax.set_yticks([0, 0.25, 0.5, 0.75, 1.0])
     ax.legend(loc="upper right", ncols=3)
     ax.grid(axis="x", visible=False)
+    return ax
+
+
+def first_hop_shares(rows: dict, ax=None):
+    """Where the argmax at the first hop of held-out leaves lands, one stacked bar per run: ``rows`` maps
+    a run's label to its ``first_hop.diagnose`` dict (the shares sum to 1)."""
+    ax = axes_or_new(ax)
+    labels, bottom = list(rows), np.zeros(len(rows))
+    colours = {"correct": "tab:green", "other_held_out_first_hop": "tab:olive",
+               "training_first_hop": "tab:red", "not_a_first_hop": "0.6"}
+    for share in SHARES:
+        v = np.array([rows[k][f"share_{share}"] for k in labels])
+        ax.bar(range(len(labels)), v, bottom=bottom, color=colours[share], label=share.replace("_", " "))
+        bottom += v
+    ax.set_xticks(range(len(labels)), labels, rotation=20, ha="right")
+    ax.set_ylabel("share of held-out leaves")
+    ax.set_ylim(0, 1.02)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return ax

@@ -154,3 +154,29 @@ def seed_curves(series: dict, ax=None, chance: float | None = None, ylabel: str 
     ax.set_ylim(-0.02, 1.02)
     ax.legend(fontsize=8)
     return ax
+
+
+def first_hop_dynamics(runs: dict, axes=None):
+    """Two panels over the share of training done, one line per run (``label -> metrics.json`` dict whose
+    history holds ``first_hop``): the logit gap (best training first hop minus the own one; above 0 a
+    training hop outbids the answer) and the accuracy among the held-out first hops alone, with its chance."""
+    import matplotlib.pyplot as plt
+
+    axes = axes if axes is not None else plt.subplots(1, 2, figsize=(9.0, 3.4))[1]
+    chance = None
+    for label, m in runs.items():
+        rows = [h for h in m["history"] if h.get("first_hop")]
+        done = [h["step"] / rows[-1]["step"] for h in rows]
+        line, = axes[0].plot(done, [h["first_hop"]["logit_gap"] for h in rows], label=label)
+        axes[1].plot(done, [h["first_hop"]["accuracy_among_held_out"] for h in rows], color=line.get_color())
+        chance = rows[-1]["first_hop"]["chance_among_held_out"]
+    axes[0].axhline(0.0, **CHANCE_STYLE)
+    axes[0].set_ylabel("logit gap (training hop - own)")
+    axes[1].axhline(chance, label=f"chance = {chance:.3g}", **CHANCE_STYLE)
+    axes[1].set_ylabel("accuracy among held-out first hops")
+    axes[1].set_ylim(-0.02, 1.02)
+    for ax in axes:
+        ax.set_xlabel("share of training done")
+    axes[0].legend()
+    axes[1].legend()
+    return axes

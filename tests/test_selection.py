@@ -51,8 +51,8 @@ def _scripted(monkeypatch, scored, val_from: int, test_from: int):
         scored.append(np.asarray(arms).copy())
         return real_prompts(self, arms)
 
-    def evaluator(model, task, device, seed, validation=None):
-        evaluate = real_eval(model, task, device, seed, validation)
+    def evaluator(model, task, device, seed, validation=None, **options):
+        evaluate = real_eval(model, task, device, seed, validation, **options)
 
         def scripted(step):
             rec = evaluate(step)

@@ -246,7 +246,7 @@ def in_weights(cfg: InWeightsConfig, out: str | Path | None = None, resume: bool
         model.freeze_embeddings()
     # With a target, the stop is decided on validation arms and reported on the others (validation_split).
     validation, reported = validation_split(graph, cfg.seed) if cfg.target else (None, graph.test_arms)
-    evaluate = in_weights_evaluator(model, task, dev, cfg.seed, validation, cfg.diagnose_first_hop)
+    evaluate = in_weights_evaluator(model, task, dev, cfg.seed, validation, diagnose_first_hop=cfg.diagnose_first_hop)
     reached = (lambda r: (r.get("val_exact_match") or 0) >= cfg.target)
     stop = reached if cfg.target else None
     desc = desc or f"{graph_name(cfg)} {cfg.objective}"

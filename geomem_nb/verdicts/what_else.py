@@ -18,23 +18,24 @@ CEILING = 0.8                   # a baseline at or above this leaves no room for
 PAUSES = (0, 1, 2, 4)
 
 
-def _seeds(get: Get) -> tuple[dict, str, dict] | None:
-    """Chapter 08's seed sweep as ``({measurement: Spread}, 'G(d,l), n seeds, s steps', record)``, or None."""
-    rec = get(SEEDS_08)
+def _spreads(get: Get, name: str, where) -> tuple[dict, str, dict] | None:
+    """A multi-seed record as ``({measurement: Spread}, where(record), record)``, or None when absent."""
+    rec = get(name)
     if not rec:
         return None
-    sp = {k: from_record(x) for k, x in rec["measurements"].items()}
-    g = rec["graph"]
-    return sp, f"cpu, {g['graph']}, {g['steps']} steps, seeds {rec['seeds']}", rec
+    return {k: from_record(x) for k, x in rec["measurements"].items()}, where(rec), rec
+
+
+def _seeds(get: Get) -> tuple[dict, str, dict] | None:
+    """Chapter 08's seed sweep, described as 'cpu, G(d,l), s steps, seeds [...]'."""
+    return _spreads(get, SEEDS_08, lambda rec: f"cpu, {rec['graph']['graph']}, {rec['graph']['steps']} steps, "
+                                               f"seeds {rec['seeds']}")
 
 
 def _decisive(get: Get) -> tuple[dict, str, dict] | None:
-    """Chapter 08's decisive record (C17-C19) as ``({measurement: Spread}, where, record)``, or None."""
-    rec = get(DECISIVE_08)
-    if not rec:
-        return None
-    sp = {k: from_record(x) for k, x in rec["measurements"].items()}
-    return sp, f"decisive runs ({rec.get('preset', 'cpu')}, {rec['graph']['graph']}, seeds {rec['seeds']})", rec
+    """Chapter 08's decisive record (C17-C19)."""
+    return _spreads(get, DECISIVE_08, lambda rec: f"decisive runs ({rec.get('preset', 'cpu')}, {rec['graph']['graph']}, "
+                                                  f"seeds {rec['seeds']})")
 
 
 def _learned_worst(sp: dict, prefix: str, keys=("train_exact_match",)) -> bool:
@@ -349,12 +350,8 @@ DECISIVE_C20_C21 = f"cpu/{decisive_c20_c21.RECORD}"
 
 
 def _decisive_c20_c21(get: Get) -> tuple[dict, str, dict] | None:
-    """Chapter 08's decisive C20/C21 record as ``_seeds`` reads the sweep, or None."""
-    rec = get(DECISIVE_C20_C21)
-    if not rec:
-        return None
-    sp = {k: from_record(x) for k, x in rec["measurements"].items()}
-    return sp, f"cpu, seeds {rec['seeds']}", rec
+    """Chapter 08's decisive C20/C21 record."""
+    return _spreads(get, DECISIVE_C20_C21, lambda rec: f"cpu, seeds {rec['seeds']}")
 
 
 def _tree_line(sp: dict, where: str, tree: str) -> str:

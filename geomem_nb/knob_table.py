@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+from . import results
 from .experiments import tiny_knobs
 from .results import provenance, read_json, write_json
 from .stats import from_record
@@ -70,11 +71,10 @@ def main(argv=None) -> int:
     for name in ("width", "steps"):
         if getattr(args, name) < 1:
             p.error(f"--{name} must be a positive integer, got {getattr(args, name)}")
-    from .results import RESULTS
-
-    if args.out is None and RESULTS is None:
-        p.error("--out is needed when GEOMEM_RESULTS=none (no records folder)")
-    out = Path(args.out or RESULTS / args.preset / RECORD)
+    try:
+        out = results.record_folder(args.out, args.preset, RECORD)
+    except ValueError as e:
+        p.error(str(e))
     t0 = time.perf_counter()
     knobs = table(args.preset, args.width, args.steps, args.seeds, tiny_knobs.C12_ROWS if args.c12_rows else None)
     command = " ".join(["python -m geomem_nb.knob_table"] + (sys.argv[1:] if argv is None else list(argv)))

@@ -51,6 +51,14 @@ def records_root(setting: str | None = None) -> Path | None:
 RESULTS = records_root()
 
 
+def record_folder(out, preset: str, record: str) -> Path:
+    """Where a CLI writes a record: ``out`` when given, else ``results/<preset>/<record>``; refused (a
+    ValueError naming --out) when there is no records folder (GEOMEM_RESULTS=none)."""
+    if out is None and RESULTS is None:
+        raise ValueError("--out is needed when GEOMEM_RESULTS=none (no records folder)")
+    return Path(out) if out is not None else RESULTS / preset / record
+
+
 def workspace(name: str) -> Path:
     """Where runs that are not records go (``outputs``, ``runs``): beside the repository in a checkout,
     else in the current folder (an installed package must not write into site-packages)."""

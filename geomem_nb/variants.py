@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import experiments, presets, stats
+from . import experiments, presets, results, stats
 from .results import provenance, read_json, write_json
 from .runtime import PRESETS, device, device_name
 
@@ -302,11 +302,10 @@ def seeds_cli(module: str, doc: str, record: str, argv=None, seeds=SEEDS) -> tup
     p.add_argument("--seeds", type=int, nargs="+", default=list(seeds))
     p.add_argument("--out", default=None, help="folder of metrics.json (default results/<preset>/" + record + ")")
     args = p.parse_args(argv)
-    from .results import RESULTS
-
-    if args.out is None and RESULTS is None:
-        p.error("--out is needed when GEOMEM_RESULTS=none (no records folder)")
-    out = args.out or RESULTS / args.preset / record
+    try:
+        out = results.record_folder(args.out, args.preset, record)
+    except ValueError as e:
+        p.error(str(e))
     return args, out, " ".join([f"python -m {module}"] + (sys.argv[1:] if argv is None else list(argv)))
 
 

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import numpy as np
 
-from . import experiments, stats, variants
+from . import results, stats, variants
 from .deviations.paper import IN_WEIGHTS, paper
-from .results import provenance, read_json, write_json
+from .results import provenance, write_json
 from .runtime import device, device_name
 
 RECORD = "08_decisive_c17_c19"
@@ -65,11 +65,6 @@ def c19_overrides(base) -> dict:
                 eval_every=max(base.eval_every // 4, 1))
 
 
-def _run(base, desc, **overrides):
-    return experiments.in_weights(base.with_(**overrides), desc=f"{desc} (seed {base.seed})",
-                                  save_embeddings=False, save_graph=False)
-
-
 def steps_to(history, level: float = LEVEL) -> tuple[float, bool]:
     """(step of the first evaluation at or above ``level``, reached); a run that never gets there counts
     at its last step plus one evaluation interval (censored: the budget is a lower bound)."""
@@ -85,7 +80,7 @@ def c17(base) -> tuple[dict, dict]:
     """C17's numbers for one seed (keys 'c17/<variant>/...'), and nothing to curve."""
     m = {}
     for name, o in c17_overrides(base).items():
-        r = _run(base, f"C17 {name}", **o)
+        r = variants._run(base, f"C17 {name}", **o)
         for k in ("test_exact_match", "train_exact_match", "edge_recovery"):
             m[f"c17/{name}/{k}"] = r.metrics[k]
         m[f"c17/{name}/lr"] = r.config["lr"]
@@ -99,7 +94,7 @@ def c18(base) -> tuple[dict, dict]:
     m, curves = {}, {}
     cell = frontier(base)
     for k in PAUSES:
-        r = _run(base, f"C18 {k} pauses", pause_tokens=k, **cell)
+        r = variants._run(base, f"C18 {k} pauses", pause_tokens=k, **cell)
         step, reached = steps_to(r.history)
         m.update({f"c18/{k}/test_exact_match": r.metrics["test_exact_match"], f"c18/{k}/held_out_auc":
                   variants.held_out_auc(r), f"c18/{k}/steps_to_level": step, f"c18/{k}/reached": float(reached),
@@ -112,7 +107,7 @@ def c19(base) -> tuple[dict, dict]:
     """C19's numbers for one seed (keys 'c19/...') and its phase-2 curves (held-out exact match, train
     exact match, edge recovery)."""
     o = c19_overrides(base)
-    r = _run(base, "C19 staged at the paper's lrs", **o)
+    r = variants._run(base, "C19 staged at the paper's lrs", **o)
     ph = [h for h in r.history if h["phase"] == "paths"]
     em = np.array([h["test_exact_match"] for h in ph])
     edges = np.array([h["edge_recovery"] for h in ph])
@@ -222,14 +217,8 @@ def spreads(rec: dict) -> dict:
 
 def load(preset: str = "cpu", root=None) -> dict | None:
     """The shipped record of ``preset`` with its measurements as Spreads, or None when it is not there."""
-    from .results import RESULTS
-
-    root = root or RESULTS
-    path = root and Path(root) / preset / RECORD / "metrics.json"
-    if path is None or not path.exists():
-        return None
-    rec = read_json(path)
-    return {**rec, "spreads": spreads(rec)}
+    rec = results.read_at(preset, RECORD, root)
+    return None if rec is None else {**rec, "spreads": spreads(rec)}
 
 
 def main(argv=None) -> int:

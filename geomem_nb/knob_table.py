@@ -11,11 +11,10 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from pathlib import Path
 
 from . import results
 from .experiments import tiny_knobs
-from .results import provenance, read_json, write_json
+from .results import provenance, write_json
 from .stats import from_record
 from .runtime import PRESETS, device, device_name
 
@@ -52,11 +51,7 @@ def beside(narrow: dict, wide: dict) -> list:
 
 def load(preset: str = "cpu", root=None) -> dict | None:
     """The shipped record at ``preset`` (its ``knobs`` in chapter 07's layout), or None."""
-    from .results import RESULTS
-
-    root = root or RESULTS
-    path = root and Path(root) / preset / RECORD / "metrics.json"
-    return read_json(path) if path is not None and path.exists() else None
+    return results.read_at(preset, RECORD, root)
 
 
 def main(argv=None) -> int:

@@ -59,6 +59,14 @@ def record_folder(out, preset: str, record: str) -> Path:
     return Path(out) if out is not None else RESULTS / preset / record
 
 
+def read_at(preset: str, record: str, root=None) -> dict | None:
+    """The record ``<root>/<preset>/<record>/metrics.json`` (root: the records folder, ``RESULTS``), or
+    None when there is none."""
+    root = root or RESULTS
+    path = None if root is None else Path(root) / preset / record / "metrics.json"
+    return read_json(path) if path is not None and path.exists() else None
+
+
 def workspace(name: str) -> Path:
     """Where runs that are not records go (``outputs``, ``runs``): beside the repository in a checkout,
     else in the current folder (an installed package must not write into site-packages)."""

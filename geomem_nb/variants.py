@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from . import experiments, presets, results, stats
-from .results import provenance, read_json, write_json
+from .results import provenance, write_json
 from .runtime import PRESETS, device, device_name
 
 EDGES = ("both", "forward", "backward")
@@ -273,13 +273,9 @@ def staged_reading(spreads: dict) -> dict:
 def load(preset: str, root=None, record: str = SEEDS_RECORD) -> dict | None:
     """{measurement: Spread} from the shipped seeds record of ``preset`` (``record``: this grid's, or
     another module's in its layout), or None when it is not there."""
-    from .results import RESULTS
-
-    root = root or RESULTS
-    path = root and Path(root) / preset / record / "metrics.json"
-    if path is None or not path.exists():
+    rec = results.read_at(preset, record, root)
+    if rec is None:
         return None
-    rec = read_json(path)
     return {"seeds": rec["seeds"], "provenance": rec["provenance"], "graph": rec.get("graph"),
             "spreads": {k: stats.from_record(v) for k, v in rec["measurements"].items()}}
 

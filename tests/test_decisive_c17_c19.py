@@ -5,7 +5,7 @@ import json
 import pytest
 import torch
 
-from geomem_nb import decisive_c17_c19 as dc
+from geomem_nb import decisive_c17_c19 as dc, experiments
 from geomem_nb.graphs import path_star
 from geomem_nb.tasks import InWeightsTask
 from test_what_else import tiny_cfg
@@ -34,12 +34,12 @@ def test_leaf_echo_is_validated():
 
 
 def test_a_run_without_the_leafs_copy_scores_its_shorter_targets():
-    r = dc.experiments.in_weights(tiny_cfg(path_direction="reverse", leaf_echo=False, edges="backward"))
+    r = experiments.in_weights(tiny_cfg(path_direction="reverse", leaf_echo=False, edges="backward"))
     assert len(r.metrics["test_per_position"]) == 3 and len(r.metrics["test_teacher_forced"]) == 3
 
 
 def test_staged_runs_measure_edge_recovery_at_every_path_phase_evaluation():
-    r = dc.experiments.in_weights(tiny_cfg(schedule="staged", edge_steps=10, steps=20))
+    r = experiments.in_weights(tiny_cfg(schedule="staged", edge_steps=10, steps=20))
     paths = [h for h in r.history if h["phase"] == "paths"]
     assert paths and all(0 <= h["edge_recovery"] <= 1 for h in paths)
     assert r.metrics["edge_phase_edge_recovery"] == [h for h in r.history if h["phase"] == "edges"][-1]["edge_recovery"]

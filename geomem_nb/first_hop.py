@@ -20,12 +20,14 @@ SHARES = ("correct", "other_held_out_first_hop", "training_first_hop", "not_a_fi
 @torch.no_grad()
 def first_hop_logits(model, task, arm_ids, device) -> np.ndarray:
     """Logits over the node ids at the first hop of ``arm_ids``'s forward paths, the true root given
-    (teacher-forced), (n, num_nodes)."""
+    (teacher-forced), (n, num_nodes). A hardest-token model answers the first hop right after the
+    prompt (its training examples), so it is asked there."""
     if task.path_direction != "forward":
         raise ValueError("the first-hop diagnosis needs path_direction forward (the first hop is then "
                          "position 2 of the target)")
     prompts, paths = task.prompts(arm_ids).to(device), task.paths(arm_ids).to(device)
-    seq = torch.cat([prompts, paths[:, :task.first_hop_index]], dim=1)
+    given = 0 if task.objective == "hardest-token" else task.first_hop_index
+    seq = torch.cat([prompts, paths[:, :given]], dim=1)
     return model.next_token_logits(seq)[:, :task.graph.num_nodes].float().cpu().numpy()
 
 

@@ -5,6 +5,7 @@ folder already holds one is not run again. ``collect`` reads the folder back as 
 
     python -m geomem_nb.sweep --preset cpu --out results/cpu/09_path_length [--workers 2] [--knobs] [--clear]
     python -m geomem_nb.sweep --preset cpu --first-hop --out results/cpu/09_first_hop
+    python -m geomem_nb.sweep --preset cpu --frontier --out results/cpu/09_long_path
 """
 from __future__ import annotations
 
@@ -51,6 +52,13 @@ KNOBS = {
     "edges first at lr 1e-2": lambda cfg: dict(schedule="staged", edge_lr=1e-2),  # edge_steps: see config
     "4 layers, width 128": lambda cfg: dict(layers=4, width=128, heads=4),
     "weight decay 0.1": lambda cfg: dict(weight_decay=0.1),
+    # The long-path study's knobs, each one change against its recipe (lr 1e-2, cosine to 0.1x, weight
+    # decay 0.01, 2 layers, paths in proportion to the set sizes, the full path as target).
+    "lr 1e-2, constant": lambda cfg: dict(lr=1e-2, min_lr_ratio=1.0),
+    "lr 1e-2, weight decay 0.1": lambda cfg: dict(lr=1e-2, weight_decay=0.1),
+    "lr 1e-2, 4 layers": lambda cfg: dict(lr=1e-2, layers=4),
+    "lr 1e-2, path share 0.02": lambda cfg: dict(lr=1e-2, path_share=0.02),  # proportional: 5-6% at l 7-8
+    "lr 1e-2, first hop only": lambda cfg: dict(lr=1e-2, objective="hardest-token"),  # paths train v1 alone
 }
 KNOB_CELLS = {"cpu": [dict(degree=100, path_length=ell, epochs=300, knob=k) for ell in (6, 8) for k in KNOBS
                       if k != "lr 5e-5"]
@@ -73,8 +81,19 @@ FIRST_HOP_CELLS = {"ci": [dict(degree=100, path_length=5, epochs=100)],
                            dict(degree=100, path_length=7, epochs=3000, knob="lr 1e-2"),
                            dict(degree=100, path_length=8, epochs=3000, knob="lr 1e-2"),
                            dict(degree=100, path_length=8, epochs=10000, knob="lr 1e-2")]}
-GROUPS = ("grid", "knobs", "first-hop")
+# The long-path study (issue: why the first hop fails at l >= 8): one knob at a time against the recipe
+# (lr 1e-2, the map's best at l = 7), at equal steps (14,768: the recipe's 3,000 epochs at d = 100, l = 7),
+# two seeds each, every run diagnosed. More arms at equal steps is d = 300 and 1,000 with the recipe.
+STUDY_KNOBS = ("lr 1e-2", "lr 3e-2", "lr 1e-2, constant", "lr 1e-2, weight decay 0.1", "lr 1e-2, 4 layers",
+               "lr 1e-2, path share 0.02", "lr 1e-2, first hop only")
+STUDY_STEPS = 14768
+FRONTIER_CELLS = {"ci": [dict(degree=100, path_length=5, steps=300, knob="lr 1e-2"),
+                         dict(degree=100, path_length=5, steps=300, knob="lr 1e-2, first hop only")],
+                  "cpu": [dict(degree=d, path_length=7, steps=STUDY_STEPS, knob=k, seed=s) for s in (0, 1)
+                          for d, k in [(100, k) for k in STUDY_KNOBS] + [(300, "lr 1e-2"), (1000, "lr 1e-2")]]}
+GROUPS = ("grid", "knobs", "first-hop", "frontier")
 EVALUATIONS = 10  # per run, evenly spaced
+DIAGNOSED = ("first-hop", "frontier")  # groups whose runs record first_hop.diagnose at each evaluation
 DROPPED = ("embeddings.npy", "graph.json")  # written by every run, not kept in the map's folder
 MEASURES = ("test_exact_match", "test_hardest_token", "leaf_first_hop_diagonal_accuracy", "train_exact_match",
             "edge_recovery", "chance", "steps", "train_seconds")
@@ -101,25 +120,32 @@ def first_hop_cells(preset: str) -> list[dict]:
     return FIRST_HOP_CELLS["ci" if preset == "ci" else "cpu"]
 
 
+def frontier_cells(preset: str) -> list[dict]:
+    """The long-path study's runs at ``preset`` (``FRONTIER_CELLS``; gpu and paper: cpu's)."""
+    check_choice("preset", preset, PRESETS)
+    return FRONTIER_CELLS["ci" if preset == "ci" else "cpu"]
+
+
 def selected(preset: str, group: str = "grid") -> list[dict]:
-    """The runs of ``group`` at ``preset``: the map's grid, its knob runs, or the diagnosed runs."""
+    """The runs of ``group`` at ``preset``: the map's grid, its knob runs, the diagnosed runs or the study's."""
     check_choice("group", group, GROUPS)
-    return {"grid": cells, "knobs": knob_cells, "first-hop": first_hop_cells}[group](preset)
+    return {"grid": cells, "knobs": knob_cells, "first-hop": first_hop_cells, "frontier": frontier_cells}[group](preset)
 
 
 def name(cell: dict) -> str:
     knob = f"-{cell['knob']}".replace(" ", "_").replace(",", "").replace("=", "eq") if cell.get("knob") else ""
     seed = f"-seed{cell['seed']}" if cell.get("seed") else ""  # seed 0, the preset's, goes unnamed
-    return f"d{cell['degree']}-l{cell['path_length']}-e{cell['epochs']}{knob}{seed}"
+    budget = f"e{cell['epochs']}" if "epochs" in cell else f"s{cell['steps']}"
+    return f"d{cell['degree']}-l{cell['path_length']}-{budget}{knob}{seed}"
 
 
 def config(cell: dict, preset: str, diagnose: bool = False) -> InWeightsConfig:
-    """The run of ``cell``: the base preset on G(d, l), its steps set to draw ``epochs`` epochs (with
-    ``diagnose``: recording the first-hop diagnosis at each evaluation)."""
+    """The run of ``cell``: the base preset on G(d, l), its steps given (``steps``) or set to draw
+    ``epochs`` epochs (with ``diagnose``: recording the first-hop diagnosis at each evaluation)."""
     cfg = presets.config(BASE, preset, degree=cell["degree"], path_length=cell["path_length"], seed=cell.get("seed", 0))
     if cell.get("knob"):  # first: knobs that change the examples (edges, pauses) change the epoch's size
         cfg = cfg.with_(**KNOBS[cell["knob"]](cfg))
-    steps = cfg.steps_for_epochs(cell["epochs"])
+    steps = cell["steps"] if "steps" in cell else cfg.steps_for_epochs(cell["epochs"])
     staged = dict(edge_steps=steps) if cfg.schedule == "staged" else {}  # an edge phase as long as the paths'
     return cfg.with_(steps=steps, eval_every=max(1, steps // EVALUATIONS), diagnose_first_hop=diagnose, **staged)
 
@@ -130,7 +156,8 @@ def command(cfg: InWeightsConfig, out: Path) -> list[str]:
                  width=cfg.width, heads=cfg.heads, batch_size=cfg.batch_size, lr=cfg.lr, warmup=cfg.warmup,
                  pause_tokens=cfg.pause_tokens, steps=cfg.steps, eval_every=cfg.eval_every, seed=cfg.seed,
                  edges=cfg.edges, schedule=cfg.schedule, edge_steps=cfg.edge_steps, edge_lr=cfg.edge_lr,
-                 weight_decay=cfg.weight_decay, path_share=cfg.path_share)
+                 weight_decay=cfg.weight_decay, min_lr_ratio=cfg.min_lr_ratio, objective=cfg.objective,
+                 path_share=cfg.path_share)
     args = [f"--{k.replace('_', '-')}={v}" for k, v in flags.items()] + ["--diagnose-first-hop"] * cfg.diagnose_first_hop
     return [sys.executable, "-m", "geomem_nb", "in-weights", *args, "--out", str(out)]
 
@@ -147,7 +174,7 @@ def run(preset: str, out: str | Path, workers: int = 2, group: str = "grid", cle
     env = {**os.environ, "OMP_NUM_THREADS": "1", "GEOMEM_PROGRESS": "0"}
 
     def one(cell):
-        p = subprocess.run(command(config(cell, preset, group == "first-hop"), out / name(cell)), env=env, cwd=REPO,
+        p = subprocess.run(command(config(cell, preset, group in DIAGNOSED), out / name(cell)), env=env, cwd=REPO,
                            capture_output=True, text=True)
         if p.returncode:
             return f"{name(cell)}: {p.stderr.strip().splitlines()[-1:]}"
@@ -175,7 +202,8 @@ def collect(out: str | Path, preset: str, group: str = "grid") -> list[dict]:
     return rows
 
 
-FOLDERS = {"grid": "09_path_length", "knobs": "09_path_length", "first-hop": "09_first_hop"}
+FOLDERS = {"grid": "09_path_length", "knobs": "09_path_length", "first-hop": "09_first_hop",
+           "frontier": "09_long_path"}
 
 
 def shipped(preset: str, group: str = "grid") -> list[dict] | None:
@@ -214,9 +242,10 @@ def main(argv=None) -> int:
     which.add_argument("--knobs", action="store_true", help="the knob runs instead of the grid")
     which.add_argument("--first-hop", action="store_true",
                        help="the diagnosed runs (first_hop.diagnose at every evaluation) instead of the grid")
+    which.add_argument("--frontier", action="store_true", help="the long-path study's runs instead of the grid")
     p.add_argument("--clear", action="store_true", help="remove the selected runs from --out first, then run them all")
     a = p.parse_args(argv)
-    group = "knobs" if a.knobs else "first-hop" if a.first_hop else "grid"
+    group = "knobs" if a.knobs else "first-hop" if a.first_hop else "frontier" if a.frontier else "grid"
     failed = run(a.preset or env_preset(), a.out, a.workers, group, a.clear)
     for f in failed:
         print(f, file=sys.stderr)

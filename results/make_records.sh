@@ -5,7 +5,8 @@
 # equal length run side by side, one thread each (two processes of two threads on two cores run at a
 # fraction of the speed): about two hours on two idle cores (estimated from each group's own time). Each lane logs to results/make_records.<lane>.log.
 # One group can be run alone: bash results/make_records.sh runs|in_context|tiny|chapters|learning_order|
-# variant_seeds|path_length_map|path_length_knobs|first_hop|decisive_c17_c19|decisive_c20_c21|knobs_width512.
+# variant_seeds|path_length_map|path_length_knobs|first_hop|decisive_c17_c19|decisive_c20_c21|knobs_width512|
+# long_path.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
@@ -96,6 +97,11 @@ knobs_width512() {
         --out results/cpu/07_knobs_width512
 }
 
+# Chapter 09's long-path study: one knob at a time against the recipe at l = 7, two seeds (sweep.FRONTIER_CELLS).
+long_path() {
+    "$PY" -m geomem_nb.sweep --preset cpu --frontier --clear --workers "$WORKERS" --out results/cpu/09_long_path
+}
+
 WORKERS=2
 if [ $# -gt 0 ]; then
     for g in "$@"; do "$g"; done
@@ -109,7 +115,7 @@ lane() {
     (for g in "$@"; do echo "== $g $(date -u +%T)"; "$g"; done; echo "== done $(date -u +%T)") >"$log" 2>&1
 }
 lane a runs tiny chapters path_length_map decisive_c17_c19 first_hop &
-lane b variant_seeds learning_order path_length_knobs decisive_c20_c21 knobs_width512 &  # chapter 08 (lane a, after runs and tiny) reads variant_seeds
+lane b variant_seeds learning_order path_length_knobs decisive_c20_c21 knobs_width512 long_path &  # chapter 08 (lane a, after runs and tiny) reads variant_seeds
 status=0
 for job in $(jobs -p); do wait "$job" || status=1; done
 [ $status = 0 ] || { echo "make records: a lane failed; see results/make_records.*.log" >&2; exit 1; }

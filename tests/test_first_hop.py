@@ -87,3 +87,23 @@ def test_reading_names_the_hypothesis_the_numbers_support():
     assert first_hop.reading({**base, "share_correct": 0.9}) is None  # the cell does not fail
     assert first_hop.reading({**base, "accuracy_among_held_out": None}) == "mixed"
     assert set(first_hop.READINGS) == {"H1", "H2/H3", "mixed"}
+
+
+def test_first_hop_is_asked_where_each_objective_trains_it():
+    """Full paths: after the prompt and the root; hardest-token: right after the prompt (its examples)."""
+    import torch
+    from geomem_nb.tasks.in_weights import InWeightsTask
+
+    class Recorder:
+        def next_token_logits(self, seq):
+            self.seq = seq
+            return torch.zeros(len(seq), 100)
+
+    g = _graph()
+    for objective, extra in (("full-path", 1), ("hardest-token", 0)):
+        task, model = InWeightsTask(g, 1, objective), Recorder()
+        first_hop.first_hop_logits(model, task, g.test_arms, "cpu")
+        assert model.seq.shape[1] == task.prompt_length + extra
+        assert torch.equal(model.seq[:, :task.prompt_length], task.prompts(g.test_arms))
+        if extra:
+            assert model.seq[:, -1].tolist() == [g.root] * len(g.test_arms)

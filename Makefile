@@ -14,10 +14,16 @@ $(STAMP): requirements.txt pyproject.toml
 	$(PY) -m pip install -q -r requirements.txt -e .
 	touch $(STAMP)
 
-# Executes every notebook at the `cpu` preset and builds the HTML book into _build/html. One thread, as
-# make records: chapter 08's staged runs change with the thread count, and the book shows their records.
+# Executes every notebook at the `cpu` preset and builds the HTML book into _build/html. The pages run
+# JOBS at a time (default: one per core) into Jupyter Book's execution cache (tools/execute_book.py), which
+# the build then reads. One thread each, as make records: chapter 08's staged runs change with the thread
+# count, and the book shows their records.
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+BOOK_ENV := OMP_NUM_THREADS=1 GEOMEM_PROGRESS=0
+BUILD_BOOK := $(VENV)/bin/jupyter-book build --config .book-cached.yml --all -W -n --keep-going .
 book: $(STAMP)
-	OMP_NUM_THREADS=1 GEOMEM_SCALE=cpu GEOMEM_PROGRESS=0 $(VENV)/bin/jupyter-book build --all -W -n --keep-going .
+	$(BOOK_ENV) GEOMEM_SCALE=cpu $(PY) tools/execute_book.py --jobs $(JOBS)
+	$(BOOK_ENV) GEOMEM_SCALE=cpu $(BUILD_BOOK)
 
 # The book as a reader meets it: built at the ci preset, then every page opened offline in headless
 # Chromium (Debian's chromium, installed when absent); fails on a JavaScript error, raw \( or $$ left in the
@@ -28,7 +34,8 @@ check-book: $(STAMP)
 	command -v chromium >/dev/null || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 		$$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium; }
 	rm -rf _build/html _build/screenshots
-	OMP_NUM_THREADS=1 GEOMEM_SCALE=ci GEOMEM_PROGRESS=0 $(VENV)/bin/jupyter-book build --all -W -n --keep-going .
+	$(BOOK_ENV) GEOMEM_SCALE=ci $(PY) tools/execute_book.py --jobs $(JOBS)
+	$(BOOK_ENV) GEOMEM_SCALE=ci $(BUILD_BOOK)
 	$(PY) tools/check_book.py _build/html --screenshots _build/screenshots
 	$(VENV)/bin/pytest -q tests/test_book_offline.py
 

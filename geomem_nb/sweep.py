@@ -52,8 +52,10 @@ KNOBS = {
     "edges first at lr 1e-2": lambda cfg: dict(schedule="staged", edge_lr=1e-2),  # edge_steps: see config
     "4 layers, width 128": lambda cfg: dict(layers=4, width=128, heads=4),
     "weight decay 0.1": lambda cfg: dict(weight_decay=0.1),
-    # The long-path study's knobs, each one change against its recipe (lr 1e-2, cosine to 0.1x, weight
-    # decay 0.01, 2 layers, paths in proportion to the set sizes, the full path as target).
+}
+# The long-path study's knobs, each one change against its recipe (lr 1e-2, cosine to 0.1x, weight
+# decay 0.01, 2 layers, paths in proportion to the set sizes, the full path as target).
+STUDY_KNOBS = {
     "lr 1e-2, constant": lambda cfg: dict(lr=1e-2, min_lr_ratio=1.0),
     "lr 1e-2, weight decay 0.1": lambda cfg: dict(lr=1e-2, weight_decay=0.1),
     "lr 1e-2, 4 layers": lambda cfg: dict(lr=1e-2, layers=4),
@@ -84,13 +86,16 @@ FIRST_HOP_CELLS = {"ci": [dict(degree=100, path_length=5, epochs=100)],
 # The long-path study (issue: why the first hop fails at l >= 8): one knob at a time against the recipe
 # (lr 1e-2, the map's best at l = 7), at equal steps (14,768: the recipe's 3,000 epochs at d = 100, l = 7),
 # two seeds each, every run diagnosed. More arms at equal steps is d = 300 and 1,000 with the recipe.
-STUDY_KNOBS = ("lr 1e-2", "lr 3e-2", "lr 1e-2, constant", "lr 1e-2, weight decay 0.1", "lr 1e-2, 4 layers",
-               "lr 1e-2, path share 0.02", "lr 1e-2, first hop only")
+STUDIED = ("lr 1e-2", "lr 3e-2", *STUDY_KNOBS)
 STUDY_STEPS = 14768
+COST_KNOB = "lr 1e-2"  # the recipe whose steps to 0.5 are measured at every l
 FRONTIER_CELLS = {"ci": [dict(degree=100, path_length=5, steps=300, knob="lr 1e-2"),
                          dict(degree=100, path_length=5, steps=300, knob="lr 1e-2, first hop only")],
                   "cpu": [dict(degree=d, path_length=7, steps=STUDY_STEPS, knob=k, seed=s) for s in (0, 1)
-                          for d, k in [(100, k) for k in STUDY_KNOBS] + [(300, "lr 1e-2"), (1000, "lr 1e-2")]]}
+                          for d, k in [(100, k) for k in STUDIED] + [(300, "lr 1e-2"), (1000, "lr 1e-2")]]
+                  # the cost curve's shorter lengths (l = 7 is above), evaluated twice as often
+                  + [dict(degree=100, path_length=ell, steps=steps, knob=COST_KNOB, seed=s, evaluations=20)
+                     for ell, steps in ((5, 2000), (6, 8000)) for s in (0, 1)]}
 GROUPS = ("grid", "knobs", "first-hop", "frontier")
 EVALUATIONS = 10  # per run, evenly spaced
 DIAGNOSED = ("first-hop", "frontier")  # groups whose runs record first_hop.diagnose at each evaluation
@@ -144,10 +149,11 @@ def config(cell: dict, preset: str, diagnose: bool = False) -> InWeightsConfig:
     ``epochs`` epochs (with ``diagnose``: recording the first-hop diagnosis at each evaluation)."""
     cfg = presets.config(BASE, preset, degree=cell["degree"], path_length=cell["path_length"], seed=cell.get("seed", 0))
     if cell.get("knob"):  # first: knobs that change the examples (edges, pauses) change the epoch's size
-        cfg = cfg.with_(**KNOBS[cell["knob"]](cfg))
+        cfg = cfg.with_(**{**KNOBS, **STUDY_KNOBS}[cell["knob"]](cfg))
     steps = cell["steps"] if "steps" in cell else cfg.steps_for_epochs(cell["epochs"])
     staged = dict(edge_steps=steps) if cfg.schedule == "staged" else {}  # an edge phase as long as the paths'
-    return cfg.with_(steps=steps, eval_every=max(1, steps // EVALUATIONS), diagnose_first_hop=diagnose, **staged)
+    every = max(1, steps // cell.get("evaluations", EVALUATIONS))
+    return cfg.with_(steps=steps, eval_every=every, diagnose_first_hop=diagnose, **staged)
 
 
 def command(cfg: InWeightsConfig, out: Path) -> list[str]:

@@ -72,3 +72,26 @@ def test_set_epochs_follow_the_mix():
             assert epochs["paths"] > 5 * epochs["edges"] and epochs["edges"] < 300
         else:
             assert epochs["edges"] == pytest.approx(300, rel=0.02) and epochs["paths"] == pytest.approx(300, rel=0.1)
+
+
+def test_study_changes_one_thing_against_its_recipe_at_equal_steps():
+    """Each study cell: the recipe (lr 1e-2 on the same graph) with one change, at the same steps, diagnosed."""
+    cells = sweep.selected("cpu", "frontier")
+    names = [sweep.name(c) for c in cells]
+    assert len(names) == len(set(names)) and len(sweep.knob_cells("cpu")) == 34  # the map's knob runs untouched
+    assert {c.get("seed", 0) for c in cells} == {0, 1} and "d100-l7-s14768-lr_1e-2_4_layers-seed1" in names
+    for cell in cells:
+        cfg = sweep.config(cell, "cpu", diagnose=True)
+        recipe = sweep.config({**cell, "knob": "lr 1e-2"}, "cpu", diagnose=True).record()
+        changed = {k for k, v in cfg.record().items() if recipe[k] != v}
+        knob = cell["knob"]
+        expected = {"lr"} if knob == "lr 3e-2" else set(sweep.STUDY_KNOBS.get(knob, lambda c: {})(cfg)) - {"lr"}
+        assert changed == expected, (cell, changed)
+        assert cfg.diagnose_first_hop and cfg.steps == (sweep.STUDY_STEPS if cell["path_length"] == 7 else cell["steps"])
+    cost = [c for c in cells if c["path_length"] != 7]  # the cost curve's shorter lengths: the recipe alone
+    assert {c["knob"] for c in cost} == {sweep.COST_KNOB} and {c["path_length"] for c in cost} == {5, 6}
+    assert all(sweep.config(c, "cpu").eval_every == c["steps"] // 20 for c in cost)
+    first = sweep.config(next(c for c in cells if c["knob"] == "lr 1e-2, first hop only"), "cpu")
+    assert first.objective == "hardest-token" and "--objective=hardest-token" in sweep.command(first, "x")
+    constant = sweep.config(next(c for c in cells if c["knob"] == "lr 1e-2, constant"), "cpu")
+    assert "--min-lr-ratio=1.0" in sweep.command(constant, "x")

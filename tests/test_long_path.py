@@ -1,0 +1,54 @@
+"""The long-path study's readout on hand-built runs: reach over seeds, steps to 0.5, the cost per +1 in l."""
+import math
+
+import pytest
+
+from geomem_nb import long_path
+
+
+def run(ell, knob="lr 1e-2", seed=0, final=0.0, curve=(), degree=100, steps=1000, every=100, **extra):
+    history = [{"step": every * (i + 1), "test_exact_match": v} for i, v in enumerate(curve)]
+    return {"degree": degree, "path_length": ell, "knob": knob, "seed": seed, "steps": steps, "history": history,
+            "config": {"eval_every": every}, "test_exact_match": final, "test_hardest_token": final,
+            "leaf_first_hop_diagonal_accuracy": 1.0, "train_exact_match": 1.0, "edge_recovery": 1.0,
+            "first_hop": {"share_training_first_hop": 0.8, "accuracy_among_held_out": 0.3, "logit_gap": 2.0}, **extra}
+
+
+def test_a_reach_needs_every_seed_and_two_of_them():
+    assert not long_path.reached([run(7, final=0.9)])  # one seed is not a reach
+    assert long_path.reached([run(7, final=0.9), run(7, seed=1, final=0.5)])
+    assert not long_path.reached([run(7, final=0.9), run(7, seed=1, final=0.49)])
+    rows = [run(7, final=0.9), run(7, seed=1, final=0.8), run(8, final=0.9), run(8, seed=1, final=0.1),
+            run(6, final=1.0), run(6, seed=1, final=1.0)]
+    assert long_path.furthest(rows) == (100, 7, "lr 1e-2", 1000)
+    assert long_path.furthest([run(8, final=0.9)]) is None
+
+
+def test_spreads_skip_a_measure_a_setting_does_not_have():
+    runs = [run(7, final=0.2), run(7, seed=1, final=0.6)]
+    sp = long_path.spreads(runs)
+    assert sp["held-out exact match"].mean == pytest.approx(0.4) and sp["logit gap"].mean == 2.0
+    first_hop_only = [dict(r, test_exact_match=None, train_exact_match=None) for r in runs]
+    sp = long_path.spreads(first_hop_only)
+    assert "held-out exact match" not in sp and "train exact match" not in sp and sp["first hop"].n == 2
+
+
+def test_steps_to_reach_is_the_first_evaluation_at_the_level():
+    assert long_path.steps_to([{"step": 100, "test_exact_match": 0.2}, {"step": 200, "test_exact_match": 0.5},
+                               {"step": 300, "test_exact_match": 0.4}]) == 200
+    assert long_path.steps_to([{"step": 100, "test_exact_match": 0.49}]) is None
+
+
+def test_cost_curve_and_its_growth_per_length():
+    rows = [run(5, curve=(0.6,), final=1.0), run(5, seed=1, curve=(0.6,), final=1.0),                 # 100 steps
+            run(6, curve=(0.1, 0.2, 0.7), final=1.0), run(6, seed=1, curve=(0.1, 0.1, 0.6), final=1.0),  # 300
+            run(7, curve=(0.0,) * 8 + (0.9,), final=0.9), run(7, seed=1, curve=(0.0,) * 8 + (0.9,), final=0.9),  # 900
+            run(8, curve=(0.0,) * 10, final=0.0), run(8, seed=1, curve=(0.0,) * 10, final=0.0),
+            run(5, knob="lr 3e-2", curve=(0.9,), final=1.0)]  # another recipe: not on this curve
+    curve = long_path.cost_curve(rows, "lr 1e-2")
+    assert [c["l"] for c in curve] == [5, 6, 7, 8] and [c["reached"] for c in curve] == [True, True, True, False]
+    assert [c["steps to 0.5"].mean for c in curve[:3]] == [100, 300, 900] and curve[3]["steps to 0.5"] is None
+    g = long_path.growth(curve)
+    assert g["factor per l"] == pytest.approx(3.0) and g["lengths"] == [5, 6, 7]
+    assert g["at"](10) == pytest.approx(100 * 3 ** 5)
+    assert long_path.growth(curve[:1]) is None and not math.isnan(g["at"](8))

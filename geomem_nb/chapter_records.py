@@ -109,6 +109,10 @@ NEEDS = {
         Need(("cpu/09_first_hop",), "the first-hop diagnosis of the frontier cells (where the wrong first "
              "hops land)", "left out", f"{_M}.sweep --preset cpu --first-hop --out results/cpu/09_first_hop",
              lambda: sweep.shipped("cpu", "first-hop")),
+        Need(("cpu/09_long_path",), "the long-path study: one knob at a time against the recipe at l = 7 over two "
+             "seeds, and the cost curve", "left out (at ci its two cells run here)",
+             f"{_M}.sweep --preset cpu --frontier --out results/cpu/09_long_path",
+             lambda: sweep.shipped("cpu", "frontier")),
         _PAPER_IW],
 }
 

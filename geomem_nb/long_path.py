@@ -10,7 +10,9 @@ import math
 
 import numpy as np
 
-from . import stats
+from . import results, stats, sweep
+from .runtime import PRESETS
+from .checks import check_choice
 
 REACHED = 0.5
 MIN_SEEDS = 2
@@ -21,6 +23,25 @@ MEASURES = {"held-out exact match": "test_exact_match", "first hop": "test_harde
 # ... and from the first-hop diagnosis at the last evaluation (first_hop.diagnose).
 DIAGNOSIS = {"guesses on training first hops": "share_training_first_hop",
              "right among held-out hops": "accuracy_among_held_out", "logit gap": "logit_gap"}
+
+
+COMMAND = "python -m geomem_nb.sweep --preset cpu --frontier --out results/cpu/09_long_path"
+
+
+def load(preset: str) -> tuple[list[dict] | None, str]:
+    """The study's runs and where they come from: the shipped ``cpu`` record at every preset (the study
+    is hours of CPU); without it, at ``ci`` its two-cell version runs here (seconds), else nothing."""
+    check_choice("preset", preset, PRESETS)
+    rows = sweep.shipped("cpu", "frontier")
+    if rows:
+        return rows, f"results/cpu/{sweep.FOLDERS['frontier']}"
+    if preset != "ci":
+        return None, f"not shipped; the study is hours of CPU: {COMMAND}"
+    here = results.workspace("outputs") / "ci" / sweep.FOLDERS["frontier"]
+    failed = sweep.run("ci", here, group="frontier")
+    if failed:
+        raise RuntimeError("runs failed: " + "; ".join(failed))
+    return sweep.collect(here, "ci", "frontier"), f"{here.name} (the ci cells, run here)"
 
 
 def setting(row: dict) -> tuple:
@@ -99,3 +120,22 @@ def growth(curve: list[dict]) -> dict | None:
     slope, intercept = np.polyfit(ell, np.log(steps), 1)
     return {"factor per l": float(math.exp(slope)), "lengths": [int(x) for x in ell],
             "at": lambda x: float(math.exp(intercept + slope * x))}
+
+
+def screen(rows: list[dict]) -> dict[tuple, list[dict]]:
+    """The one-knob comparison: the settings at the study's most common (l, steps), in the rows' order
+    (the cost curve's shorter runs left out)."""
+    groups = by_setting(rows)
+    counts: dict[tuple, int] = {}
+    for d, ell, knob, steps in groups:
+        counts[(ell, steps)] = counts.get((ell, steps), 0) + 1
+    at = max(counts, key=counts.get)
+    return {k: runs for k, runs in groups.items() if (k[1], k[3]) == at}
+
+
+def against(recipe: stats.Spread, other: stats.Spread) -> str:
+    """``other`` against the recipe, over seeds: above or below beyond the spread (mean ± sd apart,
+    ``MIN_SEEDS`` seeds each), else within it."""
+    if stats.above(other, recipe, MIN_SEEDS):
+        return "above"
+    return "below" if stats.above(recipe, other, MIN_SEEDS) else "within the spread"

@@ -49,7 +49,7 @@ if "google.colab" in sys.modules:
 import matplotlib.pyplot as plt
 
 import geomem_nb as gm
-from geomem_nb import chapter_records, controls, deviations, first_hop, results, runtime, stats, sweep, viz
+from geomem_nb import chapter_records, controls, deviations, first_hop, long_path, results, runtime, stats, sweep, viz
 from geomem_nb.experiments import InWeightsConfig
 
 viz.setup()
@@ -279,6 +279,75 @@ if diagnosed:
     failing = {diagnosis_label(r): r for r in diagnosed if first_hop.reading(r["first_hop"])}
     viz.first_hop_dynamics(failing)
     plt.suptitle("the failing diagnosed runs over training (d = 100)")
+    plt.show()
+
+# %% [markdown]
+# ## What carries a long path: one knob at a time
+#
+# The diagnosis points at the path head's memory of the training first hops. So the study changes one
+# setting of the recipe at a time, at the length where the recipe just passes ($\ell = 7$, $d = 100$, lr
+# $10^{-2}$ with cosine decay to a tenth, 14,768 steps: the map's 3,000 epochs), **at equal steps**, on two
+# seeds each (each seed its own graph, split and initialization), every run diagnosed: the largest rate
+# tried ($3\times10^{-2}$, H4), a constant rate (no decay, H4), ten times the weight decay (0.1, H5),
+# four layers instead of two (H3), a smaller share of paths in each batch (2%, below the proportional
+# mix's share printed in the knob section: fewer pushes on the first hop), a first-hop-only objective (the paths train $v_1$ alone: the
+# paper's "one-step task"; its held-out measure is the first hop, it generates no full path), and more
+# arms at the same steps ($d = 300$ and $1000$, so fewer epochs). `python -m geomem_nb.sweep --preset cpu
+# --frontier --out results/cpu/09_long_path` runs it; a setting **reaches** its $\ell$ when held-out exact
+# match is at least 0.5 on every seed. Two seeds show a spread, not a distribution: "above" or "below"
+# the recipe means the two means lie more than their standard deviations apart.
+
+# %%
+study, study_source = long_path.load(PRESET)
+print("the study's runs:", study_source)
+if study:
+    screened = long_path.screen(study)
+    recipe_key = next(k for k in screened if k[0] == 100 and k[2] == sweep.COST_KNOB)
+    recipe = long_path.spreads(screened[recipe_key])
+    study_table = []
+    for key, runs in screened.items():
+        sp = long_path.spreads(runs)
+        line = {"setting": (key[2] if key[0] == 100 else f"{key[2]}, d = {key[0]}"), "seeds": len(runs)}
+        line.update({name: stats.cell(sp, name) for name in (*long_path.MEASURES, *long_path.DIAGNOSIS)})
+        line["first hop against the recipe"] = long_path.against(recipe["first hop"], sp["first hop"])
+        line["reached"] = long_path.reached(runs)
+        study_table.append(line)
+    d0, ell0, _, steps0 = recipe_key
+    viz.table(study_table, caption=f"l = {ell0}, {steps0} steps each; mean ± sd over seeds; diagnosis at the last evaluation")
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), constrained_layout=True, sharey=True)
+    for ax, (name, key) in zip(axes, (("held-out exact match", "test_exact_match"), ("first hop", "test_hardest_token"))):
+        per = {t["setting"]: stats.spread([r[key] for r in runs]) for t, runs in zip(study_table, screened.values())
+               if all(r.get(key) is not None for r in runs)}
+        viz.seed_spread(per, ax=ax, xlabel=f"{name} (held-out leaves)", line=long_path.REACHED, line_label="0.5")
+    plt.show()
+
+# %% [markdown]
+# ## The cost of each +1 in $\ell$
+#
+# For the recipe, the steps each seed needed to reach held-out exact match 0.5 (the first evaluation at
+# or above it; runs evaluated 10 to 20 times, so each value is an upper bound on the evaluation grid),
+# at $\ell = 5$, $6$ (their own runs, evaluated twice as often) and $7$ (the study's recipe); at
+# $\ell = 8$ the map's longest run with the same recipe (one seed; its steps in the table) is a lower bound. A
+# straight line through the log of the steps against $\ell$ gives the factor per +1 in $\ell$.
+
+# %%
+if study:
+    curve = long_path.cost_curve(study, sweep.COST_KNOB)
+    longest8 = [r for r in (knob_rows or []) if r["path_length"] >= 8 and r.get("knob") == sweep.COST_KNOB
+                and r["degree"] == 100 and r["test_exact_match"] < long_path.REACHED]
+    bounds = {r["path_length"]: r["steps"] for r in sorted(longest8, key=lambda r: r["steps"])}
+    fit = long_path.growth(curve)
+    viz.table([{"l": c["l"], "seeds": c["seeds"], "reached 0.5 (seeds)": c["reached 0.5"], "budget (steps)": c["budget"],
+                "evaluated every": c["eval_every"], "steps to 0.5": c["steps to 0.5"].short("{:.0f}") if c["steps to 0.5"] else "not reached"}
+               for c in curve] + [{"l": ell, "seeds": 1, "reached 0.5 (seeds)": 0, "budget (steps)": steps,
+                                   "steps to 0.5": f"more than {steps}"} for ell, steps in bounds.items()],
+              caption=f"d = 100, {sweep.COST_KNOB}, cosine to a tenth")
+    if fit:
+        print(f"fitted over l = {fit['lengths']}: x{fit['factor per l']:.1f} steps per +1 in l; "
+              + ", ".join(f"l = {ell}: {fit['at'](ell):.3g} steps" for ell in (8, 10)))
+    fig, ax = plt.subplots(figsize=(6.5, 4.0))
+    viz.steps_per_length(curve, bounds, fit and fit["at"], ax=ax)
+    ax.set_title(f"d = 100, {sweep.COST_KNOB}")
     plt.show()
 
 # %% [markdown]

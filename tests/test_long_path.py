@@ -52,3 +52,12 @@ def test_cost_curve_and_its_growth_per_length():
     assert g["factor per l"] == pytest.approx(3.0) and g["lengths"] == [5, 6, 7]
     assert g["at"](10) == pytest.approx(100 * 3 ** 5)
     assert long_path.growth(curve[:1]) is None and not math.isnan(g["at"](8))
+
+
+def test_the_screen_is_the_common_length_and_budget_and_compares_beyond_the_spread():
+    rows = [run(7, knob=k, seed=s, steps=500) for k in ("lr 1e-2", "lr 3e-2") for s in (0, 1)]
+    rows += [run(5, seed=s, steps=200) for s in (0, 1)]  # a cost-curve run: not in the screen
+    assert [k[2] for k in long_path.screen(rows)] == ["lr 1e-2", "lr 3e-2"]
+    low, high = long_path.stats.spread([0.1, 0.2]), long_path.stats.spread([0.8, 0.9])
+    assert long_path.against(low, high) == "above" and long_path.against(high, low) == "below"
+    assert long_path.against(low, long_path.stats.spread([0.0, 0.5])) == "within the spread"

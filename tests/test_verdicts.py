@@ -280,3 +280,17 @@ def test_c1_cites_the_path_length_map():
     line = v.map_reach(found.get)
     assert "d=100, 100 epochs: 5" in line and "l = 10: d=100, 100 epochs: 0.000 (train 1.000)" in line
     assert v.map_reach({}.get) is None
+
+
+def test_c1_cites_the_long_path_study_reach_over_seeds():
+    def rec(em, knob_cfg=None):
+        return {"test_exact_match": em, "train_exact_match": 1.0, "steps": 14768, "config": knob_cfg or {}}
+    base = "cpu/09_long_path/d100-l7-s14768-"
+    found = {base + "lr_1e-2": rec(0.6), base + "lr_1e-2-seed1": rec(0.4),      # one seed short: no reach
+             base + "lr_3e-2": rec(0.8), base + "lr_3e-2-seed1": rec(0.7)}
+    line = v.study_reach(found.get)
+    assert "every seed: d = 100, l = 7, lr 3e-2, 14768 steps;" in line and "furthest l reached: d = 100, l = 7, lr 3e-2" in line
+    assert "lr 1e-2," not in line.split("every seed:")[1].split(";")[0]
+    assert v.study_reach({}.get) is None
+    only_one = {base + "lr_3e-2": rec(0.8)}
+    assert v.study_reach(only_one.get).endswith("furthest l reached: none")

@@ -16,7 +16,7 @@ rules share. ``RULES`` maps each claim id to its rule."""
 from .base import (BIG, CANNOT_TELL, FORMAT, IN_CONTEXT_GRAPHS, PAPER_GRAPHS, POSITIVE_CONTROL, STATUSES, TIMES_CHANCE,
                    Get, Verdict, differs, far_above, grade, in_weights_status, inconclusive, listing, not_run, rule,
                    scale_of)
-from .path_star import c1, c2, c3, c4, c5, c6, c9, map_reach
+from .path_star import c1, c2, c3, c4, c5, c6, c9, map_reach, study_reach
 from .tiny_graphs import (LEVEL_GEOMETRIC, MINIMAL_SHARE, TINY_GRAPHS, TINY_SEEDS, c7, c11, c13, c14, c15, c16,
                           tiny_runs, tiny_seeds)
 from .what_else import SEEDS_08, c17, c18, c19, c20, c21
@@ -28,6 +28,6 @@ RULES = {"C1": c1, "C2": c2, "C3": c3, "C4": c4, "C5": c5, "C6": c6, "C7": c7, "
 
 __all__ = ["BIG", "CANNOT_TELL", "differs", "inconclusive", "rule", "scale_of", "c1", "c10", "c11", "c12", "C12_KNOBS", "c13", "c14", "c15", "c16", "c17", "c18", "c19", "c2",
            "c20", "c21", "c22", "c3", "c4", "c5", "c6", "c7", "c8", "c9", "far_above", "FORMAT", "Get", "grade",
-           "IN_CONTEXT_GRAPHS", "in_weights_status", "LEVEL_GEOMETRIC", "listing", "map_reach", "MINIMAL_SHARE", "not_run",
+           "IN_CONTEXT_GRAPHS", "in_weights_status", "LEVEL_GEOMETRIC", "listing", "map_reach", "MINIMAL_SHARE", "not_run", "study_reach",
            "ONE_SEED", "PAPER_GRAPHS", "POSITIVE_CONTROL", "RULES", "SEEDS_08", "STATUSES", "TIMES_CHANCE",
            "TINY_GRAPHS", "tiny_runs", "TINY_SEEDS", "tiny_seeds", "Verdict"]

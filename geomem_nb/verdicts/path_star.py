@@ -3,11 +3,29 @@ in which path tokens are learned (C2), the hardest token alone (C3), frozen embe
 leaf/first-hop geometry (C5, C6, C9)."""
 from __future__ import annotations
 
-from .. import controls, learning_order
+from .. import controls, learning_order, long_path
 from ..deviations import regime
-from ..sweep import cells as sweep_cells, knob_cells as sweep_knob_cells, name as sweep_name
+from ..sweep import FOLDERS, cells as sweep_cells, knob_cells as sweep_knob_cells, name as sweep_name, selected
 from .base import (BIG, FORMAT, IN_CONTEXT_GRAPHS, PAPER_GRAPHS, POSITIVE_CONTROL, Get, Verdict, differs, far_above,
                    grade, graph_label, in_context_line, in_weights_line, inconclusive, listing, not_run, rule, where_run)
+
+def study_runs(get: Get) -> list[tuple[str, dict]]:
+    """(name, metrics with the cell's settings) of chapter 09's long-path study, as far as it is there."""
+    found = [(f"cpu/{FOLDERS['frontier']}/{sweep_name(c)}", c) for c in selected("cpu", "frontier")]
+    return [(n, {**get(n), **c, "steps": get(n)["steps"]}) for n, c in found if get(n)]
+
+
+def study_reach(get: Get) -> str | None:
+    """The long-path study in one line: the settings that reach their l on every seed, and the furthest."""
+    runs = [m for _, m in study_runs(get)]
+    if not runs:
+        return None
+    done = [k for k, rs in long_path.screen(runs).items() if long_path.reached(rs)]
+    best = long_path.furthest(runs)
+    return ("chapter 09 long-path study (cpu, one knob at a time at equal steps, two seeds each): settings whose "
+            "held-out exact match reaches 0.5 on every seed: " + (", ".join(long_path.label(k) for k in done) or "none")
+            + "; furthest l reached: " + (long_path.label(best) if best else "none"))
+
 
 def map_reach(get: Get) -> str | None:
     """Chapter 09's cpu map in one line: the longest path each (d, epochs) generalizes, and l = 10."""
@@ -46,9 +64,9 @@ def c1(get: Get) -> Verdict:
             evidence.append(regime(m))
         (shown if far_above(m["test_exact_match"], m["chance"]) else failed).append(
             f"G({d},{ell}) {m['test_exact_match']:.3f}")
-    reach = map_reach(get)
-    if reach:
-        evidence.append(reach)
+    for reach in (map_reach(get), study_reach(get)):
+        if reach:
+            evidence.append(reach)
     ic_ok, ic_bad = [], []
     for d in IN_CONTEXT_GRAPHS:
         m = get(f"in-context-g{d}-5-forward")
@@ -269,9 +287,11 @@ def c5(get: Get) -> Verdict:
 
 
 def _map_runs(get: Get) -> list:
-    """(name, metrics) of chapter 09's cpu map and knob runs (seed 0 and the seed runs)."""
+    """(name, metrics) of chapter 09's cpu map and knob runs (seed 0 and the seed runs), and its long-path
+    study's full-path runs."""
     found = [(f"cpu/09_path_length/{sweep_name(c)}", c) for c in sweep_cells("cpu") + sweep_knob_cells("cpu")]
-    return [(n, get(n)) for n, _ in found if get(n)]
+    study = [(n, m) for n, m in study_runs(get) if m["config"].get("objective", "full-path") == "full-path"]
+    return [(n, get(n)) for n, _ in found if get(n)] + study
 
 
 def _lookup_line(name: str, m: dict) -> str:

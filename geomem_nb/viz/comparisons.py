@@ -120,3 +120,25 @@ def first_hop_shares(rows: dict, ax=None):
     ax.set_ylim(0, 1.02)
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return ax
+
+
+def steps_per_length(curve: list, bounds: dict | None = None, fit=None, ax=None):
+    """The cost of a longer path: steps to reach 0.5 against l on a log scale, each seed a dot and the
+    mean a line (``curve``: long_path.cost_curve rows), runs that never reached it as a triangle at the
+    steps they ran (``bounds``: l -> steps, a lower bound), and a fitted growth (``fit(l)`` -> steps)."""
+    ax = axes_or_new(ax)
+    hit = [c for c in curve if c["steps to 0.5"] is not None]
+    for c in hit:
+        ax.plot([c["l"]] * c["steps to 0.5"].n, c["steps to 0.5"].values, "o", color="tab:blue", alpha=0.6)
+    ax.plot([c["l"] for c in hit], [c["steps to 0.5"].mean for c in hit], "-", color="tab:blue",
+            label="steps to 0.5 (each seed; mean)")
+    for i, (ell, steps) in enumerate(sorted((bounds or {}).items())):
+        ax.plot(ell, steps, "^", color="tab:red", markersize=8, label="not reached within (a lower bound)" if i == 0 else None)
+    if fit is not None:
+        ells = np.linspace(min(c["l"] for c in curve), max([c["l"] for c in curve] + list(bounds or {})), 50)
+        ax.plot(ells, [fit(x) for x in ells], **CHANCE_STYLE, label="fitted growth, extrapolated")
+    ax.set_yscale("log")
+    ax.set_xlabel("path length l")
+    ax.set_ylabel("training steps")
+    ax.legend(fontsize=8)
+    return ax

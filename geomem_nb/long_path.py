@@ -13,6 +13,7 @@ import numpy as np
 from . import results, stats, sweep
 from .runtime import PRESETS
 from .checks import check_choice
+from .experiments import InWeightsConfig
 
 REACHED = 0.5
 MIN_SEEDS = 2
@@ -139,3 +140,18 @@ def against(recipe: stats.Spread, other: stats.Spread) -> str:
     if stats.above(other, recipe, MIN_SEEDS):
         return "above"
     return "below" if stats.above(recipe, other, MIN_SEEDS) else "within the spread"
+
+
+def epochs_for(steps: float, degree: int, path_length: int) -> float:
+    """The epochs that ``steps`` of the cost curve's recipe draw on G(degree, path_length)."""
+    per_hundred = sweep.config(dict(degree=degree, path_length=path_length, epochs=100, knob=sweep.COST_KNOB), "cpu").steps
+    return steps * 100 / per_hundred
+
+
+def gpu_bill(epochs: float, big_run: dict) -> dict:
+    """What ``epochs`` of the shipped paper-scale run's graph cost at that run's measured step rate:
+    steps per epoch, steps/s and GPU minutes (the epochs carried over from our small model: an assumption)."""
+    big = InWeightsConfig.from_record(big_run["config"])
+    steps_per_epoch = big.steps_for_epochs(100) / 100
+    rate = big_run["steps"] / big_run["train_seconds"]
+    return {"steps per epoch": steps_per_epoch, "steps/s": rate, "GPU minutes": epochs * steps_per_epoch / rate / 60}

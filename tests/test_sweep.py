@@ -88,7 +88,11 @@ def test_study_changes_one_thing_against_its_recipe_at_equal_steps():
         expected = {"lr"} if knob == "lr 3e-2" else set(sweep.STUDY_KNOBS.get(knob, lambda c: {})(cfg)) - {"lr"}
         assert changed == expected, (cell, changed)
         assert cfg.diagnose_first_hop and cfg.steps == (sweep.STUDY_STEPS if cell["path_length"] == 7 else cell["steps"])
-    cost = [c for c in cells if c["path_length"] != 7]  # the cost curve's shorter lengths: the recipe alone
+    push = [c for c in cells if c["path_length"] == 8]
+    assert {c["knob"] for c in push} == {sweep.PUSH_KNOB} and sorted(c["seed"] for c in push) == [0, 1]
+    with pytest.raises(ValueError, match="only: no cell named nope"):
+        sweep.run("cpu", "unused", group="frontier", only=["nope"])
+    cost = [c for c in cells if c["path_length"] < 7]  # the cost curve's shorter lengths: the recipe alone
     assert {c["knob"] for c in cost} == {sweep.COST_KNOB} and {c["path_length"] for c in cost} == {5, 6}
     assert all(sweep.config(c, "cpu").eval_every == c["steps"] // 20 for c in cost)
     first = sweep.config(next(c for c in cells if c["knob"] == "lr 1e-2, first hop only"), "cpu")

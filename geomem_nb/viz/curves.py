@@ -160,7 +160,7 @@ def first_hop_dynamics(runs: dict, axes=None):
     """Two panels over the share of training done, one line per run (``label -> metrics.json`` dict whose
     history holds ``first_hop``): the logit gap (best training first hop minus the own one; above 0 a
     training hop outbids the answer) and the accuracy among the held-out first hops alone, with its chance."""
-    axes = axes if axes is not None else panels(2)[1]
+    axes = axes if axes is not None else panels(2, height=3.4)[1]
     chance = None
     for label, m in runs.items():
         rows = [h for h in m["history"] if h.get("first_hop")]
@@ -175,6 +175,7 @@ def first_hop_dynamics(runs: dict, axes=None):
     axes[1].set_ylim(-0.02, 1.02)
     for ax in axes:
         ax.set_xlabel("share of training done")
-    axes[0].legend()
+    # the runs' legend under both panels: in a panel half the column wide it would cover the curves
+    axes[0].figure.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=2)
     axes[1].legend()
     return axes

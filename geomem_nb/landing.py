@@ -2,8 +2,6 @@
 each beside its chance level 1/d, from the shipped paper-scale runs (``results/``)."""
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
-
 from . import controls, viz
 from .results import shipped
 from .verdicts import IN_CONTEXT_GRAPHS, PAPER_GRAPHS, POSITIVE_CONTROL, far_above, listing
@@ -30,7 +28,7 @@ def headline(get=shipped) -> list[dict]:
 
 def figure(rows=None):
     rows = headline() if rows is None else rows
-    fig, ax = plt.subplots(figsize=(7.5, 3.4))
+    fig, (ax,) = viz.panels(width=7.0, height=3.4)
     viz.weights_vs_context(rows, ax=ax)
     return fig
 

@@ -108,7 +108,7 @@ print(f"{m['params']:,} parameters, sequences of {m['sequence_length']} tokens, 
       f"{m['steps']} steps in {m['train_seconds']:.0f} s")
 
 # %%
-fig, axes = plt.subplots(1, 2, figsize=(11, 3.8))
+fig, axes = viz.panels(2, height=3.2)
 viz.run_metrics(forward, {"free generation": "test_exact_match",
                           "given the true first hop (positive control)": "test_exact_match_given_first_hop",
                           "first hop only": "test_hardest_token"},
@@ -194,7 +194,7 @@ viz.table([{"first hop trained alone": h["test_hardest_token"], "chance": chance
 control_steps = cfg.steps // 4 if cfg.preset == "ci" else cfg.steps  # reported, not asserted
 reverse = experiments.in_context(cfg.with_(objective="reverse", steps=control_steps), desc="reverse")
 r = reverse.metrics
-fig, axes = plt.subplots(1, 2, figsize=(11, 3.8))
+fig, axes = viz.panels(2, height=3.2)
 viz.curves({"forward": forward, "reverse (goal → source)": reverse}, "test_exact_match", ax=axes[0],
            chance=chance, ylabel="held-out exact match")
 viz.per_position(reverse, key="test_teacher_forced", ax=axes[1], chance=chance, hardest=None)

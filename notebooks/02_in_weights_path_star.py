@@ -93,7 +93,7 @@ frozen = experiments.in_weights(cfg.with_(freeze_embeddings=True), desc="frozen 
 chance = run.metrics["chance"]
 
 # %%
-fig, axes = plt.subplots(1, 2, figsize=(11, 3.8))
+fig, axes = viz.panels(2, height=3.2)
 runs = {"learned embeddings": run, "frozen embeddings (control)": frozen}
 viz.curves(runs, "test_exact_match", ax=axes[0], chance=chance, ylabel="held-out exact match")
 viz.curves(runs, "test_hardest_token", ax=axes[1], chance=chance, ylabel="held-out first hop (hardest token)")

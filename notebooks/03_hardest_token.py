@@ -90,7 +90,7 @@ viz.table([{"in context": f"G({c['degree']},{c['path_length']})", "first hop tra
             "status": controls.tag(in_context, verdicts.FORMAT).strip(" []") or "learned its format"}], caption=source)
 
 # %%
-fig, axes = plt.subplots(1, 2, figsize=(11, 3.8))
+fig, axes = viz.panels(2, height=3.2)
 viz.curves({"in weights: edges + first hop": hardest}, "test_hardest_token", ax=axes[0], chance=chance,
            ylabel="held-out first-hop accuracy")
 axes[0].set_title(f"in weights, G({cfg.degree},{cfg.path_length})")

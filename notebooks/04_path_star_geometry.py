@@ -81,7 +81,7 @@ viz.table({name: {"leaf/first-hop diagonal": r.metrics["leaf_first_hop_diagonal_
 
 # %%
 shown = graph.test_arms[:24]
-fig, axes = plt.subplots(1, 3, figsize=(15, 4.3))
+fig, axes = viz.panels(3, height=3.2)
 for ax, (name, r) in zip(axes, runs.items()):
     emb = r.embeddings()
     viz.arm_heatmap(geometry.leaf_first_hop_cosines(emb, graph.arms, shown), ax=ax, title=name)
@@ -121,7 +121,7 @@ plt.show()
 
 # %%
 BAND = 0.05  # |contrast| of the untrained control; a diagonal is "present" above it
-fig, axes = plt.subplots(1, 3, figsize=(15, 4.3))
+fig, axes = viz.panels(3, height=3.2)
 contrast, untrained_pa = {}, {}
 for ax, (name, r) in zip(axes, runs.items()):
     emb = r.embeddings()
@@ -195,7 +195,7 @@ print("paper (Fig. 17): no path-averaged diagonal with edge-only training; here:
 # nothing beyond numpy.)
 
 # %%
-fig, axes = plt.subplots(1, 3, figsize=(15, 4.3))
+fig, axes = viz.panels(3, height=3.2)
 for ax, (name, r) in zip(axes, runs.items()):
     viz.arm_projection(r.embeddings(), graph.arms, graph.test_arms[:8], ax=ax, title=name)
 plt.show()

@@ -72,7 +72,7 @@ print(chapter_records.announce("05_tiny_graphs"))  # which records it reads, and
 
 # %%
 G = {name: graphs.tiny_graph(name) for name in graphs.TINY_GRAPHS}
-fig, axes = plt.subplots(1, 4, figsize=(13, 3.2))
+fig, axes = viz.panels(4, height=3.0)
 for ax, (name, g) in zip(axes, G.items()):
     viz.draw_embedding(g.layout, g.forward, ax=ax, labels=True,
                        title=f"{g.name}\n{g.num_nodes} nodes, {len(g.forward)} edges, "
@@ -207,16 +207,16 @@ print("final level higher with N(0, 1), beyond the spread:", [g for g, (hi, lo) 
 
 # %%
 show = ["transformer", "mamba", "nn", "associative", "node2vec"]
-fig, axes = plt.subplots(4, 1 + len(show), figsize=(16.5, 11))
-for i, (name, g) in enumerate(G.items()):
+for name, g in G.items():  # one figure per graph
+    fig, axes = viz.panels(1 + len(show), per_row=3, height=2.4)
+    fig.suptitle(name)
     spaces = runs[(name, "node2vec")].spaces
-    viz.draw_embedding(spectral.fiedler_coordinates(spaces), g.forward, ax=axes[i, 0],
-                       title=f"{name}: Fiedler coordinates")
-    for j, m in enumerate(show, start=1):
+    viz.draw_embedding(spectral.fiedler_coordinates(spaces), g.forward, ax=axes[0], title="Fiedler coordinates")
+    for ax, m in zip(axes[1:], show):
         r = runs[(name, m)]
-        viz.draw_embedding(geometry.pca(r.embeddings()), g.forward, ax=axes[i, j],
-                           title=f"{m} (seed 7): level {r.metrics['geometric_level']:+.2f}")
-plt.show()
+        viz.draw_embedding(geometry.pca(r.embeddings()), g.forward, ax=ax,
+                           title=f"{m} (seed 7)\nlevel {r.metrics['geometric_level']:+.2f}")
+    plt.show()
 
 # %% [markdown]
 # The frozen control's embeddings are a random cloud: the edges it has memorized are stored in $W$,
@@ -238,11 +238,12 @@ assert not nn_sign["above 0"], nn_sign  # the prose above: not above zero on any
 # ## Memorization and geometry over training
 
 # %%
-fig, axes = plt.subplots(4, 5, figsize=(17.5, 10))
-for i, name in enumerate(G):
-    for j, m in enumerate(["transformer", "mamba", "nn", "associative-fast", "node2vec"]):
-        viz.memorization_vs_geometry(runs[(name, m)].history, ax=axes[i, j], title=f"{name}, {m} (seed 7)")
-plt.show()
+for name in G:  # one figure per graph
+    fig, axes = viz.panels(5, per_row=3, height=2.4)
+    fig.suptitle(f"{name} (seed 7)")
+    for ax, m in zip(axes, ["transformer", "mamba", "nn", "associative-fast", "node2vec"]):
+        viz.memorization_vs_geometry(runs[(name, m)].history, ax=ax, title=m)
+    plt.show()
 
 # %% [markdown]
 # The fast associative control stores all edges within a couple of full-batch steps while its
@@ -253,7 +254,8 @@ plt.show()
 # ## Cosine similarity next to the adjacency
 
 # %%
-fig, axes = plt.subplots(3, 2, figsize=(7, 9.5))
+fig, axes = viz.panels(6, per_row=2, height=3.0)
+axes = axes.reshape(3, 2)
 adjacency = G["cycle"].adjacency()
 for row, m in zip(axes, ["transformer", "node2vec", "associative"]):
     viz.similarity_heatmaps(geometry.cosine_matrix(runs[("cycle", m)].embeddings()), adjacency,
@@ -271,7 +273,7 @@ plt.show()
 # alternate in sign between neighbours, red).
 
 # %%
-fig, axes = plt.subplots(1, 5, figsize=(17.5, 3.4), sharey=True)
+fig, axes = viz.panels(5, per_row=3, height=2.8, sharey=True)
 for ax, m in zip(axes, ["node2vec", "transformer", "mamba", "nn", "associative"]):
     viz.spectral_bars(runs[("cycle", m)].metrics["spectral_energy"], ax=ax, title=f"15-cycle, {m} (seed 7)")
 plt.show()
@@ -285,7 +287,7 @@ conc = {m: [tiny_seeds.spread_of(S, f"{g}/{m}", "spectral_concentration") for g 
         for m in ("node2vec", "transformer", "mamba")}
 chance = [tiny_seeds.mean(S, f"{g}/node2vec", "concentration_chance") for g in G]
 x = np.arange(len(G))
-fig, ax = plt.subplots(figsize=(7, 3.4))
+fig, (ax,) = viz.panels(width=7.0, height=3.4)
 for k, m in enumerate(conc):
     ax.bar(x + 0.27 * (k - 1), [c.mean for c in conc[m]], 0.27, yerr=[c.sd for c in conc[m]], capsize=3,
            label=f"{m} (mean ± sd over seeds)")
@@ -336,11 +338,11 @@ print("wide above narrow beyond the spread:", stats.above(wide, narrow), "| narr
 # %%
 variant_graphs = ["star", "cycle"] if cfg.preset == "ci" else list(G)
 forward = experiments.tiny_sweep(variant_graphs, ["transformer"], preset=cfg.preset, forward_only=True)
-fig, axes = plt.subplots(1, len(variant_graphs), figsize=(3.3 * len(variant_graphs), 3.2))
-for ax, g in zip(np.atleast_1d(axes), variant_graphs):
+fig, axes = viz.panels(len(variant_graphs), height=3.0)
+for ax, g in zip(axes, variant_graphs):
     r = forward[(g, "transformer")]
     viz.draw_embedding(geometry.pca(r.embeddings()), G[g].forward, ax=ax,
-                       title=f"{g}, forward only (seed 7): level {r.metrics['geometric_level']:+.2f}")
+                       title=f"{g}, forward only (seed 7)\nlevel {r.metrics['geometric_level']:+.2f}")
 plt.show()
 
 # %% [markdown]
@@ -370,17 +372,17 @@ viz.table([{"graph": g, "model": m, "negative share": T(S, f"{g}/{m}", "negative
             "geo level": T(S, f"{g}/{m}", "geometric_level"),
             "geo level, self-edges": T(S, f"{g}/{m}-self-edges", "geometric_level")}
            for g in G for m in ("transformer", "nn", "node2vec")], caption="mean ± sd over seeds")
-fig, axes = plt.subplots(2, len(variant_graphs), figsize=(3.3 * len(variant_graphs), 6.2))
-axes = np.asarray(axes).reshape(2, -1)
+fig, axes = viz.panels(2 * len(variant_graphs), per_row=2, height=3.0)
+axes = axes.reshape(-1, 2)  # one row per graph: without self-edges (left), with (right)
 for j, g in enumerate(variant_graphs):
     for i, (label, r) in enumerate((("no self-edges", runs[(g, "nn")]), ("self-edges", selfed[(g, "nn")]))):
-        viz.draw_embedding(geometry.pca(r.embeddings()), G[g].forward, ax=axes[i, j],
-                           title=f"{g}, nn, {label} (seed 7): {r.metrics['geometric_level']:+.2f}")
+        viz.draw_embedding(geometry.pca(r.embeddings()), G[g].forward, ax=axes[j, i],
+                           title=f"{g}, nn, {label} (seed 7)\nlevel {r.metrics['geometric_level']:+.2f}")
 plt.show()
 
 # %% [markdown]
-# *What to see:* the top row's folded (zig-zag) pictures, neighbours on opposite sides; with self-edges
-# (bottom row) the same network lays the graph out with neighbours side by side.
+# *What to see:* the left column's folded (zig-zag) pictures, neighbours on opposite sides; with self-edges
+# (right column) the same network lays the graph out with neighbours side by side.
 
 # %% [markdown]
 # ### The bilinear models' geometric margin
@@ -448,7 +450,7 @@ import ipywidgets as widgets
 
 
 def show_step(i=int(picks[-1])):
-    fig, ax = plt.subplots(figsize=(4, 4))
+    fig, (ax,) = viz.panels(width=4.0, height=4.0)
     viz.draw_embedding(coords[i], G["cycle"].forward, ax=ax, labels=True, title=f"step {snap_steps[i]}")
     lo, hi = coords.min(axis=(0, 1)), coords.max(axis=(0, 1))
     ax.set_xlim(lo[0], hi[0])

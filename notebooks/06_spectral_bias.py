@@ -135,7 +135,8 @@ viz.table([{"graph": name[0], "nodes": r.metrics["num_nodes"], "dim": r.metrics[
 # eigenspace); right: $\|CB\|$. The top two non-trivial eigenspaces are bold, trivial ones dashed.
 
 # %%
-fig, axes = plt.subplots(4, 2, figsize=(12, 13))
+fig, axes = viz.panels(8, per_row=2, height=2.9)
+axes = axes.reshape(4, 2)
 for row, (name, r) in zip(axes, runs.items()):
     viz.node2vec_dynamics(r.dynamics, axes=row, title=f"{name[0]}")
 plt.show()
@@ -154,7 +155,7 @@ plt.show()
 # ## Where the energy ends up
 
 # %%
-fig, axes = plt.subplots(1, 4, figsize=(14, 3.4), sharey=True)
+fig, axes = viz.panels(4, height=2.8, sharey=True)
 for ax, (name, r) in zip(axes, runs.items()):
     viz.spectral_bars(r.metrics["spectral_energy"], ax=ax, title=f"{name[0]}")
 plt.show()
@@ -164,16 +165,17 @@ plt.show()
 # (the largest eigenvalues) and how little on the rest.
 
 # %%
-fig, axes = plt.subplots(2, 4, figsize=(14, 6.4))
+fig, axes = viz.panels(2 * len(runs), per_row=2, height=2.8)
+axes = axes.reshape(-1, 2)  # one row per graph: Fiedler coordinates (left), Node2Vec (right)
 for j, (name, r) in enumerate(runs.items()):
     g = G[name[0]]
-    viz.draw_embedding(spectral.fiedler_coordinates(r.spaces), g.forward, ax=axes[0, j],
+    viz.draw_embedding(spectral.fiedler_coordinates(r.spaces), g.forward, ax=axes[j, 0],
                        title=f"{name[0]}: Fiedler coordinates")
-    viz.draw_embedding(gm.geometry.pca(r.embeddings()), g.forward, ax=axes[1, j], title="Node2Vec (PCA)")
+    viz.draw_embedding(gm.geometry.pca(r.embeddings()), g.forward, ax=axes[j, 1], title="Node2Vec (PCA)")
 plt.show()
 
 # %% [markdown]
-# *What to see:* each Node2Vec picture (bottom) against the graph at its Fiedler coordinates (top): the
+# *What to see:* each Node2Vec picture (right) against the graph at its Fiedler coordinates (left): the
 # same shape up to rotation and scale where the energy sits on the top two eigenspaces.
 
 # %% [markdown]
@@ -206,7 +208,7 @@ viz.table([{"irregular: concentration": irr["spectral_concentration"],
 # The concentration over the whole run: it rises and stays (the embedding is read at the last step).
 
 # %%
-fig, ax = plt.subplots(figsize=(7, 3.4))
+fig, (ax,) = viz.panels(width=7.0, height=3.4)
 for name, r in runs.items():
     ax.plot([h["step"] for h in r.history], [h["spectral_concentration"] for h in r.history], label=name[0])
 ax.set_xscale("symlog", linthresh=25)

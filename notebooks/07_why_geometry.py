@@ -168,7 +168,7 @@ cycle_sizes = np.unique(np.logspace(np.log10(4), 6, 60).astype(int))
 cycles = [succinctness.cycle_costs(n) for n in cycle_sizes]
 stars = {ell: [succinctness.path_star_costs(d, ell) for d in np.unique(np.logspace(np.log10(4), 4, 40).astype(int))]
          for ell in (5, 10)}
-fig, axes = plt.subplots(1, 3, figsize=(15, 3.8))
+fig, axes = viz.panels(3, height=3.0)
 for ax, unit in zip(axes[:2], ("bits", "l2")):
     viz.cost_ratios(cycle_sizes, {regime: [c.ratios(regime)[unit] for c in cycles] for regime in succinctness.REGIMES},
                     ax=ax, title=f"n-cycle, {unit}")
@@ -180,7 +180,7 @@ plt.show()
 
 # %% [markdown]
 # *What to see:* every curve of the two cycle panels stays between 1/2 and 2 (the dotted lines) at every
-# size; on the path-star (right) the tied, both-directions curve does too, the forward-only one drifts
+# size; on the path-star (bottom) the tied, both-directions curve does too, the forward-only one drifts
 # below 1/2 at the largest sizes (there the lookup is the cheaper storage).
 
 # %%
@@ -290,8 +290,8 @@ for (g, m), s in d2.items():
 # * the **learnable network** at width 32 with lr $10^{-3}$ and $10^{-2}$ (constant);
 # * the **learnable network, wide** (width 512, lr $10^{-3}$): as wide as the fast control.
 #
-# Left: memorization (top-k edge recovery); middle: the geometric margin of the skewed logits (the
-# bilinear network's geometry measure: its cosine level is negative, the zig-zag); right: the geometric
+# Top left: memorization (top-k edge recovery); top right: the geometric margin of the skewed logits (the
+# bilinear network's geometry measure: its cosine level is negative, the zig-zag); bottom: the geometric
 # level. The figure shows seed 7; the timings are given for seeds 7, 0 and 1 and asserted on the
 # slowest associative and the fastest geometric seed.
 
@@ -310,8 +310,8 @@ viz.race({k: r.history for k, r in race.items()})
 plt.show()
 
 # %% [markdown]
-# *What to see:* on the left the frozen control (and the wide learnable network) reach full recovery
-# within a couple of steps; in the middle and right panels the geometric curves of the learnable
+# *What to see:* top left, the frozen control (and the wide learnable network) reach full recovery
+# within a couple of steps; in the other two panels the geometric curves of the learnable
 # networks rise only later, and the frozen control's stay flat at zero.
 
 # %%
@@ -402,22 +402,21 @@ viz.table(rows, caption=f"{kcfg.graph}, {kcfg.model}, width {kcfg.dim}, {kcfg.st
                         f"concentration {chance['spectral_concentration']:.3f}")
 
 # %%
-fig, axes = plt.subplots(1, 2, figsize=(14, 4.2))
+fig, axes = viz.panels(2, per_row=1, height=3.2)
 viz.seed_spread({k: d["geometric_margin_full_vocab"] for k, d in S.items() if "geometric_margin_full_vocab" in d},
-                ax=axes[0], xlabel="geometric margin, the authors' definition (dots: seeds; bar: mean ± sd; "
+                ax=axes[0], xlabel="geometric margin, the authors' definition\n(dots: seeds; bar: mean ± sd; "
                                    "x: the authors' seed-7 number)",
                 reference={k: v[1] for k, v in tiny_knobs.KNOBS.items()})
 shares = {k: d["fiedler_share"] for k, d in S.items()}
 shares["untied, lr 1e-2: output table U"] = S["untied, lr 1e-2"]["output_fiedler_share"]
 viz.seed_spread(shares, ax=axes[1], xlabel="share of the non-trivial energy on the Fiedler pair",
                 line=chance["fiedler_share"], line_label="chance")
-axes[1].set_yticklabels([])
 plt.show()
 
 # %% [markdown]
 # *What to see:* each row's seeds (dots) and their mean ± sd (bar): where two rows' bars do not overlap,
-# the knob's direction holds beyond the spread; the crosses (left) are the authors' single-seed margins,
-# the dotted line (right) the Fiedler share of an embedding unrelated to the graph.
+# the knob's direction holds beyond the spread; the crosses (top) are the authors' single-seed margins,
+# the dotted line (bottom) the Fiedler share of an embedding unrelated to the graph.
 
 # %%
 # Two-sided: every run, the associative (unit-normal) one first, stored the edges it was shown.
@@ -513,13 +512,12 @@ else:
                 f"Fiedler share, {wide}": stats.cell(d, "fiedler_share")} for label, d in W.items()],
               caption=f"geometric margin (the authors' definition) and Fiedler share, mean ± sd over seeds {wk['seeds']}; "
                       f"worst recovery: the wide runs'; chance Fiedler share {chance['fiedler_share']:.3f}")
-    fig, axes = plt.subplots(1, 2, figsize=(14, 3.8))
+    fig, axes = viz.panels(2, per_row=1, height=3.0)
     viz.seed_spread({k: d["geometric_margin_full_vocab"] for k, d in W.items()}, ax=axes[0],
-                    xlabel=f"geometric margin, the authors' definition, {wide} (x: the authors' seed-7 number)",
+                    xlabel=f"geometric margin, the authors' definition, {wide}\n(x: the authors' seed-7 number)",
                     reference={k: v[1] for k, v in tiny_knobs.KNOBS.items()})
     viz.seed_spread({k: d["fiedler_share"] for k, d in W.items()}, ax=axes[1], line=chance["fiedler_share"],
                     line_label="chance", xlabel=f"share of the non-trivial energy on the Fiedler pair, {wide}")
-    axes[1].set_yticklabels([])
     plt.show()
     viz.table(knob_table.beside(D, wk), caption=f"each knob's direction beyond the spread: {wide} beside {narrow}")
     # The controls at the authors' width: every run stored every edge it was shown, and the unit-normal

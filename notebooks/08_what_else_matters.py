@@ -142,12 +142,12 @@ viz.table({f"edges {e}, paths {p}": {
 # paths three ways: as in the sweep, scored at every target position both greedily and teacher-forced
 # (position 0 is the first target: the held-out leaf itself, copied from the prompt, as in the authors'
 # code); at a third of the learning rate; and with a target that starts at the leaf's parent (our
-# format, `leaf_echo=False`: no copy asked). Left: per position, the run as in the sweep; right: each
+# format, `leaf_echo=False`: no copy asked). Top: per position, the run as in the sweep; bottom: each
 # decisive run beside the sweep's run it replaces.
 
 # %% tags=["hide-input"]
 if D:
-    fig, (left, right) = plt.subplots(1, 2, figsize=(14, 4))
+    fig, (left, right) = viz.panels(2, per_row=1, height=3.4)
     pos = {f"{kind}, position {j}{' (leaf copy)' if j == 0 else ''}": D[f"c17/as in the sweep/{key}/{j}"]
            for kind, key in (("teacher-forced", "forced"), ("greedy", "greedy"))
            for j in range(len(dc.positions(D, "as in the sweep")))}
@@ -338,7 +338,7 @@ else:
     g8 = DECISIVE["graph"]
     grid_tree = sweep["graph"]["tree"] if sweep and sweep.get("graph") else "the grid's tree"
     found = [(grid_tree, "grid", sweep and sweep["seeds"], spreads), (g8["tree"], "decisive", DECISIVE["seeds"], D8)]
-    fig, ax = plt.subplots(figsize=(9, 3))
+    fig, (ax,) = viz.panels(width=7.0, height=3.0)
     viz.seed_spread({f"{t}, {s} split": sp[f"tree/{s}/test_exact_match"] for (t, _, _, sp) in found if sp
                      for s in variants.SPLITS}, ax=ax, line=D8["tree/chance"].mean,
                     line_label=f"chance 1/num_leaves, {g8['tree']}",
@@ -365,7 +365,7 @@ else:
 # %%
 mamba = runs["mamba"] = variants.mamba_vs_gpt(base, runs["mixed"])
 one = variants.measure(runs)
-fig, axes = plt.subplots(1, 3, figsize=(15, 3.8))
+fig, axes = viz.panels(3, height=3.0)
 for ax, (name, (_, key)) in zip(axes, variants.MAMBA_OBJECTIVES.items()):
     viz.curves({"GPT": mamba[("gpt", name)], "Mamba": mamba[("mamba", name)]}, key, ax=ax, chance=chance)
     ax.set_title(name)
@@ -402,7 +402,7 @@ else:
             "Mamba, grid (2x steps, the GPT's lr)": (spreads, "mamba"),
             f"GPT, decisive seeds ({g8['steps']} steps, lr {g8['lr']:g})": (D8, "gpt"),
             f"Mamba, decisive ({g8['mamba_steps']} steps, lr {g8['mamba_lr']:g})": (D8, "mamba")}
-    fig, ax = plt.subplots(figsize=(9, 3))
+    fig, (ax,) = viz.panels(width=7.0, height=3.0)
     viz.seed_spread({k: sp[fp + m] for k, (sp, m) in arms.items() if sp}, ax=ax, line=D8["chance"].mean,
                     line_label="chance 1/d", xlabel="full paths: held-out exact match (dots: seeds; bar: mean ± sd)")
     plt.show()

@@ -82,18 +82,19 @@ example = max(rows, key=lambda r: r["steps"])  # the runs differ only in d, l an
 print(deviations.regime(example))
 
 # %%
-fig, axes = plt.subplots(1, 3, figsize=(16, 4.2), constrained_layout=True)
+fig, axes = viz.panels(4, height=3.2)  # three maps; the fourth slot holds their legend
 for ax, (key, label) in zip(axes, (("test_exact_match", "held-out exact match"),
                                    ("leaf_first_hop_diagonal_accuracy", "leaf/first-hop diagonal accuracy"),
                                    ("train_exact_match", "train exact match"))):
     viz.path_length_map(rows, key, ax=ax, ylabel=label)
-axes[0].legend(fontsize=8)
+axes[3].axis("off")
+axes[3].legend(*axes[0].get_legend_handles_labels(), loc="center")
 plt.show()
 
 # %% [markdown]
-# *What to see:* left, where each line falls from near 1 to near its chance line (the frontier), and
-# whether more epochs (darker lines) or more arms move it; middle, whether the leaf still finds its own
-# first hop where the path fails (geometry without generation) or breaks at the same $\ell$; right, that
+# *What to see:* top left, where each line falls from near 1 to near its chance line (the frontier), and
+# whether more epochs (darker lines) or more arms move it; top right, whether the leaf still finds its own
+# first hop where the path fails (geometry without generation) or breaks at the same $\ell$; bottom, that
 # the failing runs still fit their training paths (so they failed to generalize, not to train).
 
 # %% [markdown]
@@ -242,7 +243,7 @@ def diagnosis_label(r: dict) -> str:
 
 
 if diagnosed:
-    fig, ax = plt.subplots(figsize=(7.0, 3.4))
+    fig, (ax,) = viz.panels(width=7.0, height=3.4)
     viz.first_hop_shares({diagnosis_label(r): r["first_hop"] for r in diagnosed}, ax=ax)
     ax.set_title("the argmax at the first hop of held-out leaves (d = 100; the map's runs, diagnosed)")
     plt.show()
@@ -314,7 +315,7 @@ if study:
         study_table.append(line)
     d0, ell0, _, steps0 = recipe_key
     viz.table(study_table, caption=f"l = {ell0}, {steps0} steps each; mean ± sd over seeds; diagnosis at the last evaluation")
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), constrained_layout=True, sharey=True)
+    fig, axes = viz.panels(2, per_row=1, height=3.6, constrained_layout=True)
     for ax, (name, key) in zip(axes, (("held-out exact match", "test_exact_match"), ("first hop", "test_hardest_token"))):
         per = {t["setting"]: stats.spread([r[key] for r in runs]) for t, runs in zip(study_table, screened.values())
                if all(r.get(key) is not None for r in runs)}
@@ -345,7 +346,7 @@ if study:
     if fit:
         print(f"fitted over l = {fit['lengths']}: x{fit['factor per l']:.1f} steps per +1 in l; "
               + ", ".join(f"l = {ell}: {fit['at'](ell):.3g} steps" for ell in (8, 10)))
-    fig, ax = plt.subplots(figsize=(6.5, 4.0))
+    fig, (ax,) = viz.panels()
     viz.steps_per_length(curve, bounds, fit and fit["at"], ax=ax)
     ax.set_title(f"d = 100, {sweep.COST_KNOB}")
     plt.show()

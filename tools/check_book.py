@@ -4,8 +4,10 @@ Two checks:
 1. static, on the HTML files: no page loads a script, image, stylesheet or frame from another host (links
    to Colab and GitHub are anchors, not loads, and are fine);
 2. in the browser, page by page, with every network host unreachable: no JavaScript error, no raw ``\\(`` or
-   ``$$`` left in the rendered text (MathJax ran), no broken image, no table wider than its page column.
-   A printed output line that runs past its box is reported as a warning (``--strict`` fails on it).
+   ``$$`` left in the rendered text (MathJax ran), no broken image, no table wider than its page column, no
+   figure whose smallest text is shown below ``TEXT_FLOOR_PX`` CSS pixels (a figure drawn wider than the
+   column is shrunk, its text with it). A printed output line that runs past its box is reported as a
+   warning (``--strict`` fails on it).
 One screenshot per page goes to ``--screenshots``.
 
 Usage: python tools/check_book.py [_build/html] [--screenshots _build/screenshots] [--strict]
@@ -17,6 +19,7 @@ import html
 import json
 import re
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
@@ -62,6 +65,12 @@ addEventListener('load', function () {
         wide.push((tb.className || 'table') + ': ' + Math.round(r.width) + 'px' + (cut ? ', scrolls inside a '
                   + box.scrollWidth + 'px box ' + box.clientWidth + 'px wide' : ', past the column end at ' + Math.round(limit)));
     });
+    var figures = [];
+    Array.prototype.forEach.call(column.querySelectorAll('img'), function (im) {
+      var r = im.getBoundingClientRect();
+      if (r.width > 0) figures.push({src: im.getAttribute('src'), natural: [im.naturalWidth, im.naturalHeight],
+                                     shown: [r.width, r.height]});
+    });
     var cutoff = [];
     Array.prototype.forEach.call(document.querySelectorAll('.cell_output pre, .output pre'), function (pre) {
       if (pre.scrollWidth > pre.clientWidth + 1) cutoff.push(pre.textContent.trim().slice(0, 60));
@@ -69,7 +78,7 @@ addEventListener('load', function () {
     var out = document.createElement('pre');
     out.id = 'geomem-check';
     out.textContent = JSON.stringify({errors: window.__errors, raw_math: raw, broken_images: broken,
-                                      wide_tables: wide, cut_off_output: cutoff,
+                                      wide_tables: wide, cut_off_output: cutoff, figures: figures,
                                       math: document.querySelectorAll('mjx-container').length,
                                       images: document.images.length});
     document.body.appendChild(out);
@@ -103,6 +112,78 @@ def external_loads(page_html: str) -> list[str]:
     p = _Loads()
     p.feed(page_html)
     return p.found
+
+
+# The smallest text a figure may show, in CSS pixels.
+TEXT_FLOOR_PX = 9.0
+# Matplotlib's SVG writer draws each text as glyph paths in a group scaled by fontsize / FONT_SCALE
+# (matplotlib.textpath.TextToPath.FONT_SCALE, 100), so the group's scale gives the size the text was set at.
+# A glyph scaled again inside the group (a superscript, e.g. the 2 of 10^2) is not counted.
+_SVG_TEXT = re.compile(r'<g transform="translate\([^)]*\)(?: rotate\([^)]*\))? scale\(([0-9.e+-]+) -\1\)">')
+_SVG_VIEWBOX = re.compile(r'<svg[^>]*viewBox="[-0-9.e+]+ [-0-9.e+]+ ([0-9.e+]+) [0-9.e+]+"')
+SVG_FONT_SCALE = 100
+
+
+def _png_chunks(data: bytes):
+    pos = 8
+    while pos + 8 <= len(data):
+        size, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        yield kind, data[pos + 8:pos + 8 + size]
+        pos += 12 + size
+
+
+def figure_text(path: Path) -> tuple[float, float] | None:
+    """(smallest text size in points, figure width in points) of a Matplotlib figure file; None for any
+    other image (a badge, a logo) or a figure without text.
+
+    How the sizes are learned, and why: the book's figures are SVG (``viz.setup``), and an SVG holds every
+    text at the size it was drawn, so the check reads them from the file itself: what a figure really
+    shows, an explicit ``fontsize=`` included, not what the style meant it to. The width is the viewBox's
+    (points). A PNG figure's glyphs are pixels and cannot be read back: its width comes from its pixel
+    width and the dpi Matplotlib writes into the pHYs chunk, and its smallest text is taken to be the
+    style's ``viz.style.SMALLEST_FONT_PT``, the size every figure function sets its smallest text at."""
+    path = Path(path)
+    if path.suffix.lower() == ".svg":
+        text = path.read_text(errors="replace")
+        if "Matplotlib" not in text[:2000]:
+            return None
+        view = _SVG_VIEWBOX.search(text)
+        sizes = [float(s) * SVG_FONT_SCALE for s in _SVG_TEXT.findall(text)]
+        return (min(sizes), float(view.group(1))) if view and sizes else None
+    if path.suffix.lower() == ".png":
+        data = path.read_bytes()
+        chunks = list(_png_chunks(data))
+        meta = b"".join(c for k, c in chunks if k == b"tEXt")  # Matplotlib's "Software" entry
+        phys = next((c for k, c in chunks if k == b"pHYs"), None)
+        if b"Matplotlib" not in meta or phys is None or phys[8] != 1:  # unit 1: pixels per metre
+            return None
+        width_px = struct.unpack(">I", dict(chunks)[b"IHDR"][:4])[0]
+        dpi = struct.unpack(">I", phys[:4])[0] * 0.0254
+        sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+        from geomem_nb.viz.style import SMALLEST_FONT_PT
+        return SMALLEST_FONT_PT, width_px / dpi * 72
+    return None
+
+
+def text_px(figure: dict, page: Path) -> tuple[float, str] | None:
+    """The smallest text of one figure as shown, in CSS pixels, with what it was measured from; ``figure``
+    is the probe's record (``src``, ``shown`` = displayed [width, height] in CSS px). A text of ``f``
+    points in a figure ``w`` points wide, shown ``s`` CSS px wide, is ``f * s / w`` CSS px high (its
+    em size), whatever the file's dpi or natural size."""
+    found = figure_text(Path(page).parent / figure["src"])
+    if found is None:
+        return None
+    font_pt, width_pt = found
+    px = font_pt * figure["shown"][0] / width_pt
+    return px, (f"{figure['src']}: {font_pt:g}-pt text in a {width_pt / 72:.2f}-in figure shown "
+                f"{figure['shown'][0]:.0f} px wide: {px:.1f} px")
+
+
+def small_text(figures: list, page: Path, floor: float = TEXT_FLOOR_PX) -> tuple[float | None, list[str]]:
+    """The page's smallest figure text in CSS px (None without a Matplotlib figure), and every figure
+    whose text is shown below ``floor``."""
+    measured = [m for m in (text_px(f, page) for f in figures) if m is not None]
+    return (min(px for px, _ in measured) if measured else None), [why for px, why in measured if px < floor]
 
 
 def pages(root: Path) -> list[Path]:
@@ -173,11 +254,15 @@ def main(argv=None) -> int:
         for key in FAILS + (("cut_off_output",) if args.strict else ()):
             for x in found.get(key, []):
                 problems[f"{key.replace('_', ' ')}: {x}"] = None
+        smallest, small = small_text(found.get("figures", []), page)
+        for x in small:
+            problems[f"figure text below {TEXT_FLOOR_PX:g} px: {x}"] = None
         warnings = [] if args.strict else found.get("cut_off_output", [])
         shot = screenshot(page, root, out)
         status = "FAIL" if problems else "ok"
-        print(f"{status:4s} {name}  ({found.get('math', 0)} formulas rendered, {found.get('images', 0)} images; "
-              f"screenshot {shot})")
+        text = "no figure" if smallest is None else f"smallest figure text {smallest:.1f} px"
+        print(f"{status:4s} {name}  ({found.get('math', 0)} formulas rendered, {found.get('images', 0)} images, "
+              f"{text}; screenshot {shot})")
         for p in problems:
             print(f"       {p}")
         for w in warnings:

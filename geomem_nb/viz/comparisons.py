@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..first_hop import SHARES
-from .style import CHANCE_STYLE, axes_or_new
+from .style import CHANCE_STYLE, SMALLEST_FONT_PT, axes_or_new
 
 
 def bars(values: dict, ax=None, chance: float | None = None, ylabel: str = "held-out exact match"):
@@ -54,7 +54,7 @@ def cost_ratios(sizes, series: dict, ax=None, xlabel: str = "number of nodes |V|
     ax.set_yscale("log", base=2)
     ax.set_xlabel(xlabel)
     ax.set_ylabel("associative cost / geometric cost")
-    ax.legend(fontsize=7)
+    ax.legend(fontsize=SMALLEST_FONT_PT)
     if title:
         ax.set_title(title)
     return ax
@@ -78,7 +78,7 @@ def seed_spread(spreads: dict, ax=None, xlabel: str = "", reference: dict | None
         ax.axvline(line, label=line_label, **CHANCE_STYLE)
     ax.set_xlabel(xlabel)
     if reference or line_label:
-        ax.legend(fontsize=7)
+        ax.legend(fontsize=SMALLEST_FONT_PT)
     return ax
 
 

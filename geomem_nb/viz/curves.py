@@ -4,7 +4,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .style import CHANCE_STYLE, axes_or_new
+from .style import CHANCE_STYLE, SMALLEST_FONT_PT, axes_or_new, panels
 
 
 def curves(runs: dict, key: str, ax=None, chance: float | None = None, ylabel: str | None = None):
@@ -98,7 +98,7 @@ def race(histories: dict, keys=("topk_recovery", "geometric_margin", "geometric_
     several labelled runs (``label -> history``), on a symlog step axis, one colour per run."""
     labels = {"topk_recovery": "top-k edge recovery", **(labels or {})}
     if axes is None:
-        axes = plt.subplots(1, len(keys), figsize=(4.4 * len(keys), 3.6))[1]
+        axes = panels(len(keys))[1]
     axes = np.atleast_1d(axes)
     for i, (label, history) in enumerate(histories.items()):
         for ax, key in zip(axes, keys):
@@ -112,7 +112,7 @@ def race(histories: dict, keys=("topk_recovery", "geometric_margin", "geometric_
             ax.set_ylim(-0.02, 1.02)
         else:
             ax.axhline(0.0, **CHANCE_STYLE)
-    axes[0].legend(fontsize=7)
+    axes[0].legend(fontsize=SMALLEST_FONT_PT)
     return axes
 
 
@@ -160,9 +160,7 @@ def first_hop_dynamics(runs: dict, axes=None):
     """Two panels over the share of training done, one line per run (``label -> metrics.json`` dict whose
     history holds ``first_hop``): the logit gap (best training first hop minus the own one; above 0 a
     training hop outbids the answer) and the accuracy among the held-out first hops alone, with its chance."""
-    import matplotlib.pyplot as plt
-
-    axes = axes if axes is not None else plt.subplots(1, 2, figsize=(9.0, 3.4))[1]
+    axes = axes if axes is not None else panels(2, height=3.4)[1]
     chance = None
     for label, m in runs.items():
         rows = [h for h in m["history"] if h.get("first_hop")]
@@ -177,6 +175,7 @@ def first_hop_dynamics(runs: dict, axes=None):
     axes[1].set_ylim(-0.02, 1.02)
     for ax in axes:
         ax.set_xlabel("share of training done")
-    axes[0].legend()
+    # the runs' legend under both panels: in a panel half the column wide it would cover the curves
+    axes[0].figure.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=2)
     axes[1].legend()
     return axes

@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from ..geometry import pca
-from .style import axes_or_new
+from .style import SMALLEST_FONT_PT, axes_or_new, panels
 
 
 def draw_path_star(graph, ax=None, show_labels: bool = True):
@@ -22,9 +22,9 @@ def draw_path_star(graph, ax=None, show_labels: bool = True):
         ax.plot(xs, ys, marker="o", markersize=14, markerfacecolor="white", **style)
         if show_labels:
             for x, y, node in zip(xs[1:], ys[1:], graph.arms[i, 1:]):
-                ax.text(x, y, str(node), ha="center", va="center", fontsize=7)
+                ax.text(x, y, str(node), ha="center", va="center", fontsize=SMALLEST_FONT_PT)
     ax.plot([0], [0], marker="o", markersize=16, color="k")
-    ax.text(0, 0, str(graph.root), color="white", ha="center", va="center", fontsize=7)
+    ax.text(0, 0, str(graph.root), color="white", ha="center", va="center", fontsize=SMALLEST_FONT_PT)
     ax.plot([], [], color="tab:blue", label="train arm")
     ax.plot([], [], color="tab:orange", linestyle="--", label="held-out arm")
     ax.legend(loc="upper left", bbox_to_anchor=(1, 1))
@@ -77,7 +77,7 @@ def draw_embedding(coords, edges, ax=None, title: str | None = None, labels: boo
                edgecolors="k", linewidths=0.5, zorder=2)
     if labels:
         for i, (x, y) in enumerate(coords):
-            ax.annotate(str(i), (x, y), fontsize=6, xytext=(3, 3), textcoords="offset points")
+            ax.annotate(str(i), (x, y), fontsize=SMALLEST_FONT_PT, xytext=(3, 3), textcoords="offset points")
     ax.set_xticks([])
     ax.set_yticks([])
     ax.grid(False)
@@ -89,7 +89,7 @@ def draw_embedding(coords, edges, ax=None, title: str | None = None, labels: boo
 def similarity_heatmaps(cosines, adjacency, axes=None, title: str | None = None):
     """Node-node cosine similarity (left) beside the adjacency matrix (right)."""
     if axes is None:
-        axes = plt.subplots(1, 2, figsize=(7, 3.2))[1]
+        axes = panels(2)[1]
     im = axes[0].imshow(cosines, cmap="RdBu_r", vmin=-1, vmax=1)
     axes[0].set_title(title or "cosine similarity")
     axes[1].imshow(adjacency, cmap="Greys", vmin=0, vmax=1)
@@ -110,7 +110,7 @@ def spectral_bars(spectral_energy, ax=None, title: str | None = None):
     ax.bar(range(len(rows)), [r["share"] for r in rows], color=["tab:green" if r["eigenvalue"] >= 0 else "tab:red"
                                                                  for r in rows])
     ax.set_xticks(range(len(rows)), [f"{r['eigenvalue']:.2f}" + (f"×{r['dim']}" if r["dim"] > 1 else "")
-                                     for r in rows], rotation=90, fontsize=7)
+                                     for r in rows], rotation=90, fontsize=SMALLEST_FONT_PT)
     ax.set_xlabel("eigenvalue of P + Pᵀ (×dimension)")
     ax.set_ylabel("share of non-trivial energy")
     ax.set_ylim(0, 1.02)
@@ -123,7 +123,7 @@ def node2vec_dynamics(dynamics, axes=None, top: int = 2, title: str | None = Non
     """||V^T B|| (left) and ||C B|| (right) per eigenspace over training: the ``top`` non-trivial
     eigenspaces bold, the others thin, the trivial ones dashed."""
     if axes is None:
-        axes = plt.subplots(1, 2, figsize=(10, 3.4))[1]
+        axes = panels(2)[1]
     steps = np.maximum(dynamics["steps"], 1)
     rank = np.cumsum(~dynamics["trivial"]) * ~dynamics["trivial"]  # 1, 2, ... for non-trivial spaces
     colors = plt.cm.viridis(np.linspace(0, 0.9, max(1, int(rank.max()))))
@@ -140,7 +140,7 @@ def node2vec_dynamics(dynamics, axes=None, top: int = 2, title: str | None = Non
         ax.set_xscale("log")
         ax.set_xlabel("gradient-descent step")
         ax.set_ylabel(label)
-        ax.legend(fontsize=7)
+        ax.legend(fontsize=SMALLEST_FONT_PT)
     axes[1].set_yscale("log")
     if title:
         axes[0].set_title(title)
@@ -160,7 +160,7 @@ def embedding_evolution(steps, coords, edges, picks, axes=None, title: str | Non
     snapshot indices ``picks``, one panel per step. The directions are shared; each panel is scaled
     to its own extent (norms grow a lot during training). ``labels`` adds a line per panel."""
     if axes is None:
-        axes = plt.subplots(1, len(picks), figsize=(2.7 * len(picks), 2.9))[1]
+        axes = panels(len(picks), per_row=3, height=2.5)[1]
     for k, (ax, i) in enumerate(zip(np.atleast_1d(axes), picks)):
         extra = f"\n{labels[k]}" if labels is not None else ""
         draw_embedding(coords[i], edges, ax=ax, title=f"step {steps[i]}{extra}")

@@ -15,7 +15,7 @@ FLOORS = [
     {"batching", "train", "train_node2vec", "evaluate", "geometry", "spectral", "memory_estimate", "selection",
      "succinctness", "first_hop"},
     {"experiments"}, {"presets", "reproduce"}, {"learning_order", "variants", "tiny_seeds", "sweep", "decisive_c20_c21", "knob_table"},
-    {"viz"}, {"deviations", "decisive_c17_c19"}, {"verdicts"}, {"claims", "landing", "repository", "chapter_records"},
+    {"viz"}, {"deviations", "decisive_c17_c19", "long_path"}, {"verdicts"}, {"claims", "landing", "repository", "chapter_records"},
     {"cli", "__main__"},
 ]
 

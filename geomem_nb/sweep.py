@@ -1,9 +1,11 @@
 """Chapter 09's map: in-weights runs over the path length l, the degree d and the epochs, at the
 ``in-weights-small`` preset's model and optimizer. Each run is a separate ``python -m geomem_nb
-in-weights`` process (both cores busy, one thread each) writing its own ``metrics.json``; a run whose
+in-weights`` process, sent as one job through ``launch`` (by default local, ``--workers`` at a time, one
+thread each; ``--launcher slurm --partition P``: a cluster), writing its own ``metrics.json``; a run whose
 folder already holds one is not run again. ``collect`` reads the folder back as one row per run.
 
     python -m geomem_nb.sweep --preset cpu --out results/cpu/09_path_length [--workers 2] [--knobs] [--clear]
+    python -m geomem_nb.sweep --preset cpu --out results/cpu/09_path_length --launcher slurm --partition P
     python -m geomem_nb.sweep --preset cpu --first-hop --out results/cpu/09_first_hop
     python -m geomem_nb.sweep --preset cpu --frontier --out results/cpu/09_long_path
 """
@@ -13,12 +15,11 @@ import argparse
 import itertools
 import os
 import shutil
-import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 
-from . import presets
+from . import launch, presets
 from .checks import check_choice, check_int
 from .experiments import InWeightsConfig
 from . import results
@@ -173,10 +174,12 @@ def command(cfg: InWeightsConfig, out: Path) -> list[str]:
 
 
 def run(preset: str, out: str | Path, workers: int = 2, group: str = "grid", clear: bool = False,
-        only: list[str] | None = None) -> list[str]:
+        only: list[str] | None = None, launcher: launch.Launcher | None = None) -> list[str]:
     """Run every cell of ``group`` at ``preset`` not yet in ``out`` (with ``clear``: every one, its old run
-    removed first; with ``only``: just the cells of these names); returns the names of the runs that failed."""
+    removed first; with ``only``: just the cells of these names), one job per cell through ``launcher``
+    (default: ``workers`` local processes); returns the names of the runs that failed."""
     check_int("workers", workers, 1)
+    launcher = launcher or launch.Launcher("local", workers)
     out, runs = Path(out), selected(preset, group)
     if only is not None:
         unknown = sorted(set(only) - {name(c) for c in runs})
@@ -186,20 +189,23 @@ def run(preset: str, out: str | Path, workers: int = 2, group: str = "grid", cle
     if clear:
         for c in runs:
             shutil.rmtree(out / name(c), ignore_errors=True)
-    todo = [c for c in runs if not (out / name(c) / "metrics.json").exists()]
-    env = {**os.environ, "OMP_NUM_THREADS": "1", "GEOMEM_PROGRESS": "0"}
-
-    def one(cell):
-        p = subprocess.run(command(config(cell, preset, group in DIAGNOSED), out / name(cell)), env=env, cwd=REPO,
-                           capture_output=True, text=True)
-        if p.returncode:
-            return f"{name(cell)}: {p.stderr.strip().splitlines()[-1:]}"
+    todo = {name(c): c for c in runs if not (out / name(c) / "metrics.json").exists()}
+    env = {"OMP_NUM_THREADS": "1", "GEOMEM_PROGRESS": "0"}
+    jobs = {n: partial(launch.command_job, command(config(c, preset, group in DIAGNOSED), out / n), env, REPO)
+            for n, c in todo.items()}
+    try:
+        done = launch.run(jobs, launcher, f"sweep-{group}")
+    except launch.LaunchError as e:  # a job that could not run its process at all
+        done = {**e.done, **{n: (1, why) for n, why in e.failed.items()}}
+    failed = []
+    for n in todo:
+        code, err = done[n]
+        if code:
+            failed.append(f"{n}: {err.splitlines()[-1:]}")
+            continue
         for extra in DROPPED:  # the map reads metrics.json only; the tables would make it megabytes
-            (out / name(cell) / extra).unlink(missing_ok=True)
-        return None
-
-    with ThreadPoolExecutor(workers) as pool:
-        return [f for f in pool.map(one, todo) if f]
+            (out / n / extra).unlink(missing_ok=True)
+    return failed
 
 
 def collect(out: str | Path, preset: str, group: str = "grid") -> list[dict]:
@@ -253,7 +259,7 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="python -m geomem_nb.sweep", description=__doc__.split("\n\n")[0])
     p.add_argument("--preset", choices=PRESETS, default=None)
     p.add_argument("--out", required=True)
-    p.add_argument("--workers", type=int, default=2)
+    launch.add_arguments(p, workers=2)
     which = p.add_mutually_exclusive_group()
     which.add_argument("--knobs", action="store_true", help="the knob runs instead of the grid")
     which.add_argument("--first-hop", action="store_true",
@@ -263,7 +269,8 @@ def main(argv=None) -> int:
     p.add_argument("--only", nargs="+", metavar="NAME", help="run just these cells of the group (their folder names)")
     a = p.parse_args(argv)
     group = "knobs" if a.knobs else "first-hop" if a.first_hop else "frontier" if a.frontier else "grid"
-    failed = run(a.preset or env_preset(), a.out, a.workers, group, a.clear, a.only)
+    launcher = launch.from_args(p, a)
+    failed = run(a.preset or env_preset(), a.out, a.workers, group, a.clear, a.only, launcher)
     for f in failed:
         print(f, file=sys.stderr)
     return 1 if failed else 0

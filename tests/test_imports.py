@@ -10,7 +10,7 @@ PKG = Path(__file__).resolve().parent.parent / "geomem_nb"
 
 # The floors of README.md, lowest first: a module may import its own floor or lower ones.
 FLOORS = [
-    {"checks", "runtime", "results", "schemas", "stats", "controls", "guard"},
+    {"checks", "runtime", "results", "schemas", "stats", "controls", "guard", "launch"},
     {"graphs"}, {"tasks"}, {"models"},
     {"batching", "train", "train_node2vec", "evaluate", "geometry", "spectral", "memory_estimate", "selection",
      "succinctness", "first_hop"},

@@ -14,11 +14,12 @@
 from __future__ import annotations
 
 import time
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 
-from . import results, stats, variants
+from . import launch, results, stats, variants
 from .deviations.paper import IN_WEIGHTS, paper
 from .results import provenance, write_json
 from .runtime import device, device_name
@@ -133,10 +134,14 @@ def run_seed(preset: str | None, seed: int, **overrides) -> tuple[dict, dict]:
     return m, curves
 
 
-def sweep(preset: str | None, seeds, **overrides) -> tuple[dict, dict]:
-    """({measurement: Spread over ``seeds``}, {claim: [curves of each seed]})."""
+def sweep(preset: str | None, seeds, launcher: launch.Launcher | None = None, **overrides) -> tuple[dict, dict]:
+    """({measurement: Spread over ``seeds``}, {claim: [curves of each seed]}); ``launcher``: one job per
+    seed through it (default: here, one after another)."""
     seeds = variants.check_seeds(seeds)
-    per_seed = [run_seed(preset, s, **overrides) for s in seeds]
+    if launcher is not None:
+        per_seed = launch.each(partial(variants.seed_job, run_seed, preset, overrides), seeds, launcher, "seeds-" + RECORD)
+    else:
+        per_seed = [run_seed(preset, s, **overrides) for s in seeds]
     spreads = {k: stats.spread([m[k] for m, _ in per_seed]) for k in per_seed[0][0]}
     curves = {c: [cv[c] for _, cv in per_seed] for c in per_seed[0][1]}
     return spreads, curves
@@ -224,7 +229,7 @@ def load(preset: str = "cpu", root=None) -> dict | None:
 def main(argv=None) -> int:
     args, out, command = variants.seeds_cli("geomem_nb.decisive_c17_c19", __doc__, RECORD, argv)
     t0 = time.perf_counter()
-    spreads, curves = sweep(args.preset, args.seeds)
+    spreads, curves = sweep(args.preset, args.seeds, args.launcher)
     path = write(out, args.preset, args.seeds, spreads, curves, time.perf_counter() - t0, command)
     for k, s in spreads.items():
         print(f"{k:50s} {s}")

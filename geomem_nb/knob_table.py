@@ -11,8 +11,9 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from functools import partial
 
-from . import results
+from . import launch, results
 from .experiments import tiny_knobs
 from .results import provenance, write_json
 from .stats import from_record
@@ -22,10 +23,21 @@ RECORD = "07_knobs_width512"
 WIDTH, STEPS = 512, 10000  # the authors' regularizer notebook (paper-claims.md §3.4)
 
 
-def table(preset: str, width: int, steps: int, seeds, rows=None) -> dict:
+def seed_runs(preset: str, width: int, steps: int, rows, seed: int) -> dict:
+    """Every row of the table for one seed: ``{label: [TinyResult]}`` (a launcher's job)."""
+    return tiny_knobs.knob_seeds(preset, seeds=[seed], rows=rows, dim=width, steps=steps)
+
+
+def table(preset: str, width: int, steps: int, seeds, rows=None, launcher: launch.Launcher | None = None) -> dict:
     """Chapter 07's ``knobs`` record (``tiny_knobs.knob_record``) for ``rows`` (default all) at ``width``
-    and ``steps``, every row trained with each of ``seeds``."""
-    runs = tiny_knobs.knob_seeds(preset, seeds=seeds, rows=rows, dim=width, steps=steps)
+    and ``steps``, every row trained with each of ``seeds`` (``launcher``: one job per seed through it;
+    default here, one after another)."""
+    if launcher is None:
+        runs = tiny_knobs.knob_seeds(preset, seeds=seeds, rows=rows, dim=width, steps=steps)
+    else:
+        seeds = tiny_knobs.check_seeds(seeds)
+        per_seed = launch.each(partial(seed_runs, preset, width, steps, rows), seeds, launcher, RECORD)
+        runs = {label: [r for one in per_seed for r in one[label]] for label in per_seed[0]}
     spreads = tiny_knobs.knob_spreads(runs)
     chance = tiny_knobs.knob_chance(next(iter(runs.values()))[0].spaces)
     return {"width": width, "steps": steps, "seeds": list(seeds),
@@ -62,7 +74,9 @@ def main(argv=None) -> int:
     p.add_argument("--seeds", type=int, nargs="+", default=[7, 0, 1])
     p.add_argument("--c12-rows", action="store_true", help="only the rows C12's knobs compare (tiny_knobs.C12_ROWS)")
     p.add_argument("--out", default=None, help=f"folder of metrics.json (default results/<preset>/{RECORD})")
+    launch.add_arguments(p, launcher=None)  # one job per seed when asked
     args = p.parse_args(argv)
+    launcher = launch.from_args(p, args, jobs=len(args.seeds))
     for name in ("width", "steps"):
         if getattr(args, name) < 1:
             p.error(f"--{name} must be a positive integer, got {getattr(args, name)}")
@@ -71,7 +85,8 @@ def main(argv=None) -> int:
     except ValueError as e:
         p.error(str(e))
     t0 = time.perf_counter()
-    knobs = table(args.preset, args.width, args.steps, args.seeds, tiny_knobs.C12_ROWS if args.c12_rows else None)
+    knobs = table(args.preset, args.width, args.steps, args.seeds, tiny_knobs.C12_ROWS if args.c12_rows else None,
+                  launcher)
     command = " ".join(["python -m geomem_nb.knob_table"] + (sys.argv[1:] if argv is None else list(argv)))
     write_json({"preset": args.preset, "knobs": knobs,
                 "provenance": provenance(device_name(device()), time.perf_counter() - t0, command)},

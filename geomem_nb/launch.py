@@ -72,7 +72,7 @@ class Launcher:
 
 def add_arguments(p: argparse.ArgumentParser, launcher: str | None = "local", workers: int | None = None) -> None:
     """``--launcher`` (default ``launcher``; None: the module's own in-process loop), ``--partition``,
-    ``--gpus-per-node``, ``--time`` and, with a default ``workers``, ``--workers``."""
+    ``--gpus-per-node``, ``--time`` and ``--workers`` (default ``workers``; None: every job at once)."""
     g = p.add_argument_group("launcher (submitit)")
     g.add_argument("--launcher", choices=LAUNCHERS, default=launcher,
                    help="local: processes on this machine, one thread each; slurm: a job per run on a cluster"
@@ -80,24 +80,23 @@ def add_arguments(p: argparse.ArgumentParser, launcher: str | None = "local", wo
     g.add_argument("--partition", default=None, help="the SLURM partition (needed with --launcher slurm)")
     g.add_argument("--gpus-per-node", type=int, default=None, help="GPUs per job")
     g.add_argument("--time", type=int, default=None, help=f"minutes per job (slurm default {SLURM_TIME_MIN})")
-    if workers is not None:
-        g.add_argument("--workers", type=int, default=workers, help="jobs at a time")
+    g.add_argument("--workers", type=int, default=workers,
+                   help=f"jobs at a time (default {workers if workers else 'every job at once'})")
 
 
-def from_args(p: argparse.ArgumentParser, args, workers: int | None = None) -> Launcher | None:
-    """The launcher the parsed ``args`` ask for (None when ``--launcher`` is unset), or a parser error
-    naming the bad flag before anything runs."""
+def from_args(p: argparse.ArgumentParser, args, jobs: int = 1) -> Launcher | None:
+    """The launcher the parsed ``args`` ask for (None when ``--launcher`` is unset; ``--workers`` unset:
+    ``jobs`` at a time), or a parser error naming the bad flag before anything runs."""
     if args.launcher is None:
-        for flag in ("partition", "gpus_per_node", "time"):
+        for flag in ("partition", "gpus_per_node", "time", "workers"):
             if getattr(args, flag) is not None:
                 p.error(f"--{flag.replace('_', '-')} needs --launcher")
         return None
+    workers = args.workers if args.workers is not None else max(jobs, 1)
     try:
-        return Launcher(args.launcher, getattr(args, "workers", workers) or 1, args.partition, args.gpus_per_node,
-                        args.time)
-    except ValueError as e:
-        p.error(str(e).replace("partition is", "--partition is").replace("workers", "--workers")
-                .replace("gpus_per_node", "--gpus-per-node").replace("time must", "--time must"))
+        return Launcher(args.launcher, workers, args.partition, args.gpus_per_node, args.time)
+    except ValueError as e:  # the message names the parameter (partition, workers, ...)
+        p.error(str(e))
 
 
 def _setup() -> list[str]:
@@ -191,6 +190,14 @@ def run(jobs: dict[str, Callable], launcher: Launcher, tag: str, after: dict | N
     return {n: done[n] for n in jobs}
 
 
+def each(fn: Callable, items, launcher: Launcher, tag: str) -> list:
+    """``[fn(item) for item in items]``, one job per item (``fn``: a module's function, or a partial of
+    one), in the order of ``items``."""
+    items = list(items)
+    got = run({str(i): partial(fn, i) for i in items}, launcher, tag)
+    return [got[str(i)] for i in items]
+
+
 def command_job(argv: list[str], env: dict | None = None, cwd: str | Path | None = None,
                 log: str | Path | None = None, check: bool = False) -> tuple[int, str]:
     """A job that runs ``argv`` as a process, its environment the job's own with ``env`` set on top
@@ -213,10 +220,11 @@ def command_job(argv: list[str], env: dict | None = None, cwd: str | Path | None
 
 def records(argv=None) -> int:
     """``records``: each group of ``make_records.sh`` as one job (its output in
-    ``results/make_records.<group>.log``), after the groups it needs."""
+    ``results/make_records.<group>.log``), after the groups it needs; 1 when a group failed."""
     p = argparse.ArgumentParser(prog="python -m geomem_nb.launch records", description=records.__doc__.split(":")[0])
     p.add_argument("groups", nargs="+", help="the script's groups (its shell functions)")
     p.add_argument("--script", default="results/make_records.sh")
+    p.add_argument("--logs", default="results", help="folder of each group's log, make_records.<group>.log")
     p.add_argument("--after", action="append", default=[], metavar="GROUP=NEEDED,...",
                    help="GROUP starts once every NEEDED group has ended well")
     add_arguments(p, workers=2)
@@ -232,7 +240,7 @@ def records(argv=None) -> int:
         p.error(f"groups must be distinct, got {a.groups}")
     cwd = results.REPO if results.CHECKOUT else Path.cwd()
     jobs = {g: partial(command_job, ["bash", a.script, g], {"OMP_NUM_THREADS": "1", "WORKERS": "1"}, cwd,
-                       cwd / f"results/make_records.{g}.log", True) for g in a.groups}
+                       Path(cwd, a.logs, f"make_records.{g}.log"), True) for g in a.groups}
     try:
         _order(jobs, after)
     except ValueError as e:

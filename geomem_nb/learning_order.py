@@ -18,7 +18,7 @@ import sys
 import time
 import numpy as np
 
-from . import presets
+from . import launch, presets
 from .experiments import in_weights
 from .results import git_commit, provenance, write_json
 from .runtime import PRESETS
@@ -124,22 +124,33 @@ def verdict(summaries: list[dict]) -> tuple[str, str]:
     return "partly", f"no consistent order: {counts}"
 
 
-def study(preset: str, seeds, low_lr: bool = True) -> dict:
+def one_run(label: str, cfg) -> tuple[dict, dict, float]:
+    """One run of the study: (greedy crossings, teacher-forced crossings, final held-out exact match)."""
+    run = in_weights(cfg, desc=f"learning order, {label}, seed {cfg.seed}")
+    return (crossings(run.history, cfg.path_length), crossings(run.history, cfg.path_length, key=TEACHER_FORCED),
+            run.metrics["test_exact_match"])
+
+
+def _run_job(item: tuple) -> tuple:
+    return one_run(*item)
+
+
+def study(preset: str, seeds, low_lr: bool = True, launcher: launch.Launcher | None = None) -> dict:
     """The in-weights study: ``in-weights-small`` at ``preset`` for each seed, at the preset's lr and
-    (``low_lr``) at a tenth of it with three times the steps, evaluated ``EVALS`` times per run."""
+    (``low_lr``) at a tenth of it with three times the steps, evaluated ``EVALS`` times per run
+    (``launcher``: one job per run through it; default here, one after another)."""
     base = presets.config("in-weights-small", preset)
     out = {"graph": f"G({base.degree},{base.path_length})", "level": LEVEL, "runs": {}}
     grid = [("preset lr", base.lr, base.steps)]
     if low_lr:
         grid.append(("lr / 10", base.lr * LOW_LR_FACTOR, base.steps * LOW_LR_STEPS))
+    todo = [(label, base.with_(seed=seed, lr=lr, steps=steps, eval_every=max(steps // EVALS, 1)))
+            for label, lr, steps in grid for seed in seeds]
+    done = (launch.each(_run_job, todo, launcher, "learning-order") if launcher is not None
+            else [one_run(*item) for item in todo])
     for label, lr, steps in grid:
-        per_seed, forced, finals = [], [], []
-        for seed in seeds:
-            cfg = base.with_(seed=seed, lr=lr, steps=steps, eval_every=max(steps // EVALS, 1))
-            run = in_weights(cfg, desc=f"learning order, {label}, seed {seed}")
-            per_seed.append(crossings(run.history, cfg.path_length))
-            forced.append(crossings(run.history, cfg.path_length, key=TEACHER_FORCED))
-            finals.append(run.metrics["test_exact_match"])
+        got = [r for (lab, _), r in zip(todo, done) if lab == label]  # in the order of seeds
+        per_seed, forced, finals = (list(x) for x in zip(*got))
         out["runs"][label] = {"lr": lr, "steps": steps, "eval_every": max(steps // EVALS, 1),
                               "test_exact_match": as_record(spread(finals)), **summary(per_seed),
                               "crossings_teacher_forced": summary(forced)["crossings"]}
@@ -151,9 +162,11 @@ def main(argv=None) -> None:
     p.add_argument("--preset", choices=PRESETS, default="cpu")
     p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     p.add_argument("--out", required=True, help="folder for metrics.json")
+    launch.add_arguments(p, launcher=None)  # one job per run (seed and lr) when asked
     a = p.parse_args(argv)
+    launcher = launch.from_args(p, a, jobs=2 * len(a.seeds))
     t0, commit = time.perf_counter(), git_commit()
-    record = study(a.preset, a.seeds)
+    record = study(a.preset, a.seeds, launcher=launcher)
     from .runtime import device, device_name
     command = " ".join(["python -m geomem_nb.learning_order"] + list(sys.argv[1:] if argv is None else argv))
     record.update(preset=a.preset, provenance=provenance(device_name(device()), time.perf_counter() - t0,

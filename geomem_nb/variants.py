@@ -3,6 +3,7 @@ tree-star splits, Mamba vs GPT), run for one seed as RunResults and reduced to a
 numbers; and a sweep over seeds that stores each number's spread (mean ± sd) as a record.
 
     python -m geomem_nb.variants --preset cpu --seeds 0 1 2 --out results/cpu/08_what_else_matters_seeds
+    python -m geomem_nb.variants --preset cpu --seeds 0 1 2 --launcher slurm --partition P  # a job per seed
 """
 from __future__ import annotations
 
@@ -10,11 +11,12 @@ import argparse
 import json
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 
-from . import experiments, presets, results, stats
+from . import experiments, launch, presets, results, stats
 from .results import provenance, write_json
 from .runtime import PRESETS, device, device_name
 
@@ -158,13 +160,23 @@ def measure_seed(preset: str | None, seed: int, **overrides) -> dict:
     return measure(run_seed(preset, seed, **overrides))
 
 
+def seed_job(measure_seed, preset, overrides: dict, seed: int) -> dict:
+    """One seed as a launcher's job (``launch.each`` hands the seed last)."""
+    return measure_seed(preset, seed, **overrides)
+
+
 def sweep(preset: str | None, seeds, known: dict | None = None, on_seed=None, measure_seed=measure_seed,
-          **overrides) -> tuple[dict, list]:
+          launcher: launch.Launcher | None = None, **overrides) -> tuple[dict, list]:
     """{measurement: Spread over ``seeds``} and the per-seed flat dicts; ``known`` ({seed: measure(...)})
     holds seeds already run (the chapter's live seed), which are not run again; ``on_seed(seed, numbers)``
     hears each seed as it ends (a long sweep shows its progress); ``measure_seed(preset, seed, **overrides)``
-    runs one seed (default: the whole grid; another module's decisive runs pass their own)."""
+    runs one seed (default: the whole grid; another module's decisive runs pass their own); ``launcher``:
+    one job per seed through it (default: here, one seed after another)."""
     seeds, known = check_seeds(seeds), dict(known or {})
+    todo = [s for s in seeds if s not in known]
+    if launcher is not None and todo:
+        one = partial(seed_job, measure_seed, preset, overrides)
+        known.update(zip(todo, launch.each(one, todo, launcher, f"seeds-{measure_seed.__module__}")))
     per_seed = []
     for s in seeds:
         per_seed.append(known[s] if s in known else measure_seed(preset, s, **overrides))
@@ -291,13 +303,16 @@ def load_for(preset: str) -> tuple[dict | None, str]:
 
 
 def seeds_cli(module: str, doc: str, record: str, argv=None, seeds=SEEDS) -> tuple:
-    """The command line of a multi-seed record (``--preset``, ``--seeds``, ``--out``): (args, the
-    record's folder, the command as the record names it)."""
+    """The command line of a multi-seed record (``--preset``, ``--seeds``, ``--out``, and the launcher's
+    flags: ``args.launcher`` is a ``launch.Launcher`` or None): (args, the record's folder, the command as
+    the record names it)."""
     p = argparse.ArgumentParser(prog=f"python -m {module}", description=doc.split("\n\n")[0])
     p.add_argument("--preset", default="cpu", choices=PRESETS)
     p.add_argument("--seeds", type=int, nargs="+", default=list(seeds))
     p.add_argument("--out", default=None, help="folder of metrics.json (default results/<preset>/" + record + ")")
+    launch.add_arguments(p, launcher=None)  # one job per seed when asked
     args = p.parse_args(argv)
+    args.launcher = launch.from_args(p, args, jobs=len(args.seeds))
     try:
         out = results.record_folder(args.out, args.preset, record)
     except ValueError as e:
@@ -311,7 +326,7 @@ def main(argv=None, module: str = "geomem_nb.variants", record: str = SEEDS_RECO
     ``record``, ``doc``, ``measure_seed``, ``describe`` and default ``seeds``."""
     args, out, command = seeds_cli(module, doc, record, argv, seeds)
     t0 = time.perf_counter()
-    spreads, _ = sweep(args.preset, args.seeds, measure_seed=measure_seed, on_seed=lambda s, m: print(
+    spreads, _ = sweep(args.preset, args.seeds, measure_seed=measure_seed, launcher=args.launcher, on_seed=lambda s, m: print(
         f"seed {s} ({time.perf_counter() - t0:.0f} s): {json.dumps(m)}", flush=True))
     path = write(out, args.preset, args.seeds, spreads, time.perf_counter() - t0, command, describe)
     for k, s in spreads.items():

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Regenerates every results/cpu record from a clean checkout (make records): the CLI runs the claims
 # page reads, the chapters' records (their notebooks executed at the cpu preset with
-# GEOMEM_SAVE_RESULTS=1) and the multi-seed sweeps the book loads. With no argument, two lanes of about
-# equal length run side by side, one thread each (two processes of two threads on two cores run at a
-# fraction of the speed): about two hours on two idle cores (estimated from each group's own time). Each lane logs to results/make_records.<lane>.log.
+# GEOMEM_SAVE_RESULTS=1) and the multi-seed sweeps the book loads. With no argument, every group is one
+# job through the launcher (python -m geomem_nb.launch records; see the end of this file), two at a time,
+# one thread each: about two hours on two idle cores (estimated from each group's own time).
 # One group can be run alone: bash results/make_records.sh runs|in_context|tiny|chapters|learning_order|
 # variant_seeds|path_length_map|path_length_knobs|first_hop|decisive_c17_c19|decisive_c20_c21|knobs_width512|
 # long_path.
@@ -102,20 +102,19 @@ long_path() {
     "$PY" -m geomem_nb.sweep --preset cpu --frontier --clear --workers "$WORKERS" --out results/cpu/09_long_path
 }
 
-WORKERS=2
-if [ $# -gt 0 ]; then
+WORKERS=${WORKERS:-2}
+if [ $# -gt 0 ] && [[ $1 != --* ]]; then
     for g in "$@"; do "$g"; done
     exit 0
 fi
-# Two lanes, one thread each (measured before the decisive runs and the diagnosis: lane a 82 minutes, lane b
-# 83; those add about 45 minutes to lane a and 35 to lane b, estimated from their records' times).
-export OMP_NUM_THREADS=1 WORKERS=1
-lane() {
-    local log=results/make_records.$1.log; shift
-    (for g in "$@"; do echo "== $g $(date -u +%T)"; "$g"; done; echo "== done $(date -u +%T)") >"$log" 2>&1
-}
-lane a runs tiny chapters path_length_map decisive_c17_c19 first_hop &
-lane b variant_seeds learning_order path_length_knobs decisive_c20_c21 knobs_width512 long_path &  # chapter 08 (lane a, after runs and tiny) reads variant_seeds
-status=0
-for job in $(jobs -p); do wait "$job" || status=1; done
-[ $status = 0 ] || { echo "make records: a lane failed; see results/make_records.*.log" >&2; exit 1; }
+# With no group (or only launcher flags, e.g. --launcher slurm --partition P): every group is one job sent
+# through geomem_nb.launch (submitit), two at a time on this machine, one thread each (two processes of two
+# threads on two cores run at a fraction of the speed); each group logs to results/make_records.<group>.log.
+# A group starts once the records it reads are made: the chapters read chapter 02's cpu runs and in-context
+# control (runs), chapter 05's seeds (tiny), chapter 07's wide knob table and chapter 08's seed sweep and
+# decisive runs (chapter_records.NEEDS); those go first, so that the chapters start early.
+export OMP_NUM_THREADS=1 WORKERS=1 PY
+exec "$PY" -m geomem_nb.launch records --workers 2 \
+    --after chapters=runs,tiny,variant_seeds,decisive_c17_c19,decisive_c20_c21,knobs_width512 "$@" -- \
+    runs tiny variant_seeds decisive_c17_c19 decisive_c20_c21 knobs_width512 chapters learning_order \
+    path_length_map path_length_knobs first_hop long_path

@@ -65,15 +65,21 @@ def _check_rows(rows) -> list:
     return rows
 
 
+def check_seeds(seeds) -> tuple:
+    """``seeds`` as a tuple, refused unless distinct integers >= 0, at least one."""
+    seeds = tuple(seeds)
+    if not seeds or any(isinstance(s, bool) or not isinstance(s, int) or s < 0 for s in seeds) \
+            or len(set(seeds)) != len(seeds):
+        raise ValueError(f"seeds must be distinct integers >= 0 (at least one), got {seeds!r}")
+    return seeds
+
+
 def knob_seeds(preset: str | None = None, seeds=None, rows=None, **overrides) -> dict:
     """``{label: [TinyResult, one per seed]}``: every row of ``KNOBS`` (default all) trained with each of
     ``seeds`` (default: the preset's ``SEEDS``). One seed is not enough to give a
     knob a direction: the bilinear network's margin changes sign across seeds at some settings."""
     rows = _check_rows(rows)
-    seeds = SEEDS[preset or env_preset()] if seeds is None else tuple(seeds)
-    if not seeds or any(isinstance(s, bool) or not isinstance(s, int) or s < 0 for s in seeds) \
-            or len(set(seeds)) != len(seeds):
-        raise ValueError(f"seeds must be distinct integers >= 0 (at least one), got {seeds!r}")
+    seeds = check_seeds(SEEDS[preset or env_preset()] if seeds is None else seeds)
     return {label: [tiny(knob_config(preset, **{**KNOBS[label][0], **overrides, "seed": s})) for s in seeds]
             for label in rows}
 

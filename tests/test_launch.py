@@ -1,0 +1,159 @@
+"""The launcher (submitit): a sweep and the seed studies run as local jobs write the same records as the
+direct path; jobs wait for the jobs they come after; bad input is refused before any work starts."""
+import json
+import os
+import operator
+import subprocess
+from functools import partial
+from pathlib import Path
+
+import pytest
+
+from geomem_nb import knob_table, launch, sweep, variants
+from geomem_nb.results import REPO
+
+TINY_CELL = dict(degree=(20,), path_length=(4,), epochs=(200,))
+TINY_GRID = dict(degree=16, path_length=4, layers=1, width=32, heads=2, batch_size=64, steps=10, eval_every=10,
+                 warmup=2)
+
+
+def local(tmp_path, workers=2) -> launch.Launcher:
+    return launch.Launcher("local", workers, folder=tmp_path / "submitit")
+
+
+def untimed(x):
+    """A record without what changes from one run to the next: its timings."""
+    if isinstance(x, dict):
+        return {k: untimed(v) for k, v in x.items() if not k.endswith("seconds")}
+    if isinstance(x, list):
+        return [untimed(v) for v in x]
+    return x
+
+
+def test_a_sweep_through_the_launcher_writes_the_direct_runs_record(tmp_path, monkeypatch):
+    monkeypatch.setitem(sweep.GRIDS, "ci", TINY_CELL)
+    (cell,) = sweep.cells("ci")
+    run = sweep.name(cell)
+    direct = tmp_path / "direct"
+    cmd = sweep.command(sweep.config(cell, "ci"), direct / run)
+    subprocess.run(cmd, env={**os.environ, "OMP_NUM_THREADS": "1", "GEOMEM_PROGRESS": "0"}, cwd=REPO, check=True,
+                   capture_output=True)
+    assert sweep.run("ci", tmp_path / "launched", launcher=local(tmp_path)) == []
+    a = json.loads((direct / run / "metrics.json").read_text())
+    b = json.loads((tmp_path / "launched" / run / "metrics.json").read_text())
+    assert b["provenance"]["command"] == a["provenance"]["command"].replace("/direct/", "/launched/")
+    assert b["provenance"]["device"] == a["provenance"]["device"] and "1 threads" in b["provenance"]["device"]
+    for rec in (a, b):
+        rec.pop("provenance")
+        rec["config"].pop("out", None)
+    assert untimed(b) == untimed(a) and b["history"] and b["train_seconds"] > 0
+    # the records folder holds the run alone; submitit's files went to their own folder
+    assert sorted(p.name for p in (tmp_path / "launched").iterdir()) == [run]
+    assert sorted(f.name for f in (tmp_path / "launched" / run).iterdir()) == ["metrics.json"]
+    assert any((tmp_path / "submitit" / "sweep-grid").glob("*_log.out"))
+
+
+def test_a_failed_cell_is_named_with_its_error(tmp_path, monkeypatch):
+    monkeypatch.setitem(sweep.GRIDS, "ci", TINY_CELL)
+    monkeypatch.setattr(sweep, "command", lambda cfg, out: ["python3", "-c", "import sys; sys.exit('no such run')"])
+    (failed,) = sweep.run("ci", tmp_path / "out", launcher=local(tmp_path))
+    assert failed.startswith("d20-l4-e200:") and "no such run" in failed
+
+
+def test_a_seed_study_through_the_launcher_writes_the_direct_record(tmp_path):
+    spreads, per_seed = variants.sweep("ci", [0, 1], **TINY_GRID)
+    seen = []
+    launched, per_seed_l = variants.sweep("ci", [0, 1], launcher=local(tmp_path), on_seed=lambda s, m: seen.append(s),
+                                          **TINY_GRID)
+    assert per_seed_l == per_seed and seen == [0, 1]
+    a = variants.write(tmp_path / "a", "ci", [0, 1], spreads, 1.0, "test")
+    b = variants.write(tmp_path / "b", "ci", [0, 1], launched, 1.0, "test")
+    a, b = (json.loads(p.read_text()) for p in (a, b))
+    a.pop("provenance"), b.pop("provenance")
+    assert a == b and len(a["measurements"]) > 20
+    assert len(list((tmp_path / "submitit" / "seeds-geomem_nb.variants").glob("*_result.pkl"))) == 2
+
+
+def test_a_seed_cli_through_the_launcher_writes_the_direct_record(tmp_path):
+    args = ["--preset", "ci", "--width", "16", "--steps", "30", "--seeds", "7", "0", "--c12-rows"]
+    assert knob_table.main(args + ["--out", str(tmp_path / "direct")]) == 0
+    assert knob_table.main(args + ["--out", str(tmp_path / "launched"), "--launcher", "local", "--workers", "2"]) == 0
+    a, b = (json.loads((tmp_path / d / "metrics.json").read_text()) for d in ("direct", "launched"))
+    assert b["provenance"]["command"].endswith("--launcher local --workers 2")
+    a.pop("provenance"), b.pop("provenance")
+    assert a == b and a["knobs"]["seeds"] == [7, 0]
+    assert sorted(p.name for p in (tmp_path / "launched").iterdir()) == ["metrics.json"]
+
+
+def test_jobs_wait_for_the_jobs_they_come_after(tmp_path):
+    with pytest.raises(launch.LaunchError) as e:
+        launch.run({"sum": partial(operator.add, 1, 2), "threads": partial(os.getenv, "OMP_NUM_THREADS"),
+                    "bad": partial(int, "x"), "after bad": partial(abs, -1)}, local(tmp_path), "t",
+                   after={"threads": ["sum"], "after bad": ["bad"]})
+    assert e.value.done == {"sum": 3, "threads": "1"}  # one thread per job
+    assert "invalid literal" in e.value.failed["bad"] and "not run" in e.value.failed["after bad"]
+
+
+def test_make_records_groups_run_as_jobs_in_their_order(tmp_path):
+    script = tmp_path / "groups.sh"
+    script.write_text(f"cd {tmp_path}\n"
+                      "first() { sleep 1; touch first.done; }\n"
+                      "second() { test -e first.done && echo 'saw first' && touch second.done; }\n"
+                      "broken() { echo oops; exit 3; }\n"
+                      '"$1"\n')
+    flags = ["--script", str(script), "--logs", str(tmp_path), "--workers", "2"]
+    assert launch.records(flags + ["--after", "second=first", "--", "second", "first"]) == 0
+    assert (tmp_path / "second.done").exists()
+    assert "saw first" in (tmp_path / "make_records.second.log").read_text()
+    assert launch.records(flags + ["--after", "second=broken", "--", "broken", "second"]) == 1
+    assert "oops" in (tmp_path / "make_records.broken.log").read_text()
+
+
+@pytest.mark.parametrize("kwargs, named", [
+    (dict(kind="cloud"), "launcher"), (dict(kind="slurm"), "partition"), (dict(workers=0), "workers"),
+    (dict(kind="local", gpus_per_node=-1), "gpus_per_node"), (dict(kind="local", time=0), "time")])
+def test_bad_launchers_are_refused_naming_the_parameter(kwargs, named):
+    with pytest.raises(ValueError, match=named):
+        launch.Launcher(**kwargs)
+
+
+def test_slurm_needs_a_cluster_and_gets_its_settings(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))  # no srun here
+    with pytest.raises(ValueError, match="srun"):
+        launch.Launcher("slurm", partition="gpu")
+    (tmp_path / "srun").write_text("#!/bin/sh\nexit 0\n")
+    (tmp_path / "srun").chmod(0o755)
+    lau = launch.Launcher("slurm", 4, partition="gpu", gpus_per_node=1, time=90, folder=tmp_path / "jobs")
+    text = launch.executor(lau, "sweep-grid")._executor._make_submission_file_text("CMD", "uid")
+    for line in ("--partition=gpu", "--gpus-per-node=1", "--time=90", "--cpus-per-task=1",
+                 "export OMP_NUM_THREADS=1", f"--output={tmp_path}/jobs/sweep-grid/"):
+        assert line in text, line
+
+
+@pytest.mark.parametrize("argv, named", [
+    (["--launcher", "slurm"], "partition"), (["--launcher", "cloud"], "--launcher"),
+    (["--workers", "0"], "workers")])
+def test_the_sweep_cli_refuses_bad_launchers_before_any_run(argv, named, tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(sweep, "run", lambda *a, **k: pytest.fail("ran"))
+    with pytest.raises(SystemExit):
+        sweep.main(["--preset", "ci", "--out", str(tmp_path / "out")] + argv)
+    assert named in capsys.readouterr().err and not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("argv, named", [
+    (["--partition", "gpu"], "--partition needs --launcher"), (["--launcher", "slurm"], "partition"),
+    (["--launcher", "local", "--workers", "0"], "workers")])
+def test_the_seed_clis_refuse_bad_launchers_before_any_run(argv, named, tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(variants, "sweep", lambda *a, **k: pytest.fail("ran"))
+    with pytest.raises(SystemExit):
+        variants.main(["--preset", "ci", "--seeds", "0", "--out", str(tmp_path)] + argv)
+    assert named in capsys.readouterr().err and not list(Path(tmp_path).iterdir())
+
+
+def test_records_refuses_an_order_that_cannot_run(capsys):
+    with pytest.raises(SystemExit):
+        launch.records(["--after", "a=nowhere", "--", "a"])
+    assert "nowhere" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        launch.records(["--after", "a=b", "--after", "b=a", "--", "a", "b"])
+    assert "cycle" in capsys.readouterr().err

@@ -157,3 +157,14 @@ def test_records_refuses_an_order_that_cannot_run(capsys):
     with pytest.raises(SystemExit):
         launch.records(["--after", "a=b", "--after", "b=a", "--", "a", "b"])
     assert "cycle" in capsys.readouterr().err
+
+
+def test_the_learning_order_study_through_the_launcher_is_the_direct_one(tmp_path, monkeypatch):
+    from geomem_nb import learning_order, presets
+
+    small = presets.config("in-weights-small", "ci").with_(**{**TINY_GRID, "steps": 20})
+    monkeypatch.setattr(learning_order.presets, "config", lambda name, preset: small)  # the jobs get the config
+    direct = learning_order.study("ci", [0, 1])
+    launched = learning_order.study("ci", [0, 1], launcher=local(tmp_path))
+    assert launched == direct and direct["runs"]["lr / 10"]["steps"] == 60
+    assert len(list((tmp_path / "submitit" / "learning-order").glob("*_result.pkl"))) == 4

@@ -74,7 +74,8 @@ def test_a_seed_study_through_the_launcher_writes_the_direct_record(tmp_path):
     assert len(list((tmp_path / "submitit" / "seeds-geomem_nb.variants").glob("*_result.pkl"))) == 2
 
 
-def test_a_seed_cli_through_the_launcher_writes_the_direct_record(tmp_path):
+def test_a_seed_cli_through_the_launcher_writes_the_direct_record(tmp_path, monkeypatch):
+    monkeypatch.setattr(launch.results, "workspace", lambda name: tmp_path / name)  # submitit's files
     args = ["--preset", "ci", "--width", "16", "--steps", "30", "--seeds", "7", "0", "--c12-rows"]
     assert knob_table.main(args + ["--out", str(tmp_path / "direct")]) == 0
     assert knob_table.main(args + ["--out", str(tmp_path / "launched"), "--launcher", "local", "--workers", "2"]) == 0
@@ -83,6 +84,7 @@ def test_a_seed_cli_through_the_launcher_writes_the_direct_record(tmp_path):
     a.pop("provenance"), b.pop("provenance")
     assert a == b and a["knobs"]["seeds"] == [7, 0]
     assert sorted(p.name for p in (tmp_path / "launched").iterdir()) == ["metrics.json"]
+    assert len(list((tmp_path / "outputs" / "submitit" / knob_table.RECORD).glob("*_result.pkl"))) == 2
 
 
 def test_jobs_wait_for_the_jobs_they_come_after(tmp_path):
@@ -94,7 +96,8 @@ def test_jobs_wait_for_the_jobs_they_come_after(tmp_path):
     assert "invalid literal" in e.value.failed["bad"] and "not run" in e.value.failed["after bad"]
 
 
-def test_make_records_groups_run_as_jobs_in_their_order(tmp_path):
+def test_make_records_groups_run_as_jobs_in_their_order(tmp_path, monkeypatch):
+    monkeypatch.setattr(launch.results, "workspace", lambda name: tmp_path / name)
     script = tmp_path / "groups.sh"
     script.write_text(f"cd {tmp_path}\n"
                       "first() { sleep 1; touch first.done; }\n"

@@ -70,9 +70,10 @@ class Launcher:
         return Path(self.folder or results.workspace("outputs") / "submitit") / tag
 
 
-def add_arguments(p: argparse.ArgumentParser, launcher: str | None = "local", workers: int | None = None) -> None:
+def add_arguments(p: argparse.ArgumentParser, launcher: str | None = "local", local_workers: int | None = None) -> None:
     """``--launcher`` (default ``launcher``; None: the module's own in-process loop), ``--partition``,
-    ``--gpus-per-node``, ``--time`` and ``--workers`` (default ``workers``; None: every job at once)."""
+    ``--gpus-per-node``, ``--time`` and ``--workers`` (unset: ``local_workers`` local jobs at a time, or
+    every job at once)."""
     g = p.add_argument_group("launcher (submitit)")
     g.add_argument("--launcher", choices=LAUNCHERS, default=launcher,
                    help="local: processes on this machine, one thread each; slurm: a job per run on a cluster"
@@ -80,19 +81,22 @@ def add_arguments(p: argparse.ArgumentParser, launcher: str | None = "local", wo
     g.add_argument("--partition", default=None, help="the SLURM partition (needed with --launcher slurm)")
     g.add_argument("--gpus-per-node", type=int, default=None, help="GPUs per job")
     g.add_argument("--time", type=int, default=None, help=f"minutes per job (slurm default {SLURM_TIME_MIN})")
-    g.add_argument("--workers", type=int, default=workers,
-                   help=f"jobs at a time (default {workers if workers else 'every job at once'})")
+    local = f"{local_workers} on local, " if local_workers else ""
+    g.add_argument("--workers", type=int, default=None, help=f"jobs at a time (default: {local}every job at once)")
 
 
-def from_args(p: argparse.ArgumentParser, args, jobs: int = 1) -> Launcher | None:
-    """The launcher the parsed ``args`` ask for (None when ``--launcher`` is unset; ``--workers`` unset:
-    ``jobs`` at a time), or a parser error naming the bad flag before anything runs."""
+def from_args(p: argparse.ArgumentParser, args, jobs: int = 1, local_workers: int | None = None) -> Launcher | None:
+    """The launcher the parsed ``args`` ask for (None when ``--launcher`` is unset), ``--workers`` unset:
+    ``local_workers`` at a time on local, else all ``jobs`` at once; or a parser error naming the bad flag
+    before anything runs."""
     if args.launcher is None:
         for flag in ("partition", "gpus_per_node", "time", "workers"):
             if getattr(args, flag) is not None:
                 p.error(f"--{flag.replace('_', '-')} needs --launcher")
         return None
-    workers = args.workers if args.workers is not None else max(jobs, 1)
+    workers = args.workers
+    if workers is None:
+        workers = local_workers if args.launcher == "local" and local_workers else max(jobs, 1)
     try:
         return Launcher(args.launcher, workers, args.partition, args.gpus_per_node, args.time)
     except ValueError as e:  # the message names the parameter (partition, workers, ...)
@@ -227,9 +231,9 @@ def records(argv=None) -> int:
     p.add_argument("--logs", default="results", help="folder of each group's log, make_records.<group>.log")
     p.add_argument("--after", action="append", default=[], metavar="GROUP=NEEDED,...",
                    help="GROUP starts once every NEEDED group has ended well")
-    add_arguments(p, workers=2)
+    add_arguments(p, local_workers=2)
     a = p.parse_args(argv)
-    launcher = from_args(p, a)
+    launcher = from_args(p, a, jobs=len(a.groups), local_workers=2)
     after = {}
     for spec in a.after:
         group, sep, needed = spec.partition("=")

@@ -1,8 +1,8 @@
 """Chapter 09's map: in-weights runs over the path length l, the degree d and the epochs, at the
 ``in-weights-small`` preset's model and optimizer. Each run is a separate ``python -m geomem_nb
-in-weights`` process, sent as one job through ``launch`` (by default local, ``--workers`` at a time, one
-thread each; ``--launcher slurm --partition P``: a cluster), writing its own ``metrics.json``; a run whose
-folder already holds one is not run again. ``collect`` reads the folder back as one row per run.
+in-weights`` process, sent as one job through ``launch`` (by default local, ``--workers`` at a time (2),
+one thread each; ``--launcher slurm --partition P``: a cluster, every cell at once), writing its own
+``metrics.json``; a run whose folder already holds one is not run again. ``collect`` reads the folder back as one row per run.
 
     python -m geomem_nb.sweep --preset cpu --out results/cpu/09_path_length [--workers 2] [--knobs] [--clear]
     python -m geomem_nb.sweep --preset cpu --out results/cpu/09_path_length --launcher slurm --partition P
@@ -259,7 +259,7 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="python -m geomem_nb.sweep", description=__doc__.split("\n\n")[0])
     p.add_argument("--preset", choices=PRESETS, default=None)
     p.add_argument("--out", required=True)
-    launch.add_arguments(p, workers=2)
+    launch.add_arguments(p, local_workers=2)
     which = p.add_mutually_exclusive_group()
     which.add_argument("--knobs", action="store_true", help="the knob runs instead of the grid")
     which.add_argument("--first-hop", action="store_true",
@@ -269,8 +269,10 @@ def main(argv=None) -> int:
     p.add_argument("--only", nargs="+", metavar="NAME", help="run just these cells of the group (their folder names)")
     a = p.parse_args(argv)
     group = "knobs" if a.knobs else "first-hop" if a.first_hop else "frontier" if a.frontier else "grid"
-    launcher = launch.from_args(p, a)
-    failed = run(a.preset or env_preset(), a.out, a.workers, group, a.clear, a.only, launcher)
+    preset = a.preset or env_preset()
+    jobs = len(a.only) if a.only else len(selected(preset, group))
+    launcher = launch.from_args(p, a, jobs=jobs, local_workers=2)
+    failed = run(preset, a.out, launcher.workers, group, a.clear, a.only, launcher)
     for f in failed:
         print(f, file=sys.stderr)
     return 1 if failed else 0

@@ -108,13 +108,13 @@ if [ $# -gt 0 ] && [[ $1 != --* ]]; then
     exit 0
 fi
 # With no group (or only launcher flags, e.g. --launcher slurm --partition P): every group is one job sent
-# through geomem_nb.launch (submitit), two at a time on this machine, one thread each (two processes of two
+# through geomem_nb.launch (submitit), two at a time on this machine (--workers), one thread each (two processes of two
 # threads on two cores run at a fraction of the speed); each group logs to results/make_records.<group>.log.
 # A group starts once the records it reads are made: the chapters read chapter 02's cpu runs and in-context
 # control (runs), chapter 05's seeds (tiny), chapter 07's wide knob table and chapter 08's seed sweep and
 # decisive runs (chapter_records.NEEDS); those go first, so that the chapters start early.
 export OMP_NUM_THREADS=1 WORKERS=1 PY
-exec "$PY" -m geomem_nb.launch records --workers 2 \
+exec "$PY" -m geomem_nb.launch records \
     --after chapters=runs,tiny,variant_seeds,decisive_c17_c19,decisive_c20_c21,knobs_width512 "$@" -- \
     runs tiny variant_seeds decisive_c17_c19 decisive_c20_c21 knobs_width512 chapters learning_order \
     path_length_map path_length_knobs first_hop long_path

@@ -133,6 +133,20 @@ def test_slurm_needs_a_cluster_and_gets_its_settings(tmp_path, monkeypatch):
         assert line in text, line
 
 
+def test_workers_default_to_the_local_share_or_every_job(tmp_path, monkeypatch):
+    import argparse
+
+    (tmp_path / "srun").write_text("#!/bin/sh\nexit 0\n")
+    (tmp_path / "srun").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}:{os.environ['PATH']}")
+    p = argparse.ArgumentParser()
+    launch.add_arguments(p, local_workers=2)
+    workers = lambda *argv: launch.from_args(p, p.parse_args(argv), jobs=7, local_workers=2).workers  # noqa: E731
+    assert workers() == 2 and workers("--workers", "3") == 3
+    assert workers("--launcher", "slurm", "--partition", "p") == 7 and workers("--launcher", "slurm", "--partition",
+                                                                              "p", "--workers", "1") == 1
+
+
 @pytest.mark.parametrize("argv, named", [
     (["--launcher", "slurm"], "partition"), (["--launcher", "cloud"], "--launcher"),
     (["--workers", "0"], "workers")])

@@ -64,6 +64,9 @@ class Launcher:
             check_int("gpus_per_node", self.gpus_per_node, 0)
         if self.time is not None:
             check_int("time", self.time, 1)
+        if self.folder is not None and results.RESULTS is not None \
+                and Path(self.folder).resolve().is_relative_to(Path(results.RESULTS).resolve()):
+            raise ValueError(f"folder (submitit's files) must not be inside the records, got {self.folder}")
 
     def files(self, tag: str) -> Path:
         """Where submitit keeps the jobs of ``tag`` (logs, pickles): never a records folder."""

@@ -87,6 +87,19 @@ def test_a_seed_cli_through_the_launcher_writes_the_direct_record(tmp_path, monk
     assert len(list((tmp_path / "outputs" / "submitit" / knob_table.RECORD).glob("*_result.pkl"))) == 2
 
 
+def test_the_decisive_cli_through_the_launcher_writes_the_direct_record(tmp_path, monkeypatch):
+    from geomem_nb import decisive_c17_c19 as dc
+
+    monkeypatch.setattr(launch.results, "workspace", lambda name: tmp_path / name)
+    args = ["--preset", "ci", "--seeds", "0", "1"]
+    assert dc.main(args + ["--out", str(tmp_path / "direct")]) == 0
+    assert dc.main(args + ["--out", str(tmp_path / "launched"), "--launcher", "local"]) == 0
+    a, b = (json.loads((tmp_path / d / "metrics.json").read_text()) for d in ("direct", "launched"))
+    a.pop("provenance"), b.pop("provenance")
+    assert a == b and len(a["curves"]["c19"]) == 2 and a["measurements"]["chance"]["n"] == 2
+    assert len(list((tmp_path / "outputs" / "submitit" / f"seeds-{dc.RECORD}").glob("*_result.pkl"))) == 2
+
+
 def test_jobs_wait_for_the_jobs_they_come_after(tmp_path):
     with pytest.raises(launch.LaunchError) as e:
         launch.run({"sum": partial(operator.add, 1, 2), "threads": partial(os.getenv, "OMP_NUM_THREADS"),
@@ -118,6 +131,13 @@ def test_make_records_groups_run_as_jobs_in_their_order(tmp_path, monkeypatch):
 def test_bad_launchers_are_refused_naming_the_parameter(kwargs, named):
     with pytest.raises(ValueError, match=named):
         launch.Launcher(**kwargs)
+
+
+def test_submitits_files_stay_out_of_the_records(tmp_path, monkeypatch):
+    monkeypatch.setattr(launch.results, "RESULTS", tmp_path / "records")
+    with pytest.raises(ValueError, match="folder"):
+        launch.Launcher(folder=tmp_path / "records" / "cpu" / "09_path_length" / ".submitit")
+    assert launch.Launcher(folder=tmp_path / "jobs").files("t") == tmp_path / "jobs" / "t"
 
 
 def test_slurm_needs_a_cluster_and_gets_its_settings(tmp_path, monkeypatch):

@@ -205,3 +205,27 @@ def test_the_learning_order_study_through_the_launcher_is_the_direct_one(tmp_pat
     launched = learning_order.study("ci", [0, 1], launcher=local(tmp_path))
     assert launched == direct and direct["runs"]["lr / 10"]["steps"] == 60
     assert len(list((tmp_path / "submitit" / "learning-order").glob("*_result.pkl"))) == 4
+
+
+def test_make_records_sends_every_group_with_the_chapters_last(monkeypatch):
+    """The script's launch line: every group (shell function) is a job, once; chapters after what it reads."""
+    import re
+    import shlex
+
+    script = (REPO / "results" / "make_records.sh").read_text()
+    line = script[script.index('exec "$PY" -m geomem_nb.launch records'):].replace("\\\n", " ")
+    argv = shlex.split(line.split(" records", 1)[1].replace('"$@"', ""))
+    seen = {}
+    monkeypatch.setattr(launch, "run", lambda jobs, lau, tag, after, log: seen.update(jobs=list(jobs), after=after))
+    assert launch.records(argv) == 0
+    groups = set(re.findall(r"^([a-z_0-9]+)\(\) \{", script, re.M)) - {"cli", "in_context"}  # in_context: in runs
+    assert sorted(seen["jobs"]) == sorted(groups)
+    # chapters comes after every group that writes a record chapters 03, 04, 07 and 08 read
+    from geomem_nb import chapter_records
+
+    bodies = dict(re.findall(r"^([a-z_0-9]+)\(\) \{[ \t]*(?:#[^\n]*)?\n(.*?)^\}", script, re.M | re.S))
+    bodies["runs"] += bodies.pop("in_context")
+    read = {r for c in ("03_hardest_token", "04_path_star_geometry", "07_why_geometry", "08_what_else_matters")
+            for need in chapter_records.NEEDS[c] for r in need.records if r.startswith("cpu/")}
+    writers = {g for r in read for g, body in bodies.items() if re.search(rf"results/{r}[\s\"]", body)}
+    assert len(writers) >= 5 and writers == set(seen["after"]["chapters"]) and list(seen["after"]) == ["chapters"]

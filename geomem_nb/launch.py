@@ -201,6 +201,8 @@ def each(fn: Callable, items, launcher: Launcher, tag: str) -> list:
     """``[fn(item) for item in items]``, one job per item (``fn``: a module's function, or a partial of
     one), in the order of ``items``."""
     items = list(items)
+    if len({str(i) for i in items}) != len(items):
+        raise ValueError(f"items must be distinct, got {items}")
     got = run({str(i): partial(fn, i) for i in items}, launcher, tag)
     return [got[str(i)] for i in items]
 

@@ -106,6 +106,8 @@ def test_jobs_wait_for_the_jobs_they_come_after(tmp_path):
                     "bad": partial(int, "x"), "after bad": partial(abs, -1)}, local(tmp_path), "t",
                    after={"threads": ["sum"], "after bad": ["bad"]})
     assert e.value.done == {"sum": 3, "threads": "1"}  # one thread per job
+    with pytest.raises(ValueError, match="distinct"):
+        launch.each(abs, [1, 1], local(tmp_path), "t")
     assert "invalid literal" in e.value.failed["bad"] and "not run" in e.value.failed["after bad"]
 
 

@@ -93,7 +93,7 @@ def test_study_changes_one_thing_against_its_recipe_at_equal_steps():
     with pytest.raises(ValueError, match="only: no cell named nope"):
         sweep.run("cpu", "unused", group="frontier", only=["nope"])
     cost = [c for c in cells if c["path_length"] < 7]  # the cost curve's shorter lengths: the recipe alone
-    assert {c["knob"] for c in cost} == {sweep.COST_KNOB} and {c["path_length"] for c in cost} == {5, 6}
+    assert {c["knob"] for c in cost} == set(sweep.COST_KNOBS) and {c["path_length"] for c in cost} == {5, 6}
     assert all(sweep.config(c, "cpu").eval_every == c["steps"] // 20 for c in cost)
     first = sweep.config(next(c for c in cells if c["knob"] == "lr 1e-2, first hop only"), "cpu")
     assert first.objective == "hardest-token" and "--objective=hardest-token" in sweep.command(first, "x")

@@ -122,23 +122,29 @@ def first_hop_shares(rows: dict, ax=None):
     return ax
 
 
-def steps_per_length(curve: list, bounds: dict | None = None, fit=None, ax=None):
-    """The cost of a longer path: steps to reach 0.5 against l on a log scale, each seed a dot and the
-    mean a line (``curve``: long_path.cost_curve rows), runs that never reached it as a triangle at the
-    steps they ran (``bounds``: l -> steps, a lower bound), and a fitted growth (``fit(l)`` -> steps)."""
+def steps_per_length(curves: dict, bounds: dict | None = None, fits: dict | None = None, ax=None):
+    """The cost of a longer path: steps to reach 0.5 against l on a log scale, one colour per setting
+    (``curves``: setting -> long_path.cost_curve rows): each seed a dot and the mean a line; a length no
+    seed reached as a triangle at the steps run (a lower bound; ``bounds``: setting -> {l: steps} adds
+    runs from elsewhere); a dashed fitted growth per setting (``fits``: setting -> fit(l) -> steps)."""
     ax = axes_or_new(ax)
-    hit = [c for c in curve if c["steps to 0.5"] is not None]
-    for c in hit:
-        ax.plot([c["l"]] * c["steps to 0.5"].n, c["steps to 0.5"].values, "o", color="tab:blue", alpha=0.6)
-    ax.plot([c["l"] for c in hit], [c["steps to 0.5"].mean for c in hit], "-", color="tab:blue",
-            label="steps to 0.5 (each seed; mean)")
-    for i, (ell, steps) in enumerate(sorted((bounds or {}).items())):
-        ax.plot(ell, steps, "^", color="tab:red", markersize=8, label="not reached within (a lower bound)" if i == 0 else None)
-    if fit is not None:
-        ells = np.linspace(min(c["l"] for c in curve), max([c["l"] for c in curve] + list(bounds or {})), 50)
-        ax.plot(ells, [fit(x) for x in ells], **CHANCE_STYLE, label="fitted growth, extrapolated")
+    colors = ("tab:blue", "tab:orange", "tab:green", "tab:purple")
+    for (name, curve), color in zip(curves.items(), colors):
+        hit = [c for c in curve if c["steps to 0.5"] is not None]
+        for c in hit:
+            ax.plot([c["l"]] * c["steps to 0.5"].n, c["steps to 0.5"].values, "o", color=color, alpha=0.6)
+        ax.plot([c["l"] for c in hit], [c["steps to 0.5"].mean for c in hit], "-", color=color, label=name)
+        missed = {c["l"]: c["budget"] for c in curve if c["steps to 0.5"] is None}
+        missed.update((bounds or {}).get(name, {}))
+        ax.plot(list(missed), list(missed.values()), "^", color=color, markersize=8, linestyle="none")
+        fit = (fits or {}).get(name)
+        if fit is not None:
+            ells = np.linspace(min(c["l"] for c in curve), 10, 50)
+            ax.plot(ells, [fit(x) for x in ells], color=color, linestyle="--", linewidth=1)
+    ax.plot([], [], "^", color="gray", linestyle="none", label="not reached within (a lower bound)")
+    ax.plot([], [], "--", color="gray", linewidth=1, label="fitted growth, extrapolated")
     ax.set_yscale("log")
     ax.set_xlabel("path length l")
-    ax.set_ylabel("training steps")
-    ax.legend(fontsize=8)
+    ax.set_ylabel("training steps to 0.5")
+    ax.legend(fontsize=SMALLEST_FONT_PT)
     return ax

@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from . import results, stats, sweep
+from . import controls, results, stats, sweep
 from .runtime import PRESETS
 from .checks import check_choice
 from .experiments import InWeightsConfig
@@ -155,3 +155,13 @@ def gpu_bill(epochs: float, big_run: dict) -> dict:
     steps_per_epoch = big.steps_for_epochs(100) / 100
     rate = big_run["steps"] / big_run["train_seconds"]
     return {"steps per epoch": steps_per_epoch, "steps/s": rate, "GPU minutes": epochs * steps_per_epoch / rate / 60}
+
+
+def learned(run: dict) -> bool:
+    """The run learned what it could: its training targets (full paths; for a first-hop-only run, the
+    training first hops at its last evaluation) and its edges, each at ``controls.LEARNED`` or above."""
+    if run["config"].get("objective") == "hardest-token":
+        fitted = (run["history"][-1] if run.get("history") else {}).get("train_hardest_token")
+    else:
+        fitted = run.get("train_exact_match")
+    return all(v is not None and v >= controls.LEARNED for v in (fitted, run.get("edge_recovery")))

@@ -61,3 +61,13 @@ def test_the_screen_is_the_common_length_and_budget_and_compares_beyond_the_spre
     low, high = long_path.stats.spread([0.1, 0.2]), long_path.stats.spread([0.8, 0.9])
     assert long_path.against(low, high) == "above" and long_path.against(high, low) == "below"
     assert long_path.against(low, long_path.stats.spread([0.0, 0.5])) == "within the spread"
+
+
+def test_learned_reads_the_targets_each_objective_trains():
+    full = run(7, final=0.0, config={"eval_every": 100, "objective": "full-path"})
+    assert long_path.learned(full) and not long_path.learned({**full, "edge_recovery": 0.5})
+    assert not long_path.learned({**full, "train_exact_match": 0.5})
+    first = dict(full, config={"objective": "hardest-token"}, train_exact_match=None,
+                 history=[{"step": 1, "train_hardest_token": 0.95}])
+    assert long_path.learned(first) and not long_path.learned(dict(first, history=[{"step": 1, "train_hardest_token": 0.4}]))
+    assert not long_path.learned(dict(first, history=[]))

@@ -317,7 +317,7 @@ def c6(get: Get) -> Verdict:
     control = _untrained_control(g)
     parts = listing(("wherever the model finds the first hop, one cosine look-up from the leaf finds it as often ({})",
                      [] if short else sorted(set(solved))),
-                    ("the look-up falls short of the model on {}", short),
+                    ("the look-up falls short of the model on {}", list(dict.fromkeys(short))),
                     (f"the geometry is present but not sufficient: on {len(unused)} of {len(runs + maps)} runs the "
                      "look-up finds the first hop where the model, its training paths learned, does not (runs per "
                      "graph: {}; each in the evidence)", [f"{g} {unused.count(g)}" for g in dict.fromkeys(unused)]))

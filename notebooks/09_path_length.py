@@ -313,13 +313,12 @@ if study:
         measures.append({**name, **{m: stats.cell(sp, m) for m in long_path.MEASURES}, "reached": long_path.reached(runs)})
         diagnoses.append({**name, **{m: stats.cell(sp, m) for m in long_path.DIAGNOSIS},
                           "first hop against the recipe": long_path.against(recipe["first hop"], sp["first hop"])})
-    study_table = measures
-    d0, ell0, _, steps0 = recipe_key
+    _, ell0, _, steps0 = recipe_key
     viz.table(measures, caption=f"l = {ell0}, {steps0} steps each; mean ± sd over seeds")
     viz.table(diagnoses, caption="the first-hop diagnosis at the last evaluation, mean ± sd over seeds")
     fig, axes = viz.panels(2, per_row=1, height=3.6, constrained_layout=True)
     for ax, (name, key) in zip(axes, (("held-out exact match", "test_exact_match"), ("first hop", "test_hardest_token"))):
-        per = {t["setting"]: stats.spread([r[key] for r in runs]) for t, runs in zip(study_table, screened.values())
+        per = {t["setting"]: stats.spread([r[key] for r in runs]) for t, runs in zip(measures, screened.values())
                if all(r.get(key) is not None for r in runs)}
         viz.seed_spread(per, ax=ax, xlabel=f"{name} (held-out leaves)", line=long_path.REACHED, line_label="0.5")
     plt.show()

@@ -60,20 +60,25 @@ def _iw(name: str, flags: str = "") -> str:
 
 NEEDS = {
     "01_in_context_path_star": [
+        Need(("cpu/in-context-forward", "cpu/in-context-reverse"), "the chapter's forward and reversed runs, "
+             "loaded at cpu rather than trained again", "trained here",
+             f"{_M} in-context --degree 2 --path-length 5 --objective forward --preset cpu --out "
+             "results/cpu/in-context-forward (and --objective reverse, --out results/cpu/in-context-reverse)"),
         _IC_CONTROL,
         Need(_IC_PAPER, "the paper-scale in-context runs (G(2,5), G(10,5), G(20,5))", "left out (they need a GPU)",
              f"{_M} reproduce in-context-g2-5-forward --out results/in-context-g2-5-forward (and the other "
              "in-context-g{2,10,20}-5-{forward,reverse}), on a GPU")],
     "02_in_weights_path_star": [
-        Need(("cpu/02_learning_order",), "the C2 learning-order study over three seeds (cpu and up)",
-             "computed here at this preset (at ci it always runs here)",
+        Need(("cpu/02_learning_order",), "the C2 learning-order study over three seeds",
+             "computed here at this preset, at the preset's learning rate only",
              f"{_M}.learning_order --preset cpu --seeds 0 1 2 --out results/cpu/02_learning_order"),
         Need(("cpu/in-context-teacherless",), "the in-context teacherless contrast of C2", "left out",
              f"{_M} in-context --degree 2 --path-length 5 --objective teacherless --preset cpu --steps 3000 "
              "--eval-every 50 --eval-examples 500 --out results/cpu/in-context-teacherless"),
         Need(("cpu/in-weights-frozen",), "the frozen-embedding control trained until it fits its training paths "
-             "(C4's assert)", "at ci the live control is too short to fit them: C4 is shown, not asserted; from "
-             "cpu up the live control is asserted", _iw("in-weights-frozen", "--freeze-embeddings ")),
+             "(C4's assert), and at cpu the chapter's two runs, loaded rather than trained again",
+             "at ci the live control is too short to fit them: C4 is shown, not asserted; from cpu up the live "
+             "control is asserted", _iw("in-weights") + "; " + _iw("in-weights-frozen", "--freeze-embeddings ")),
         _PAPER_IW],
     "03_hardest_token": [_IC_CONTROL],
     "04_path_star_geometry": [],

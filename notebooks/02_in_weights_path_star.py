@@ -83,13 +83,18 @@ print("held-out query:", " ".join(small_task.token_names(small_task.prompts([tes
 # ## Training at the current preset
 #
 # The preset (`ci`, `cpu`, `gpu` or `paper`, chosen by `GEOMEM_SCALE`) fixes the graph, the model and
-# the budget. The frozen-embedding control uses exactly the same settings and budget.
+# the budget. The frozen-embedding control uses exactly the same settings and budget. Where the shipped
+# `cpu` record of a run was made with exactly these settings (at `cpu`), it is loaded rather than trained
+# again: the same numbers, one thread, as `make records` made them (the line below says which);
+# `GEOMEM_RESULTS=none` trains both here.
 
 # %%
 cfg = presets.config("in-weights")
 print(cfg)
-run = experiments.in_weights(cfg)
-frozen = experiments.in_weights(cfg.with_(freeze_embeddings=True), desc="frozen embeddings")
+run = experiments.recorded(cfg, "cpu/in-weights") or experiments.in_weights(cfg)
+frozen_cfg = cfg.with_(freeze_embeddings=True)
+frozen = (experiments.recorded(frozen_cfg, "cpu/in-weights-frozen")
+          or experiments.in_weights(frozen_cfg, desc="frozen embeddings"))
 chance = run.metrics["chance"]
 
 # %%
@@ -151,10 +156,11 @@ print(f"this run, evaluated every {cfg.eval_every} steps: first step at 50% for 
 # runs the `in-weights-small` graph for three seeds with 60 evaluations per run, at the preset's
 # learning rate and (from `cpu` up) at a tenth of it with three times the steps; the paper-scale runs'
 # saved histories are read the same way (one seed each, their own evaluation grid). Its `cpu` record is
-# loaded when present (`make records` writes it); at `ci` the three seeds run here at the preset's rate.
+# loaded when present, at every preset (`make records` writes it); without it (from scratch) the three
+# seeds run here, at the preset's rate only.
 
 # %% tags=["hide-input"]
-study = results.shipped("cpu/02_learning_order") if cfg.preset != "ci" else None
+study = results.shipped("cpu/02_learning_order")
 if study is None:
     study = learning_order.study(cfg.preset, seeds=(0, 1, 2), low_lr=False)
 summaries = []

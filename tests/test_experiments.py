@@ -118,3 +118,21 @@ def test_the_wing_imports_only_downward_and_at_the_top():
 def test_tiny_config_is_flat_and_validates_its_defaults():
     cfg = TinyConfig(graph="cycle", model="nn").validate()
     assert cfg.record()["dim"] == 512 and cfg.with_(lr=0.5).lr == 0.5
+
+
+def test_recorded_loads_a_run_only_when_its_settings_are_these(tmp_path, monkeypatch, capsys):
+    from geomem_nb import experiments, results
+    cfg = presets.config("in-weights-small", "ci", degree=8, path_length=3, steps=6, eval_every=3, width=16,
+                         layers=1, heads=2, batch_size=16, warmup=1)
+    made = experiments.in_weights(cfg, out=tmp_path / "cpu" / "run")
+    monkeypatch.setattr(results, "RESULTS", tmp_path)
+    loaded = experiments.recorded(cfg, "cpu/run")
+    assert "cpu/run: loaded (commit" in capsys.readouterr().out
+    assert loaded.history == made.history and loaded.model is None
+    assert loaded.metrics["test_exact_match"] == made.metrics["test_exact_match"]
+    assert list(loaded.graph.test_arms) == list(made.graph.test_arms)  # the graph rebuilt from the settings
+    assert experiments.recorded(cfg.with_(lr=cfg.lr * 2), "cpu/run") is None
+    assert "other settings (lr): trained here instead" in capsys.readouterr().out
+    assert experiments.recorded(cfg, "cpu/absent") is None
+    monkeypatch.setattr(results, "RESULTS", None)  # from scratch: nothing is loaded
+    assert experiments.recorded(cfg, "cpu/run") is None

@@ -68,7 +68,8 @@ def test_diagnosed_cells_are_the_maps_runs():
     assert "--diagnose-first-hop" in sweep.command(sweep.config(cell, "cpu", diagnose=True), "x")
 
 
-def test_a_diagnosed_run_records_it(tmp_path):
+def test_a_diagnosed_run_records_it(tmp_path, monkeypatch):
+    monkeypatch.setitem(sweep.FIRST_HOP_CELLS, "ci", [dict(degree=20, path_length=4, epochs=120)])  # a small cell
     assert sweep.run("ci", tmp_path, group="first-hop") == []
     (row,) = sweep.collect(tmp_path, "ci", "first-hop")
     d = row["first_hop"]

@@ -201,8 +201,17 @@ def test_config_defaults_validate():
 def test_warm_start_is_the_forward_run_then_the_objective():
     small = dict(steps=12, eval_every=6, eval_examples=64, warmup=4)
     forward = in_context(presets.config("in-context", "ci", **small))
-    control = in_context(presets.config("in-context", "ci", objective="hardest-token", warm_start_steps=12,
-                                        **{**small, "steps": 8}))
+    control_cfg = presets.config("in-context", "ci", objective="hardest-token", warm_start_steps=12,
+                                 **{**small, "steps": 8})
+    control = in_context(control_cfg)
+    # the forward run handed over is the warm start it replaces: the same control, number for number
+    taken = in_context(control_cfg, warm_from=forward)
+    timeless = lambda m: {k: v for k, v in m.items() if "seconds" not in k and k != "warm_start"}  # noqa: E731
+    assert timeless(taken.metrics) == timeless(control.metrics)
+    assert timeless(taken.metrics["warm_start"]) == timeless(control.metrics["warm_start"])
+    assert [timeless(h) for h in taken.history] == [timeless(h) for h in control.history]
+    with pytest.raises(ValueError, match="warm_from must be a forward run made here"):
+        in_context(control_cfg.with_(warm_start_steps=10), warm_from=forward)
     warm = control.metrics["warm_start"]
     assert warm["steps"] == 12 and control.metrics["steps"] == 8
     for key in ("test_exact_match", "test_first_hop_is_child", "test_loss"):  # its first phase is that run

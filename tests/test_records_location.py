@@ -62,10 +62,10 @@ def test_an_installed_copy_finds_the_records_it_carries(tmp_path):
 
 
 def _loaded_names() -> set:
-    """Every literal record name the chapters pass to results.shipped."""
+    """Every literal record name the chapters pass to results.shipped or experiments.recorded."""
     names = set()
     for nb in (ROOT / "notebooks").glob("*.py"):
-        for m in re.finditer(r'results\.shipped\((f?)"([^"]+)"\)', nb.read_text()):
+        for m in re.finditer(r'(?:results\.shipped\(|experiments\.recorded\([\w.]+, )(f?)"([^"]+)"\)', nb.read_text()):
             names.add(m.group(2))
     return names
 

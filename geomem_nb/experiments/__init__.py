@@ -9,11 +9,11 @@
 
 ``experiments.in_weights(cfg)``, ``experiments.in_context(cfg)`` and ``experiments.tiny(cfg)`` run
 one experiment; the named presets of every experiment are collected in ``geomem_nb.presets``."""
-from .base import NetConfig, RunResult, RunSettings
+from .base import NetConfig, RunResult, RunSettings, recorded
 from .in_context import InContextConfig, in_context
 from .in_weights import InWeightsConfig, in_weights
 from .tiny import TinyResult, tiny, tiny_sweep
 from .tiny_config import TinyConfig
 
-__all__ = ["NetConfig", "RunResult", "RunSettings", "InContextConfig", "in_context", "InWeightsConfig", "in_weights",
+__all__ = ["NetConfig", "RunResult", "RunSettings", "recorded", "InContextConfig", "in_context", "InWeightsConfig", "in_weights",
            "TinyConfig", "TinyResult", "tiny", "tiny_sweep"]

@@ -19,7 +19,7 @@ from ..controls import run_status
 from ..guard import check_outputs, clean_leftovers, save_json, write_set
 from ..memory_estimate import check_memory
 from ..models import ATTENTION, MODELS, ModelConfig, check as check_model
-from ..results import git_commit, provenance
+from ..results import git_commit, load_if_present, provenance
 from ..runtime import PRESETS, device as pick_device, preset as env_preset, set_seed
 from ..train import TrainConfig
 
@@ -210,6 +210,26 @@ class RunResult:
     def embeddings(self) -> np.ndarray:
         """Token-embedding rows of the nodes: row i = node i."""
         return self.model.token_embeddings[: self.graph.num_nodes].detach().float().cpu().numpy()
+
+
+def recorded(cfg, name: str) -> RunResult | None:
+    """The shipped record ``name`` as a RunResult (its graph and task rebuilt, no model) when it was run
+    with exactly ``cfg``'s settings, else None: "load if present, else compute" for one run, so a chapter
+    shows the numbers this run makes without training it again. One line says which, and why not."""
+    m = load_if_present(name)
+    if m is None:
+        return None
+    ran = type(cfg).from_record(m["config"])
+    if ran != cfg:
+        other = sorted(k for k, v in cfg.record().items() if ran.record().get(k) != v)
+        print(f"results/{name} was run with other settings ({', '.join(other)}): trained here instead")
+        return None
+    p = m["provenance"]
+    print(f"{name}: loaded (commit {p['git_commit'][:10]}, {p['device']}), the run these settings make; "
+          f"GEOMEM_RESULTS=none trains it here")
+    task = cfg.make_task() if hasattr(cfg, "make_task") else None  # in context: fresh graphs, no one task
+    metrics = {k: v for k, v in m.items() if k not in ("history", "provenance")}
+    return RunResult(m["config"], metrics, m["history"], [], getattr(task, "graph", None), task)
 
 
 @dataclass

@@ -132,29 +132,51 @@ def score(model, task: InContextTask, batch) -> dict:
     return rec
 
 
+WARM_SCORES = ("test_exact_match", "test_first_hop_is_child", "test_hardest_token", "test_exact_match_given_first_hop",
+               "test_loss")
+
+
 def warm_start(model, cfg: InContextConfig, test, device) -> dict:
     """Train ``model`` for ``cfg.warm_start_steps`` on the forward objective; its final held-out scores."""
     task = cfg.task("forward")
     tr = train(model, FreshBatches(task, cfg.batch_size, device), cfg.warm_start_train(),
                evaluate=lambda step: score(model, task, test), desc="forward warm start")
     final = tr.history[-1]
-    return {"steps": tr.steps, "train_seconds": round(tr.train_seconds, 2),
-            **{k: final[k] for k in ("test_exact_match", "test_first_hop_is_child", "test_hardest_token",
-                                     "test_exact_match_given_first_hop", "test_loss")}}
+    return {"steps": tr.steps, "train_seconds": round(tr.train_seconds, 2), **{k: final[k] for k in WARM_SCORES}}
+
+
+def warm_forward(cfg: InContextConfig) -> InContextConfig:
+    """The forward run that ``cfg``'s warm start repeats step for step."""
+    return cfg.with_(objective="forward", steps=cfg.warm_start_steps, warm_start_steps=0)
+
+
+def take_warm_start(model, cfg: InContextConfig, forward: RunResult) -> dict:
+    """Give ``model`` the weights of ``forward``, a run of exactly ``warm_forward(cfg)`` made in this
+    process, instead of training them again; the warm start's summary, as ``warm_start`` gives it."""
+    if forward.model is None or forward.config != warm_forward(cfg).record():
+        raise ValueError(f"warm_from must be a forward run made here with the warm start's settings "
+                         f"(warm_forward(cfg)); got {'a loaded record' if forward.model is None else forward.config}")
+    model.load_state_dict(forward.model.state_dict())
+    m = forward.metrics
+    return {"steps": m["steps"], "train_seconds": m["train_seconds"], **{k: m[k] for k in WARM_SCORES}}
 
 
 def in_context(cfg: InContextConfig, out: str | Path | None = None, resume: bool = False,
                command: str | None = None, desc: str | None = None, overwrite: bool = False,
-               memory_check: bool = True):
+               memory_check: bool = True, warm_from: RunResult | None = None):
     """Train a GPT on fresh in-context G(d, l) graphs with one objective; score held-out graphs. ``out``,
-    ``overwrite`` and ``memory_check`` as for ``experiments.in_weights``."""
+    ``overwrite`` and ``memory_check`` as for ``experiments.in_weights``. ``warm_from``: the forward run
+    the warm start repeats (``warm_forward(cfg)``), made in this process: its weights are taken rather
+    than trained again (the same numbers, a warm start's time saved)."""
     run = start(cfg, out, resume, overwrite, memory_check, cfg.checkpoint_dir)
     dev = run.device
     task = cfg.task()
     # Every objective's model has the same shape, so a warm start's first phase is the forward run itself.
     model = build(cfg.model, cfg.net.config(task.vocab_size, task.block_size)).to(dev)
     test = held_out(task, cfg.eval_examples, cfg.seed, dev)
-    warm = warm_start(model, cfg, test, dev) if cfg.warm_start_steps else None
+    warm = None
+    if cfg.warm_start_steps:
+        warm = take_warm_start(model, cfg, warm_from) if warm_from else warm_start(model, cfg, test, dev)
     phase = replace(cfg.train, seed=cfg.seed + WARM_SEED) if warm else cfg.train
     tr = train(model, FreshBatches(task, cfg.batch_size, dev), phase,
                evaluate=lambda step: score(model, task, test), resume=resume, run=run_identity(cfg),

@@ -50,14 +50,10 @@ badges: $(STAMP)
 # what `pytest --nbmake notebooks` runs here, the same notebooks on the same records; only where the
 # package is imported from differs (tests/test_records_location.py covers both). Two workers of one
 # thread each: the small models here use two cores better as two processes than as two threads of one.
-# The readers' fresh venv (mostly downloading and unpacking) is made while the unit tests run.
 test: $(STAMP)
-	dir=$$(mktemp -d) && export COLAB_LIKE_DIR=$$dir \
-		&& { bash tools/colab_like.sh setup > $$dir/setup.log 2>&1 & setup=$$!; } \
-		&& { OMP_NUM_THREADS=1 $(VENV)/bin/pytest -q -n 2 tests; unit=$$?; } \
-		; wait $$setup || { cat $$dir/setup.log; unit=1; } \
-		; [ $$unit = 0 ] && bash tools/colab_like.sh shipped && bash tools/colab_like.sh scratch \
-		; status=$$?; rm -rf "$$dir"; exit $$status
+	OMP_NUM_THREADS=1 $(VENV)/bin/pytest -q -n 2 tests
+	dir=$$(mktemp -d) && export COLAB_LIKE_DIR=$$dir && bash tools/colab_like.sh shipped \
+		&& bash tools/colab_like.sh scratch; status=$$?; rm -rf "$$dir"; exit $$status
 
 # Every results/cpu record, regenerated from a clean commit (hours on two cores; see the script for
 # running one group alone). The book loads the multi-seed sweeps it writes.

@@ -4,12 +4,11 @@
 # copied alone into an empty folder and executed there with nbmake at GEOMEM_SCALE (default ci).
 #   bash tools/colab_like.sh            # the shipped records, read from the installed package
 #   bash tools/colab_like.sh scratch    # GEOMEM_RESULTS=none: every chapter computes what it shows
-#   bash tools/colab_like.sh setup      # only the fresh venv (in COLAB_LIKE_DIR), for later passes to reuse
 # Extra arguments go to pytest (e.g. notebooks/01_in_context_path_star.ipynb to run one chapter).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-shipped}; shift || true
-case "$mode" in shipped|scratch|setup) ;; *) echo "mode must be 'shipped', 'scratch' or 'setup', got '$mode'" >&2; exit 2;; esac
+case "$mode" in shipped|scratch) ;; *) echo "mode must be 'shipped' or 'scratch', got '$mode'" >&2; exit 2;; esac
 work=${COLAB_LIKE_DIR:-$(mktemp -d)}
 venv=$work/venv
 if [ ! -x "$venv/bin/python" ]; then
@@ -17,7 +16,6 @@ if [ ! -x "$venv/bin/python" ]; then
   "$venv/bin/pip" install -q torch==2.13.0  # the CPU build, as make does; Colab brings its own CUDA torch
   "$venv/bin/pip" install -q ipykernel nbmake pytest pytest-xdist
 fi
-[ "$mode" = setup ] && exit 0
 rm -rf "$work/wheel" && "$venv/bin/pip" wheel -q --no-deps -w "$work/wheel" .
 rm -rf build  # setuptools' build folder, left in the checkout
 "$venv/bin/pip" install -q --force-reinstall --no-deps "$work"/wheel/geomem_nb-*.whl

@@ -75,10 +75,9 @@ NEEDS = {
         Need(("cpu/in-context-teacherless",), "the in-context teacherless contrast of C2", "left out",
              f"{_M} in-context --degree 2 --path-length 5 --objective teacherless --preset cpu --steps 3000 "
              "--eval-every 50 --eval-examples 500 --out results/cpu/in-context-teacherless"),
-        Need(("cpu/in-weights-frozen",), "the frozen-embedding control trained until it fits its training paths "
-             "(C4's assert), and at cpu the chapter's two runs, loaded rather than trained again",
-             "at ci the live control is too short to fit them: C4 is shown, not asserted; from cpu up the live "
-             "control is asserted", _iw("in-weights") + "; " + _iw("in-weights-frozen", "--freeze-embeddings ")),
+        Need(("cpu/in-weights", "cpu/in-weights-frozen"), "the chapter's two cpu runs (learned and frozen "
+             "embeddings), loaded at cpu rather than trained again", "trained here",
+             _iw("in-weights") + "; " + _iw("in-weights-frozen", "--freeze-embeddings ")),
         _PAPER_IW],
     "03_hardest_token": [_IC_CONTROL],
     "04_path_star_geometry": [],

@@ -182,18 +182,23 @@ _SMALL = dict(degree=1000, path_length=5, layers=2, width=128, heads=4, pause_to
 _PAPER = dict(degree=5000, path_length=5, layers=12, width=384, heads=8, pause_tokens=5,
               batch_size=2048, lr=1e-3, warmup=300)
 
-BY_PRESET = {
-    "ci": dict(_SMALL, steps=400, eval_every=50),
-    "cpu": dict(_SMALL, steps=1500, eval_every=100),
-    "gpu": dict(_PAPER, steps=4000, eval_every=250, time_budget=120.0, target=0.99),
-    "paper": dict(_PAPER, steps=8000, eval_every=250, time_budget=300.0, target=0.99),
-}
-
 # Chapters 03, 04 and 08 train several variants of the in-weights experiment each (objectives, edge
 # directions, pause tokens, schedules, tree-star graphs, Mamba), so each run must be short. Measured on 2 cores: a 2-layer width-64
 # GPT on G(200,5), batch 256, lr 3e-3 reaches 0.62 held-out exact match at 200 steps and 0.86 at 300
 # (about 0.025 s a step when the cores are free).
 _SMALLER = dict(_SMALL, degree=200, width=64, batch_size=256, lr=3e-3, warmup=50)
+
+BY_PRESET = {
+    # At ci, that smaller graph for 600 steps: both of chapter 02's runs learn what they can there
+    # (measured 2026-12, seed 0: 0.96 held-out exact match; the frozen control fits its training paths,
+    # 1.0, at 0.0 held out), so C4 is asserted on the live control at every preset, in a quarter of the
+    # time G(1000,5) took at 400 steps (where the frozen control had not fitted its training paths).
+    "ci": dict(_SMALLER, steps=600, eval_every=50),
+    "cpu": dict(_SMALL, steps=1500, eval_every=100),
+    "gpu": dict(_PAPER, steps=4000, eval_every=250, time_budget=120.0, target=0.99),
+    "paper": dict(_PAPER, steps=8000, eval_every=250, time_budget=300.0, target=0.99),
+}
+
 SMALL_BY_PRESET = {  # the "in-weights-small" config
     "ci": dict(_SMALLER, steps=300, eval_every=100),
     "cpu": dict(_SMALLER, degree=300, steps=600, eval_every=100),

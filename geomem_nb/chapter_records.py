@@ -79,7 +79,9 @@ NEEDS = {
              "embeddings), loaded at cpu rather than trained again", "trained here",
              _iw("in-weights") + "; " + _iw("in-weights-frozen", "--freeze-embeddings ")),
         _PAPER_IW],
-    "03_hardest_token": [_IC_CONTROL],
+    "03_hardest_token": [Need(_IC_CONTROL.records, "chapter 01's in-context first-hop-only control, beside the "
+                              "first hop in the weights", "left out here (chapter 01 trains it and asserts it)",
+                              _IC_CONTROL.command)],
     "04_path_star_geometry": [],
     "05_tiny_graphs": [_TINY_SEEDS],
     "06_spectral_bias": [],

@@ -212,6 +212,8 @@ def test_warm_start_is_the_forward_run_then_the_objective():
     assert [timeless(h) for h in taken.history] == [timeless(h) for h in control.history]
     with pytest.raises(ValueError, match="warm_from must be a forward run made here"):
         in_context(control_cfg.with_(warm_start_steps=10), warm_from=forward)
+    with pytest.raises(ValueError, match="warm_from needs warm_start_steps"):
+        in_context(presets.config("in-context", "ci", **small), warm_from=forward)
     warm = control.metrics["warm_start"]
     assert warm["steps"] == 12 and control.metrics["steps"] == 8
     for key in ("test_exact_match", "test_first_hop_is_child", "test_loss"):  # its first phase is that run

@@ -221,7 +221,8 @@ def recorded(cfg, name: str) -> RunResult | None:
         return None
     ran = type(cfg).from_record(m["config"])
     if ran != cfg:
-        other = sorted(k for k, v in cfg.record().items() if ran.record().get(k) != v)
+        was = ran.record()
+        other = sorted(k for k, v in cfg.record().items() if was.get(k) != v)
         print(f"results/{name} was run with other settings ({', '.join(other)}): trained here instead")
         return None
     p = m["provenance"]

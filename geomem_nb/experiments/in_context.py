@@ -150,12 +150,18 @@ def warm_forward(cfg: InContextConfig) -> InContextConfig:
     return cfg.with_(objective="forward", steps=cfg.warm_start_steps, warm_start_steps=0)
 
 
-def take_warm_start(model, cfg: InContextConfig, forward: RunResult) -> dict:
-    """Give ``model`` the weights of ``forward``, a run of exactly ``warm_forward(cfg)`` made in this
-    process, instead of training them again; the warm start's summary, as ``warm_start`` gives it."""
+def check_warm_from(cfg: InContextConfig, forward: RunResult) -> None:
+    """Refuse a ``warm_from`` that is not the forward run ``cfg``'s warm start repeats, made here."""
+    if not cfg.warm_start_steps:
+        raise ValueError("warm_from needs warm_start_steps (a run without a warm start has none to take)")
     if forward.model is None or forward.config != warm_forward(cfg).record():
         raise ValueError(f"warm_from must be a forward run made here with the warm start's settings "
                          f"(warm_forward(cfg)); got {'a loaded record' if forward.model is None else forward.config}")
+
+
+def take_warm_start(model, forward: RunResult) -> dict:
+    """Give ``model`` the weights of ``forward`` (checked by ``check_warm_from``) instead of training them
+    again; the warm start's summary, as ``warm_start`` gives it."""
     model.load_state_dict(forward.model.state_dict())
     m = forward.metrics
     return {"steps": m["steps"], "train_seconds": m["train_seconds"], **{k: m[k] for k in WARM_SCORES}}
@@ -168,6 +174,8 @@ def in_context(cfg: InContextConfig, out: str | Path | None = None, resume: bool
     ``overwrite`` and ``memory_check`` as for ``experiments.in_weights``. ``warm_from``: the forward run
     the warm start repeats (``warm_forward(cfg)``), made in this process: its weights are taken rather
     than trained again (the same numbers, a warm start's time saved)."""
+    if warm_from is not None:
+        check_warm_from(cfg, warm_from)
     run = start(cfg, out, resume, overwrite, memory_check, cfg.checkpoint_dir)
     dev = run.device
     task = cfg.task()
@@ -176,7 +184,7 @@ def in_context(cfg: InContextConfig, out: str | Path | None = None, resume: bool
     test = held_out(task, cfg.eval_examples, cfg.seed, dev)
     warm = None
     if cfg.warm_start_steps:
-        warm = take_warm_start(model, cfg, warm_from) if warm_from else warm_start(model, cfg, test, dev)
+        warm = take_warm_start(model, warm_from) if warm_from else warm_start(model, cfg, test, dev)
     phase = replace(cfg.train, seed=cfg.seed + WARM_SEED) if warm else cfg.train
     tr = train(model, FreshBatches(task, cfg.batch_size, dev), phase,
                evaluate=lambda step: score(model, task, test), resume=resume, run=run_identity(cfg),

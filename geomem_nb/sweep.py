@@ -101,9 +101,28 @@ FRONTIER_CELLS = {"ci": [dict(degree=100, path_length=5, steps=300, knob="lr 1e-
                   # the frontier push: the setting that carried l = 7 furthest on its first seed, at l = 8
                   + [dict(degree=100, path_length=8, steps=PUSH_STEPS, knob=PUSH_KNOB, seed=s, evaluations=20)
                      for s in (0, 1)]}
-GROUPS = ("grid", "knobs", "first-hop", "frontier")
+# Chapter 9's clock test: is the cost of each +1 in l a delay on an optimizer clock (lr x weight decay)?
+# Against the push's setting (lr 1e-2, weight decay 0.1, its runs above), a faster clock (weight decay
+# 0.3, 1.0) and the same clock at a lower lr (3e-3 x 0.33). The cost curve's own budgets, so each l has
+# the same schedule in every setting; each run stops at held-out 0.5 (the quantity measured) and
+# checkpoints, so a run cut off resumes where it stopped.
+CLOCK_KNOBS = {"lr 1e-2, weight decay 0.3": lambda cfg: dict(lr=1e-2, weight_decay=0.3),
+               "lr 1e-2, weight decay 1.0": lambda cfg: dict(lr=1e-2, weight_decay=1.0),
+               "lr 3e-3, weight decay 0.33": lambda cfg: dict(lr=3e-3, weight_decay=0.33)}
+COST_BUDGETS = {5: 2000, 6: 8000, 7: STUDY_STEPS, 8: PUSH_STEPS}  # the push's cost curve, per l
+_CLOCKED = [dict(degree=100, path_length=ell, steps=steps, knob=k, seed=s, evaluations=20, stop_at=0.5)
+            for ell, steps in COST_BUDGETS.items() for k in CLOCK_KNOBS for s in (0, 1)]
+# The slowest clock (no weight decay: lr x wd = 0) at the push's l = 8 budget, run to the end: the control
+# the push is read against, on two seeds. Listed (so run) before the clock's l = 8 runs.
+_L8_CONTROL = [dict(degree=100, path_length=8, steps=PUSH_STEPS, knob=COST_KNOB, seed=s, evaluations=20)
+               for s in (0, 1)]
+CLOCK_CELLS = {"ci": [dict(degree=100, path_length=5, steps=300, knob="lr 1e-2, weight decay 1.0", stop_at=0.5)],
+               "cpu": [c for c in _CLOCKED if c["path_length"] < 8] + _L8_CONTROL
+               + [c for c in _CLOCKED if c["path_length"] == 8]}
+CHECKPOINTED = ("clock",)  # groups whose runs checkpoint and resume
+GROUPS = ("grid", "knobs", "first-hop", "frontier", "clock")
 EVALUATIONS = 10  # per run, evenly spaced
-DIAGNOSED = ("first-hop", "frontier")  # groups whose runs record first_hop.diagnose at each evaluation
+DIAGNOSED = ("first-hop", "frontier", "clock")  # groups whose runs record first_hop.diagnose at each evaluation
 DROPPED = ("embeddings.npy", "graph.json")  # written by every run, not kept in the map's folder
 MEASURES = ("test_exact_match", "test_hardest_token", "leaf_first_hop_diagonal_accuracy", "train_exact_match",
             "edge_recovery", "chance", "steps", "train_seconds")
@@ -136,10 +155,18 @@ def frontier_cells(preset: str) -> list[dict]:
     return FRONTIER_CELLS["ci" if preset == "ci" else "cpu"]
 
 
+def clock_cells(preset: str) -> list[dict]:
+    """The clock test's runs at ``preset`` (``CLOCK_CELLS``; gpu and paper: cpu's)."""
+    check_choice("preset", preset, PRESETS)
+    return CLOCK_CELLS["ci" if preset == "ci" else "cpu"]
+
+
 def selected(preset: str, group: str = "grid") -> list[dict]:
-    """The runs of ``group`` at ``preset``: the map's grid, its knob runs, the diagnosed runs or the study's."""
+    """The runs of ``group`` at ``preset``: the map's grid, its knob runs, the diagnosed runs, the study's
+    or the clock test's."""
     check_choice("group", group, GROUPS)
-    return {"grid": cells, "knobs": knob_cells, "first-hop": first_hop_cells, "frontier": frontier_cells}[group](preset)
+    return {"grid": cells, "knobs": knob_cells, "first-hop": first_hop_cells, "frontier": frontier_cells,
+            "clock": clock_cells}[group](preset)
 
 
 def name(cell: dict) -> str:
@@ -154,22 +181,26 @@ def config(cell: dict, preset: str, diagnose: bool = False) -> InWeightsConfig:
     ``epochs`` epochs (with ``diagnose``: recording the first-hop diagnosis at each evaluation)."""
     cfg = presets.config(BASE, preset, degree=cell["degree"], path_length=cell["path_length"], seed=cell.get("seed", 0))
     if cell.get("knob"):  # first: knobs that change the examples (edges, pauses) change the epoch's size
-        cfg = cfg.with_(**{**KNOBS, **STUDY_KNOBS}[cell["knob"]](cfg))
+        cfg = cfg.with_(**{**KNOBS, **STUDY_KNOBS, **CLOCK_KNOBS}[cell["knob"]](cfg))
     steps = cell["steps"] if "steps" in cell else cfg.steps_for_epochs(cell["epochs"])
     staged = dict(edge_steps=steps) if cfg.schedule == "staged" else {}  # an edge phase as long as the paths'
     every = max(1, steps // cell.get("evaluations", EVALUATIONS))
-    return cfg.with_(steps=steps, eval_every=every, diagnose_first_hop=diagnose, **staged)
+    return cfg.with_(steps=steps, eval_every=every, diagnose_first_hop=diagnose, stop_at=cell.get("stop_at", 0.0),
+                     **staged)
 
 
-def command(cfg: InWeightsConfig, out: Path) -> list[str]:
-    """The command line that runs ``cfg`` (every setting that defines the run, spelled out)."""
+def command(cfg: InWeightsConfig, out: Path, checkpoint: Path | None = None) -> list[str]:
+    """The command line that runs ``cfg`` (every setting that defines the run, spelled out); with
+    ``checkpoint`` (a folder), checkpointed at every evaluation and resumed from it when there."""
     flags = dict(preset=cfg.preset, degree=cfg.degree, path_length=cfg.path_length, layers=cfg.layers,
                  width=cfg.width, heads=cfg.heads, batch_size=cfg.batch_size, lr=cfg.lr, warmup=cfg.warmup,
                  pause_tokens=cfg.pause_tokens, steps=cfg.steps, eval_every=cfg.eval_every, seed=cfg.seed,
                  edges=cfg.edges, schedule=cfg.schedule, edge_steps=cfg.edge_steps, edge_lr=cfg.edge_lr,
                  weight_decay=cfg.weight_decay, min_lr_ratio=cfg.min_lr_ratio, objective=cfg.objective,
-                 path_share=cfg.path_share)
+                 path_share=cfg.path_share, stop_at=cfg.stop_at)
     args = [f"--{k.replace('_', '-')}={v}" for k, v in flags.items()] + ["--diagnose-first-hop"] * cfg.diagnose_first_hop
+    if checkpoint:  # every evaluation, into a folder beside the runs' (never inside a record's)
+        args += [f"--checkpoint-dir={checkpoint}", f"--checkpoint-every={cfg.eval_every}", "--resume"]
     return [sys.executable, "-m", "geomem_nb", "in-weights", *args, "--out", str(out)]
 
 
@@ -191,7 +222,8 @@ def run(preset: str, out: str | Path, workers: int = 2, group: str = "grid", cle
             shutil.rmtree(out / name(c), ignore_errors=True)
     todo = {name(c): c for c in runs if not (out / name(c) / "metrics.json").exists()}
     env = {"OMP_NUM_THREADS": "1", "GEOMEM_PROGRESS": "0"}
-    jobs = {n: partial(launch.command_job, command(config(c, preset, group in DIAGNOSED), out / n), env, REPO)
+    jobs = {n: partial(launch.command_job, command(config(c, preset, group in DIAGNOSED), out / n,
+                                                   checkpoints(out, n) if group in CHECKPOINTED else None), env, REPO)
             for n, c in todo.items()}
     try:
         done = launch.run(jobs, launcher, f"sweep-{group}")
@@ -208,6 +240,12 @@ def run(preset: str, out: str | Path, workers: int = 2, group: str = "grid", cle
     return failed
 
 
+def checkpoints(out: Path, run_name: str) -> Path:
+    """Where a checkpointed run keeps its checkpoint: outputs/checkpoints/<folder of out>/<run>, never in
+    the records' folder (a resumed run picks it up; it is not a result)."""
+    return results.workspace("outputs") / "checkpoints" / Path(out).name / run_name
+
+
 def collect(out: str | Path, preset: str, group: str = "grid") -> list[dict]:
     """One row per cell of ``group`` at ``preset`` found in ``out``: the cell, its final measures (and
     first-hop diagnosis, where recorded), epochs and steps/s."""
@@ -218,14 +256,14 @@ def collect(out: str | Path, preset: str, group: str = "grid") -> list[dict]:
             m = read_record(path)
             row = {**cell, **{k: m[k] for k in MEASURES}, "first_hop": m.get("first_hop")}
             row["steps_per_second"] = m["steps"] / m["train_seconds"] if m["train_seconds"] else None
-            row["history"], row["config"] = m["history"], m["config"]
+            row["history"], row["config"], row["stopping"] = m["history"], m["config"], m.get("stopping")
             row["provenance"] = m.get("provenance")
             rows.append(row)
     return rows
 
 
 FOLDERS = {"grid": "09_path_length", "knobs": "09_path_length", "first-hop": "09_first_hop",
-           "frontier": "09_long_path"}
+           "frontier": "09_long_path", "clock": "09_clock"}
 
 
 def shipped(preset: str, group: str = "grid") -> list[dict] | None:
@@ -265,10 +303,11 @@ def main(argv=None) -> int:
     which.add_argument("--first-hop", action="store_true",
                        help="the diagnosed runs (first_hop.diagnose at every evaluation) instead of the grid")
     which.add_argument("--frontier", action="store_true", help="the long-path study's runs instead of the grid")
+    which.add_argument("--clock", action="store_true", help="the clock test's runs (checkpointed, resumable)")
     p.add_argument("--clear", action="store_true", help="remove the selected runs from --out first, then run them all")
     p.add_argument("--only", nargs="+", metavar="NAME", help="run just these cells of the group (their folder names)")
     a = p.parse_args(argv)
-    group = "knobs" if a.knobs else "first-hop" if a.first_hop else "frontier" if a.frontier else "grid"
+    group = "knobs" if a.knobs else "first-hop" if a.first_hop else "frontier" if a.frontier else "clock" if a.clock else "grid"
     preset = a.preset or env_preset()
     jobs = len(a.only) if a.only else len(selected(preset, group))
     launcher = launch.from_args(p, a, jobs=jobs, local_workers=2)

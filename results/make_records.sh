@@ -6,7 +6,7 @@
 # one thread each: about two hours on two idle cores (estimated from each group's own time).
 # One group can be run alone: bash results/make_records.sh runs|in_context|tiny|chapters|learning_order|
 # variant_seeds|path_length_map|path_length_knobs|first_hop|decisive_c17_c19|decisive_c20_c21|knobs_width512|
-# long_path.
+# long_path|clock.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
@@ -102,6 +102,13 @@ long_path() {
     "$PY" -m geomem_nb.sweep --preset cpu --frontier --clear --workers "$WORKERS" --out results/cpu/09_long_path
 }
 
+# Chapter 09's clock test (sweep.CLOCK_CELLS): the cost curve at other lr x weight decay, each run stopped
+# at held-out 0.5 and checkpointed under outputs/checkpoints/09_clock, so a cut-off run resumes (no --clear:
+# the runs already finished are kept; delete the folder to start over).
+clock() {
+    "$PY" -m geomem_nb.sweep --preset cpu --clock --workers "$WORKERS" --out results/cpu/09_clock
+}
+
 WORKERS=${WORKERS:-2}
 if [ $# -gt 0 ] && [[ $1 != --* ]]; then
     for g in "$@"; do "$g"; done
@@ -117,4 +124,4 @@ export OMP_NUM_THREADS=1 WORKERS=1 PY
 exec "$PY" -m geomem_nb.launch records \
     --after chapters=runs,tiny,variant_seeds,decisive_c17_c19,decisive_c20_c21,knobs_width512 "$@" -- \
     runs tiny variant_seeds decisive_c17_c19 decisive_c20_c21 knobs_width512 chapters learning_order \
-    path_length_map path_length_knobs first_hop long_path
+    path_length_map path_length_knobs first_hop long_path clock

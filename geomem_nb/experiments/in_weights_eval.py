@@ -83,6 +83,8 @@ def in_weights_evaluator(model, task: InWeightsTask, device, seed: int, validati
                 val = ev.path_accuracy(ev.greedy_decode(model, p, n_out), t)
                 rec.update(val_exact_match=val["exact_match"], val_hardest_token=val["per_position"][hop])
         emb = model.token_embeddings.detach()
+        # The clock test reads the weights' size over training (weight decay is the clock's other hand).
+        rec["weight_norm"] = float(sum(p.detach().float().pow(2).sum() for p in model.parameters()) ** 0.5)
         rec["leaf_first_hop_diagonal_accuracy"] = nearest_own_accuracy(
             emb[leaves].float().cpu().numpy(), emb[first_hops].float().cpu().numpy(), own_test)
         rec["path_averaged_contrast"] = diagonal_contrast(path_averaged_cosines(
@@ -107,6 +109,12 @@ def stopping_record(cfg, history: list, reached, validation, reported) -> dict:
     """How the run's reported evaluation was chosen: the rule, its target, the arms on each side and,
     measured on the validation arms only, when the target was first reached (None: never)."""
     first = next((h for h in history if cfg.target and reached(h)), None)
+    if getattr(cfg, "stop_at", 0):  # the steps to a held-out level: the stop is the measurement
+        hit = next((h for h in history if (h.get("test_exact_match") or 0) >= cfg.stop_at), None)
+        return {"rule": "held-out level reached", "target": cfg.stop_at, "validation_arms": 0,
+                "reported_arms": len(reported), "stopped_on_target": hit is not None,
+                "step_at_target": None if hit is None else hit["step"],
+                "time_to_target": None if hit is None else hit["train_seconds"], "validation_exact_match": None}
     return {"rule": "validation arms" if cfg.target else "end of budget", "target": cfg.target,
             "validation_arms": 0 if validation is None else len(validation), "reported_arms": len(reported),
             "stopped_on_target": bool(cfg.target) and reached(history[-1]),

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import verdicts as v
+from .verdicts.grading import TABLE
 from .results import REPO, BadRecord, shipped
 
 NOTEBOOKS = REPO / "notebooks"
@@ -24,6 +25,7 @@ class Claim:
     chapters: tuple
     rule: Callable
     short: str = ""  # the claim in one line, for the claims page (the statement opens under it)
+    paper: str = ""  # the paper's own number for the claim, in a few words (the intro's results table)
 
 
 CHAPTERS = {
@@ -35,7 +37,7 @@ CHAPTERS = {
 
 def _load(path: Path = DATA) -> list[Claim]:
     """The claims as the paper states them (data, in ``claims.json``), each with its rule (``verdicts.RULES``)."""
-    return [Claim(r["id"], r["statement"], tuple(r["chapters"]), v.RULES[r["id"]], r["short"])
+    return [Claim(r["id"], r["statement"], tuple(r["chapters"]), v.RULES[r["id"]], r["short"], r["paper"])
             for r in json.loads(path.read_text(encoding="utf-8"))]
 
 
@@ -104,17 +106,35 @@ def _links(chapters) -> str:
 
 
 def _row(r: dict) -> str:
-    """One claim: verdict, id, the claim in one line, the reason and control; the paper's full statement
-    and the evidence (every saved run, with provenance) fold under the reason."""
+    """One claim: verdict, id, the claim in one line, the reason (one or two sentences) and its scale;
+    the detail, the control, the paper's full statement and the evidence (every saved run, with
+    provenance) fold under the reason."""
     x, esc = r["verdict"], html.escape
-    control = f'<br><b>control:</b> {esc(x.control)}' if x.control else ""
-    scale = f'<br><b>scale:</b> {esc(x.scale)}' if x.scale else ""
+    more = "".join(f"<li>{esc(d)}</li>" for d in x.detail)
+    control = f"<p><b>Control:</b> {esc(x.control)}</p>" if x.control else ""
     evidence = "".join(f"<li>{esc(e)}</li>" for e in x.evidence) or "<li><em>no saved run</em></li>"
-    details = (f"<details><summary>the paper's statement and the evidence ({len(x.evidence)})</summary>"
-               f"<p><b>The paper:</b> {esc(r['statement'])}</p><ul>{evidence}</ul></details>")
+    details = (f"<details><summary>detail, the paper's statement and the evidence ({len(x.evidence)})</summary>"
+               + (f"<ul>{more}</ul>" if more else "") + control
+               + f"<p><b>The paper:</b> {esc(r['statement'])}</p><ul>{evidence}</ul></details>")
+    scale = f' <span class="scale">(scale: {esc(x.scale)})</span>' if x.scale else ""
     return (f'<tr id="claim-{r["id"]}"><td>{badge(x.status, x.label, x.label != x.status)}</td>'
-            f"<td><b>{r['id']}</b> {esc(r['short'] or r['statement'])}</td><td>{esc(x.reason)}{control}{scale}{details}</td>"
+            f"<td><b>{r['id']}</b> {esc(r['short'] or r['statement'])}</td><td>{esc(sentence(x.reason))}{scale}{details}</td>"
             f"<td>{_links(r['chapters'])}</td></tr>")
+
+
+def sentence(text: str) -> str:
+    """A reason as the page shows it: a capital first letter and a closing full stop."""
+    text = text.strip()
+    return (text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")) if text else text
+
+
+def scheme_table() -> str:
+    """The one grading scheme (``verdicts.grading.TABLE``) as a small table for the claims page."""
+    from IPython.display import HTML
+
+    rows = "".join(f"<tr><td>{html.escape(parts)}</td><td>{badge(status)}</td></tr>" for parts, status in TABLE)
+    return HTML('<table class="scheme"><thead><tr><th>what the parts of a claim show</th><th>verdict</th></tr></thead>'
+                f"<tbody>{rows}</tbody></table>")
 
 
 def table(get=shipped):
@@ -125,5 +145,5 @@ def table(get=shipped):
     head = (summary_html({r["id"]: r["verdict"] for r in rs})
             + '<table class="claims"><colgroup><col class="verdict"><col class="claim"><col><col class="chapter">'
             '</colgroup><thead><tr><th>verdict</th><th>claim</th>'
-            "<th>what our runs show, and the control</th><th>chapter</th></tr></thead><tbody>")
+            "<th>what our runs show</th><th>chapter</th></tr></thead><tbody>")
     return HTML(head + "\n".join(_row(r) for r in rs) + "</tbody></table>")

@@ -21,14 +21,10 @@ from .experiments import InContextConfig, InWeightsConfig, TinyConfig, in_contex
 from .experiments.base import TRAINER_FLAGS, NetConfig, RunSettings
 from .runtime import PRESETS
 from .train import TrainConfig
+from .usage import Parser, one_line
 
 RUNNERS = {"in-weights": (InWeightsConfig, in_weights), "in-context": (InContextConfig, in_context),
            "tiny": (TinyConfig, tiny)}
-
-
-class OneLineParser(argparse.ArgumentParser):
-    def error(self, message):
-        self.exit(2, f"{self.prog}: error: {message}\n")
 
 
 def flags(cls) -> list:
@@ -80,36 +76,70 @@ def _output_flags(p, resume: bool = True):
                    help="start even if the memory estimate exceeds what the device has")
 
 
-HELP = {"in-weights": ("train on one path-star graph in the weights; score held-out leaves",
-                       "folder for metrics.json, embeddings.npy, graph.json"),
-        "in-context": ("train on fresh graphs given in the prompt (Bachmann & Nagarajan's task)", "folder for metrics.json"),
-        "tiny": ("memorize a tiny graph's edges with one model; score memory and geometry",
-                 "folder for metrics.json, embeddings.npy, graph.json (and dynamics.npz for node2vec)")}
+WHAT = """Train one model of the geomem companion and write its result set to a folder: metrics.json
+(the scores), and for most runs the learned embeddings and the graph. Pick what to train:
+in-weights and in-context train a small transformer on path-star graphs, tiny memorizes the edges of
+a tiny graph, reproduce runs one of the paper's headline experiments.
+
+Settings you do not give take the preset's value (--preset, else the GEOMEM_SCALE variable; default
+cpu). Bad input stops at once with one line naming the setting (exit status 2); a run that fails
+stops with one line (exit status 1; GEOMEM_DEBUG=1 shows the traceback). See
+"python -m geomem_nb COMMAND --help" for the settings of each command."""
+EXAMPLES = ["python -m geomem_nb in-weights --preset ci --degree 20 --path-length 4 --out runs/small",
+            "python -m geomem_nb tiny --graph cycle:15 --model nn --out runs/cycle15",
+            "python -m geomem_nb reproduce in-weights-g5000-5 --preset cpu"]
+# subcommand -> (its line in the list of commands, what it does, examples)
+HELP = {
+    "in-weights": ("train on one path-star graph in the weights; score held-out leaves", """Train a small
+        transformer (or Mamba, --model mamba) on one path-star graph: it learns the graph's edges and the
+        paths to the training leaves, and is then asked for the paths to the held-out leaves. Writes
+        metrics.json (exact match, first-hop accuracy and more), embeddings.npy and graph.json to --out.""",
+        ["python -m geomem_nb in-weights --preset ci --degree 20 --path-length 4 --out runs/small",
+         "python -m geomem_nb in-weights --preset cpu --degree 100 --path-length 6 --steps 3000 "
+         "--checkpoint-dir runs/ck --checkpoint-every 500 --out runs/d100-l6"]),
+    "in-context": ("train on fresh graphs given in the prompt (Bachmann & Nagarajan's task)", """Train a small
+        transformer on the in-context task of Bachmann & Nagarajan: every prompt lists the edges of a fresh
+        path-star graph and names a leaf, and the model must give the path from the root to it. Writes
+        metrics.json to --out.""",
+        ["python -m geomem_nb in-context --preset ci --degree 2 --path-length 4 --objective forward "
+         "--out runs/in-context"]),
+    "tiny": ("memorize a tiny graph's edges with one model; score memory and geometry", """Memorize the edges
+        of a tiny graph (a star, the 4×4 grid, a cycle, a path, ...) with one model, then score how well it
+        recalls them and how geometric its embeddings are. The models: transformer, nn (the bilinear
+        network), associative (the associative memory), associative-fast (the fast associative memory),
+        node2vec and mamba. Writes metrics.json, embeddings.npy and graph.json to --out (and
+        dynamics.npz for node2vec).""",
+        ["python -m geomem_nb tiny --graph cycle:15 --model nn --out runs/cycle15",
+         "python -m geomem_nb tiny --graph grid --model transformer --steps 2000 --out runs/grid"]),
+    "reproduce": ("run a headline experiment (written to runs/<experiment>)", """Run one of the paper's
+        headline experiments, with its settings at a preset (default paper: the paper's own size, for a
+        GPU). The result set goes to runs/<experiment> (runs/<experiment>-<preset> below paper) unless
+        --out names another folder; results/<experiment> is where a finished one is shipped.""",
+        ["python -m geomem_nb reproduce in-weights-g5000-5 --preset cpu",
+         "python -m geomem_nb reproduce in-context-g2-5-forward --preset ci --out runs/in-context-check"]),
+}
 
 
 def parser() -> argparse.ArgumentParser:
-    top = OneLineParser(prog="python -m geomem_nb", description=__doc__)
-    sub = top.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
+    top = Parser(prog="python -m geomem_nb", what=WHAT, examples=EXAMPLES)
+    sub = top.add_subparsers(dest="command", required=True, parser_class=Parser, metavar="COMMAND",
+                             title="commands")
     for name, (cls, _) in RUNNERS.items():
-        p = sub.add_parser(name, help=HELP[name][0])
+        p = sub.add_parser(name, help=HELP[name][0], what=HELP[name][1], examples=HELP[name][2])
         add_flags(p, flags(cls))
-        p.add_argument("--out", required=True, help=HELP[name][1])
+        p.add_argument("--out", required=True, help="the folder to write the result set into")
         _output_flags(p, resume=issubclass(cls, RunSettings))
 
-    r = sub.add_parser("reproduce", help="run a headline experiment (written to runs/<experiment>)")
-    r.add_argument("experiment", choices=sorted(presets.PAPER_RUNS))
-    r.add_argument("--preset", choices=PRESETS, default="paper")
+    r = sub.add_parser("reproduce", help=HELP["reproduce"][0], what=HELP["reproduce"][1], examples=HELP["reproduce"][2])
+    r.add_argument("experiment", choices=sorted(presets.PAPER_RUNS), metavar="EXPERIMENT",
+                   help="one of " + ", ".join(sorted(presets.PAPER_RUNS)))
+    r.add_argument("--preset", choices=PRESETS, default="paper", help="the size to run it at (default paper)")
     r.add_argument("--out", help="default: runs/<experiment> (runs/<experiment>-<preset> below paper); "
                    "results/<experiment> ships it (from a GPU, or with --overwrite)")
     # A larger --batch-size without --lr scales the peak lr by sqrt(new/old) (reproduce.plan).
     add_flags(r, [s for s in flags(InWeightsConfig) if s[1] is TrainConfig or s[0].name == "attention"])
     _output_flags(r)
     return top
-
-
-def _one_line(err: BaseException) -> str:
-    text = " ".join(str(err).split()) or "no detail"
-    return text if len(text) <= 400 else text[:400] + " ..."
 
 
 def main(argv=None) -> int:
@@ -122,7 +152,7 @@ def main(argv=None) -> int:
     except ValueError as err:  # bad input: arguments, files, devices, environment, memory
         if os.environ.get("GEOMEM_DEBUG") == "1":
             raise
-        print(f"{prog}: error: {_one_line(err)}", file=sys.stderr)
+        print(f"{prog}: error: {one_line(err)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"{prog}: interrupted (a result set is written whole or not at all)", file=sys.stderr)
@@ -131,7 +161,7 @@ def main(argv=None) -> int:
         if os.environ.get("GEOMEM_DEBUG") == "1":
             raise
         what = "could not write" if isinstance(err, OSError) else "run failed"
-        print(f"{prog}: {what}: {type(err).__name__}: {_one_line(err)} (GEOMEM_DEBUG=1 shows the traceback)",
+        print(f"{prog}: {what}: {type(err).__name__}: {one_line(err)} (GEOMEM_DEBUG=1 shows the traceback)",
               file=sys.stderr)
         return 1
 

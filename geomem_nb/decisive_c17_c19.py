@@ -226,8 +226,17 @@ def load(preset: str = "cpu", root=None) -> dict | None:
     return None if rec is None else {**rec, "spreads": spreads(rec)}
 
 
+WHAT = """Run, over seeds, the follow-up runs of three of chapter 8's claims (C17 to C19) whose first test
+    could not tell the claim from our training setup: backward-only edges with reverse paths, read token by
+    token (C17); pause tokens on a run still far from its ceiling, read on learning speed (C18); two-phase
+    training at the paper's two learning rates (C19). Writes the spread of each number over the seeds
+    (mean ± sd) and the learning curves to metrics.json in --out."""
+EXAMPLES = ["python -m geomem_nb.decisive_c17_c19 --preset ci --seeds 0 --out outputs/ci/decisive_c17_c19",
+            "python -m geomem_nb.decisive_c17_c19 --preset cpu --seeds 0 1 2"]
+
+
 def main(argv=None) -> int:
-    args, out, command = variants.seeds_cli("geomem_nb.decisive_c17_c19", __doc__, RECORD, argv)
+    args, out, command = variants.seeds_cli("geomem_nb.decisive_c17_c19", WHAT, EXAMPLES, RECORD, argv, SEEDS)
     t0 = time.perf_counter()
     spreads, curves = sweep(args.preset, args.seeds, args.launcher)
     path = write(out, args.preset, args.seeds, spreads, curves, time.perf_counter() - t0, command)

@@ -85,9 +85,17 @@ def load(preset: str, root=None) -> dict | None:
     return variants.load(preset, root, record=RECORD)
 
 
+WHAT = """Run, over seeds, the follow-up runs of two of chapter 8's claims, each beside the transformer on
+    the same graph: the tree-star splits on a tree with enough training subtrees for the first-token split
+    to be learnable (C20), and Mamba with the training budget it needs on full paths (C21). Writes the
+    spread of each number over the seeds (mean ± sd) to metrics.json in --out."""
+EXAMPLES = ["python -m geomem_nb.decisive_c20_c21 --preset ci --seeds 1 --out outputs/ci/decisive_c20_c21",
+            "python -m geomem_nb.decisive_c20_c21 --preset cpu --seeds 1 2 3"]
+
+
 def main(argv=None) -> int:
-    return variants.main(argv, module="geomem_nb.decisive_c20_c21", record=RECORD, doc=__doc__, seeds=SEEDS,
-                         measure_seed=measure_seed, describe=describe)
+    return variants.main(argv, module="geomem_nb.decisive_c20_c21", record=RECORD, what=WHAT, examples=EXAMPLES,
+                         seeds=SEEDS, measure_seed=measure_seed, describe=describe)
 
 
 if __name__ == "__main__":

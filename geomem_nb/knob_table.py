@@ -8,7 +8,6 @@ knob's direction judged beyond the spread, in the layout of chapter 07's ``knobs
 """
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 from functools import partial
@@ -17,7 +16,9 @@ from . import launch, results
 from .experiments import tiny_knobs
 from .results import provenance, write_json
 from .stats import from_record
+from .guard import check_folder
 from .runtime import PRESETS, device, device_name
+from .usage import Parser, add_seeds
 
 RECORD = "07_knobs_width512"
 WIDTH, STEPS = 512, 10000  # the authors' regularizer notebook (paper-claims.md §3.4)
@@ -66,12 +67,21 @@ def load(preset: str = "cpu", root=None) -> dict | None:
     return results.read_at(preset, RECORD, root)
 
 
+WHAT = """Build chapter 7's table of training knobs (claim C12) as a record of its own, at a width and a
+    number of steps of your choice: the bilinear network on the 15-cycle, each knob over seeds, its
+    direction judged beyond the spread over seeds. The authors ran width 512 for 10,000 full-batch steps;
+    chapter 7's own table uses width 128. Writes metrics.json to --out. With --launcher, each seed is a job
+    of its own."""
+EXAMPLES = ["python -m geomem_nb.knob_table --preset ci --width 32 --steps 200 --seeds 7 --out outputs/ci/knobs",
+            "python -m geomem_nb.knob_table --preset cpu --width 512 --steps 10000 --seeds 7 0 1 --c12-rows"]
+
+
 def main(argv=None) -> int:
-    p = argparse.ArgumentParser(prog="python -m geomem_nb.knob_table", description=__doc__.split("\n\n")[0])
+    p = Parser(prog="python -m geomem_nb.knob_table", what=WHAT, examples=EXAMPLES)
     p.add_argument("--preset", default="cpu", choices=PRESETS, help="the knob table's preset (its graph and model)")
-    p.add_argument("--width", type=int, default=WIDTH)
-    p.add_argument("--steps", type=int, default=STEPS)
-    p.add_argument("--seeds", type=int, nargs="+", default=[7, 0, 1])
+    p.add_argument("--width", type=int, default=WIDTH, help=f"the embedding width (default {WIDTH})")
+    p.add_argument("--steps", type=int, default=STEPS, help=f"full-batch training steps (default {STEPS})")
+    add_seeds(p, (7, 0, 1))
     p.add_argument("--c12-rows", action="store_true", help="only the rows C12's knobs compare (tiny_knobs.C12_ROWS)")
     p.add_argument("--out", default=None, help=f"folder of metrics.json (default results/<preset>/{RECORD})")
     launch.add_arguments(p, launcher=None)  # one job per seed when asked
@@ -80,10 +90,8 @@ def main(argv=None) -> int:
     for name in ("width", "steps"):
         if getattr(args, name) < 1:
             p.error(f"--{name} must be a positive integer, got {getattr(args, name)}")
-    try:
-        out = results.record_folder(args.out, args.preset, RECORD)
-    except ValueError as e:
-        p.error(str(e))
+    with p.refusing():
+        out = check_folder(results.record_folder(args.out, args.preset, RECORD), "--out")
     t0 = time.perf_counter()
     knobs = table(args.preset, args.width, args.steps, args.seeds, tiny_knobs.C12_ROWS if args.c12_rows else None,
                   launcher)

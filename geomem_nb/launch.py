@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -24,6 +25,7 @@ from typing import Callable
 
 from . import results
 from .checks import check_choice, check_int
+from .usage import Parser
 
 LAUNCHERS = ("local", "slurm")
 LOCAL_TIMEOUT_MIN = 30 * 24 * 60  # local jobs run to their end (submitit's default kills them after 2 minutes)
@@ -227,12 +229,21 @@ def command_job(argv: list[str], env: dict | None = None, cwd: str | Path | None
     return p.returncode, tail
 
 
+RECORDS = ("Make the shipped records: run each named group of results/make_records.sh (one of its shell "
+           "functions) as a job of its own, its output in results/make_records.<group>.log, a group starting once "
+           "the groups it comes --after have ended well (make records calls this). The jobs share this machine "
+           "(--workers at a time, default 2) or go to a SLURM cluster (--launcher slurm).",
+           ["python -m geomem_nb.launch records -- tiny learning_order",
+            "python -m geomem_nb.launch records --after chapters=runs,tiny -- runs tiny chapters",
+            "python -m geomem_nb.launch records --launcher slurm --partition P -- path_length_map"])
+
+
 def records(argv=None) -> int:
     """``records``: each group of ``make_records.sh`` as one job (its output in
     ``results/make_records.<group>.log``), after the groups it needs; 1 when a group failed."""
-    p = argparse.ArgumentParser(prog="python -m geomem_nb.launch records", description=records.__doc__.split(":")[0])
-    p.add_argument("groups", nargs="+", help="the script's groups (its shell functions)")
-    p.add_argument("--script", default="results/make_records.sh")
+    p = Parser(prog="python -m geomem_nb.launch records", what=RECORDS[0], examples=RECORDS[1])
+    p.add_argument("groups", nargs="+", metavar="GROUP", help="the script's groups to run (its shell functions)")
+    p.add_argument("--script", default="results/make_records.sh", help="the script (default %(default)s)")
     p.add_argument("--logs", default="results", help="folder of each group's log, make_records.<group>.log")
     p.add_argument("--after", action="append", default=[], metavar="GROUP=NEEDED,...",
                    help="GROUP starts once every NEEDED group has ended well")
@@ -250,10 +261,13 @@ def records(argv=None) -> int:
     cwd = results.REPO if results.CHECKOUT else Path.cwd()
     jobs = {g: partial(command_job, ["bash", a.script, g], {"OMP_NUM_THREADS": "1", "WORKERS": "1"}, cwd,
                        Path(cwd, a.logs, f"make_records.{g}.log"), True) for g in a.groups}
-    try:
+    with p.refusing():
         _order(jobs, after)
-    except ValueError as e:
-        p.error(f"--after: {e}")
+        script = Path(cwd, a.script)
+        if not script.is_file():
+            raise ValueError(f"--script must name a file, got {a.script!r}")
+        for g in a.groups:  # a group is one of the script's shell functions
+            check_choice("GROUP", g, re.findall(r"^([A-Za-z_]\w*)\(\)\s*\{", script.read_text(), re.M))
     t0 = time.time()
     say = lambda m: print(f"{time.strftime('%H:%M:%S', time.gmtime())} {m}", flush=True)  # noqa: E731
     try:
@@ -268,10 +282,14 @@ def records(argv=None) -> int:
 
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    if not argv or argv[0] != "records":
-        print(__doc__, file=sys.stderr)
-        return 2
-    return records(argv[1:])
+    if argv[:1] == ["records"]:
+        return records(argv[1:])
+    p = Parser(prog="python -m geomem_nb.launch", what="Send sets of runs as jobs: to this machine's cores "
+               "or to a SLURM cluster. One command so far, records.", examples=RECORDS[1][:1])
+    p.add_subparsers(title="commands", metavar="COMMAND", required=True).add_parser(
+        "records", help="run groups of results/make_records.sh as jobs (see records --help)")
+    p.parse_args(argv)  # ends here: the help, or one line naming the command
+    return 2
 
 
 if __name__ == "__main__":

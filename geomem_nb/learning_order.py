@@ -12,7 +12,6 @@ writes its record: the crossings of greedy per-position accuracy (``crossings``)
 per-position accuracy (``crossings_teacher_forced``), since the paper's Fig. 24 does not say which."""
 from __future__ import annotations
 
-import argparse
 import math
 import sys
 import time
@@ -22,7 +21,9 @@ from . import launch, presets
 from .experiments import in_weights
 from .results import git_commit, provenance, write_json
 from .runtime import PRESETS
+from .guard import check_folder
 from .stats import as_record, from_record, spread
+from .usage import Parser, add_seeds
 
 LEVEL = 0.5              # a position counts as learned when its held-out accuracy first reaches this
 EVALS = 60               # evaluations over a run: a fine grid, so that crossings rarely tie
@@ -157,14 +158,25 @@ def study(preset: str, seeds, low_lr: bool = True, launcher: launch.Launcher | N
     return out
 
 
+WHAT = """Measure which tokens of a path a model learns first (claim C2; the paper's Fig. 4, middle, and
+    Fig. 24): in-weights runs over several seeds, at the preset's learning rate and at a tenth of it,
+    evaluated often; for each position of the path, the step at which its held-out accuracy first reaches
+    one half (read both greedily and teacher-forced). Writes metrics.json to --out. With --launcher, each
+    run is a job of its own."""
+EXAMPLES = ["python -m geomem_nb.learning_order --preset ci --seeds 0 --out outputs/ci/learning_order",
+            "python -m geomem_nb.learning_order --preset cpu --seeds 0 1 2 --out results/cpu/02_learning_order"]
+
+
 def main(argv=None) -> None:
-    p = argparse.ArgumentParser(prog="python -m geomem_nb.learning_order", description=__doc__)
-    p.add_argument("--preset", choices=PRESETS, default="cpu")
-    p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    p = Parser(prog="python -m geomem_nb.learning_order", what=WHAT, examples=EXAMPLES)
+    p.add_argument("--preset", choices=PRESETS, default="cpu", help="the runs' size (default cpu)")
+    add_seeds(p, (0, 1, 2))
     p.add_argument("--out", required=True, help="folder for metrics.json")
     launch.add_arguments(p, launcher=None)  # one job per run (seed and lr) when asked
     a = p.parse_args(argv)
     launcher = launch.from_args(p, a, jobs=2 * len(a.seeds))
+    with p.refusing():
+        check_folder(a.out, "--out")
     t0, commit = time.perf_counter(), git_commit()
     record = study(a.preset, a.seeds, launcher=launcher)
     from .runtime import device, device_name

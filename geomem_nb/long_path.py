@@ -106,20 +106,27 @@ def cost_curve(rows: list[dict], knob: str, degree: int = 100) -> list[dict]:
             continue
         hit = [s for s in (steps_to(r["history"]) for r in runs) if s is not None]
         out.append({"l": ell, "seeds": len(runs), "reached 0.5": len(hit), "budget": steps,
-                    "eval_every": runs[0]["config"]["eval_every"],
+                    "eval_every": runs[0]["config"]["eval_every"], "seed steps": hit,
                     "steps to 0.5": stats.spread(hit) if hit else None, "reached": reached(runs)})
     return out
 
 
 def growth(curve: list[dict]) -> dict | None:
     """A straight line through log(steps to 0.5) against l over the lengths reached (at least two):
-    the factor per +1 in l and the fitted steps at any l (``at``). None with fewer than two lengths."""
-    pts = [(c["l"], c["steps to 0.5"].mean) for c in curve if c["reached"]]
-    if len(pts) < 2:
+    the factor per +1 in l (through the means), its 95% interval (through every seed's steps; None with
+    fewer than three points), the factors refitted leaving each length out ((min, max); None with fewer
+    than three lengths) and the fitted steps at any l (``at``). None with fewer than two lengths."""
+    done = [c for c in curve if c["reached"]]
+    if len(done) < 2:
         return None
-    ell, steps = np.array(pts, dtype=float).T
-    slope, intercept = np.polyfit(ell, np.log(steps), 1)
-    return {"factor per l": float(math.exp(slope)), "lengths": [int(x) for x in ell],
+    fit = stats.line_fit([c["l"] for c in done], [math.log(c["steps to 0.5"].mean) for c in done])
+    seeds = [(c["l"], math.log(s)) for c in done for s in c.get("seed steps", [])]
+    interval = stats.line_fit(*zip(*seeds))["interval"] if len(seeds) > 2 else None
+    out = [growth([c for c in done if c is not left])["factor per l"] for left in done] if len(done) > 2 else None
+    slope, intercept = fit["slope"], fit["intercept"]
+    return {"factor per l": math.exp(slope), "lengths": [c["l"] for c in done],
+            "interval": tuple(math.exp(b) for b in interval) if interval else None,
+            "leave one out": (min(out), max(out)) if out else None,
             "at": lambda x: float(math.exp(intercept + slope * x))}
 
 

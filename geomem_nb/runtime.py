@@ -1,10 +1,12 @@
-"""Runtime helpers shared by every experiment: the preset, device, seeding, progress bars."""
+"""Runtime helpers shared by every experiment: the preset, device, seeding, progress display."""
 from __future__ import annotations
 
 import contextlib
 import os
 import platform
 import random
+import sys
+import time
 
 import numpy as np
 import torch
@@ -60,17 +62,56 @@ def env_line() -> str:
 
 
 def progress(iterable=None, **kwargs):
-    """The one progress bar of the project.
+    """The one progress display of the project: tqdm's bar on a terminal or in a notebook; in a log
+    (stderr not a terminal: CI, ``make records``, a SLURM job) one plain line each tenth of the way,
+    since a log keeps every carriage-return redraw of a bar.
 
-    Bars are off when GEOMEM_PROGRESS=0 (set for book builds and notebook tests), so executed
-    notebooks carry no widget state; ``disable`` must be passed explicitly because tqdm's
-    notebook bar ignores TQDM_DISABLE.
+    Off when GEOMEM_PROGRESS=0 (set for book builds and notebook tests), so executed notebooks carry no
+    widget state; ``disable`` must be passed explicitly because tqdm's notebook bar ignores TQDM_DISABLE.
     """
     from tqdm.auto import tqdm
 
     if os.environ.get("GEOMEM_PROGRESS", "1") == "0":
         kwargs["disable"] = True
+    elif not _interactive(tqdm):
+        return LogLines(iterable, kwargs.get("desc"), kwargs.get("total"), kwargs.get("initial", 0))
     return tqdm(iterable, **kwargs)
+
+
+def _interactive(bar) -> bool:
+    """Whether a bar can redraw in place: a notebook's (tqdm.auto picked its widget) or a terminal's."""
+    if any(c.__module__ == "tqdm.notebook" for c in bar.__mro__):
+        return True
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):  # a replaced or closed stream
+        return False
+
+
+class LogLines:
+    """Progress for a log: iterates ``iterable`` and writes one line to stderr whenever the count
+    (from ``initial``, of ``total``) passes another ``every`` percent; never a carriage return."""
+
+    def __init__(self, iterable, desc=None, total=None, initial=0, every=10):
+        self.iterable, self.desc, self.n, self.every = iterable, desc or "progress", initial, every
+        self.total = total if total is not None else initial + len(iterable)
+        self.shown = self._mark()
+        self.t0 = time.perf_counter()
+
+    def _mark(self) -> int:
+        return 100 * self.n // max(self.total, 1) // self.every
+
+    def __iter__(self):
+        for item in self.iterable:
+            yield item
+            self.n += 1
+            if self._mark() > self.shown:
+                self.shown = self._mark()
+                print(f"{self.desc}: {100 * self.n // max(self.total, 1)}% ({self.n}/{self.total}, "
+                      f"{time.perf_counter() - self.t0:.0f} s)", file=sys.stderr, flush=True)
+
+    def close(self):
+        pass
 
 
 @contextlib.contextmanager

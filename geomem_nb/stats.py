@@ -80,3 +80,21 @@ def as_record(s: Spread) -> dict:
 
 def from_record(r: dict) -> Spread:
     return spread(r["values"])
+
+
+def line_fit(x, y, level: float = 0.95) -> dict:
+    """Least squares y = intercept + slope * x, with the slope's two-sided ``level`` interval (Student t on
+    n - 2 degrees of freedom; None with fewer than three points, where no spread is left to estimate)."""
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if len(x) < 2 or np.ptp(x) == 0:
+        raise ValueError(f"line_fit needs at least two distinct x values, got {len(set(x.tolist()))}")
+    slope, intercept = np.polyfit(x, y, 1)
+    interval = None
+    if len(x) > 2:
+        from scipy import stats as st  # only here: the package imports scipy lazily elsewhere too
+
+        resid = y - (intercept + slope * x)
+        se = np.sqrt(resid @ resid / (len(x) - 2) / ((x - x.mean()) @ (x - x.mean())))
+        half = st.t.ppf(0.5 + level / 2, len(x) - 2) * se
+        interval = (float(slope - half), float(slope + half))
+    return {"slope": float(slope), "intercept": float(intercept), "interval": interval, "n": len(x)}

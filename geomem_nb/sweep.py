@@ -11,7 +11,6 @@ one thread each; ``--launcher slurm --partition P``: a cluster, every cell at on
 """
 from __future__ import annotations
 
-import argparse
 import itertools
 import shutil
 import sys
@@ -112,8 +111,8 @@ CLOCK_KNOBS = {"lr 1e-2, weight decay 0.3": lambda cfg: dict(lr=1e-2, weight_dec
 COST_BUDGETS = {5: 2000, 6: 8000, 7: STUDY_STEPS, 8: PUSH_STEPS}  # the push's cost curve, per l
 _CLOCKED = [dict(degree=100, path_length=ell, steps=steps, knob=k, seed=s, evaluations=20, stop_at=0.5)
             for ell, steps in COST_BUDGETS.items() for k in CLOCK_KNOBS for s in (0, 1)]
-# The slowest clock (no weight decay: lr x wd = 0) at the push's l = 8 budget, run to the end: the control
-# the push is read against, on two seeds. Listed (so run) before the clock's l = 8 runs.
+# The recipe (weight decay 0.01: the slowest clock, lr x wd = 1e-4) at the push's l = 8 budget, run to the
+# end: the control the push is read against, on two seeds. Listed (so run) before the clock's l = 8 runs.
 _L8_CONTROL = [dict(degree=100, path_length=8, steps=PUSH_STEPS, knob=COST_KNOB, seed=s, evaluations=20)
                for s in (0, 1)]
 CLOCK_CELLS = {"ci": [dict(degree=100, path_length=5, steps=300, knob="lr 1e-2, weight decay 1.0", stop_at=0.5)],
@@ -255,6 +254,8 @@ def collect(out: str | Path, preset: str, group: str = "grid") -> list[dict]:
         if path.exists():
             m = read_record(path)
             row = {**cell, **{k: m[k] for k in MEASURES}, "first_hop": m.get("first_hop")}
+            row["steps"] = cell.get("steps", m["steps"])  # the budget: a run stopped at a level ran fewer
+            row["steps_run"] = m["steps"]
             row["steps_per_second"] = m["steps"] / m["train_seconds"] if m["train_seconds"] else None
             row["history"], row["config"], row["stopping"] = m["history"], m["config"], m.get("stopping")
             row["provenance"] = m.get("provenance")
@@ -294,9 +295,22 @@ def load_or_run(preset: str | None = None, workers: int = 2) -> tuple[list[dict]
 
 
 def main(argv=None) -> int:
-    p = argparse.ArgumentParser(prog="python -m geomem_nb.sweep", description=__doc__.split("\n\n")[0])
-    p.add_argument("--preset", choices=PRESETS, default=None)
-    p.add_argument("--out", required=True)
+    from .guard import check_folder
+    from .usage import Parser
+
+    p = Parser(prog="python -m geomem_nb.sweep", what="""Run chapter 9's map of in-weights training runs over
+        the path length, the degree and the epochs: one run per cell of the map, each its own process,
+        writing its metrics.json into a folder of --out named after the cell. A cell whose folder already
+        holds a result is not run again (--clear runs it anew). --knobs, --first-hop, --frontier (the
+        long-path study) or --clock run that group of cells instead of the map; --list names a group's
+        cells. The runs share this machine (--workers at a time, default 2, one thread each) or go to a
+        SLURM cluster (--launcher slurm).""", examples=[
+        "python -m geomem_nb.sweep --preset ci --out outputs/ci/09_path_length",
+        "python -m geomem_nb.sweep --preset cpu --frontier --list",
+        "python -m geomem_nb.sweep --preset cpu --frontier --only d100-l7-s14768-lr_1e-2 --out outputs/cpu/09_long_path",
+        "python -m geomem_nb.sweep --preset cpu --out results/cpu/09_path_length --launcher slurm --partition P"])
+    p.add_argument("--preset", choices=PRESETS, default=None, help="the runs' size (default: GEOMEM_SCALE, else cpu)")
+    p.add_argument("--out", help="the folder of the runs, one folder per cell (needed unless --list)")
     launch.add_arguments(p, local_workers=2)
     which = p.add_mutually_exclusive_group()
     which.add_argument("--knobs", action="store_true", help="the knob runs instead of the grid")
@@ -306,10 +320,22 @@ def main(argv=None) -> int:
     which.add_argument("--clock", action="store_true", help="the clock test's runs (checkpointed, resumable)")
     p.add_argument("--clear", action="store_true", help="remove the selected runs from --out first, then run them all")
     p.add_argument("--only", nargs="+", metavar="NAME", help="run just these cells of the group (their folder names)")
+    p.add_argument("--list", action="store_true", help="print the names of the group's cells, and run nothing")
     a = p.parse_args(argv)
     group = "knobs" if a.knobs else "first-hop" if a.first_hop else "frontier" if a.frontier else "clock" if a.clock else "grid"
-    preset = a.preset or env_preset()
-    jobs = len(a.only) if a.only else len(selected(preset, group))
+    with p.refusing():  # the input only: the runs below report their own failures
+        preset = a.preset or env_preset()
+        cells = [name(c) for c in selected(preset, group)]
+        many = f"the {len(cells)} cells of the {group} group at {preset} (--list names them)"
+        for n in a.only or ():
+            check_choice("--only", n, cells, many if len(cells) > 6 else None)
+        if a.list:
+            print("\n".join(cells))
+            return 0
+        if a.out is None:
+            p.error("the following arguments are required: --out (or --list)")
+        check_folder(a.out, "--out")
+    jobs = len(a.only) if a.only else len(cells)
     launcher = launch.from_args(p, a, jobs=jobs, local_workers=2)
     failed = run(preset, a.out, launcher.workers, group, a.clear, a.only, launcher)
     for f in failed:

@@ -12,7 +12,6 @@ and chapter 05 loads it (``load_or_run``), so the chapter's `ci` run stays fast.
 """
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 
@@ -21,7 +20,10 @@ from .experiments import tiny
 from .experiments.tiny_config import TINY_GRAPHS, TINY_MODELS
 from .results import git_commit, provenance, write_json
 from .runtime import PRESETS
+from .checks import check_choice
+from .guard import check_folder
 from .stats import as_record, spread
+from .usage import Parser
 
 SEEDS = (7, 0, 1)             # the authors' seed 7 and two more
 WIDE_SPREAD_SEEDS = (7, 0, 1, 2, 3)  # the bilinear models: their margins change sign across seeds
@@ -199,12 +201,25 @@ def comparisons(rec: dict) -> list[dict]:
     return rows
 
 
+WHAT = """Measure chapter 5's tiny-graph numbers over seeds: every model, graph and variant at the
+    authors' settings, trained with several seeds (5 for the bilinear networks, whose geometric margin
+    changes sign from one seed to the next; 3 for the others), each number summarized as mean ± sd. Writes
+    metrics.json to --out; --only runs just the entries it names (GRAPH/MODEL, such as star/nn)."""
+EXAMPLES = ["python -m geomem_nb.tiny_seeds --preset cpu --out results/cpu/05_tiny_seeds",
+            "python -m geomem_nb.tiny_seeds --preset ci --only star/nn cycle/transformer --out outputs/ci/tiny_seeds"]
+
+
 def main(argv=None) -> None:
-    p = argparse.ArgumentParser(prog="python -m geomem_nb.tiny_seeds", description=__doc__.split("\n\n")[0])
-    p.add_argument("--preset", choices=PRESETS, default="cpu")
+    p = Parser(prog="python -m geomem_nb.tiny_seeds", what=WHAT, examples=EXAMPLES)
+    p.add_argument("--preset", choices=PRESETS, default="cpu", help="the runs' size (default cpu)")
     p.add_argument("--out", required=True, help="folder for metrics.json")
-    p.add_argument("--only", nargs="+", help="run only these entries (default: all)")
+    p.add_argument("--only", nargs="+", metavar="ENTRY", help="run only these entries (default: all)")
     a = p.parse_args(argv)
+    with p.refusing():
+        for name in a.only or ():
+            check_choice("--only", name, entries(), f"the {len(entries())} entries, GRAPH/MODEL[-VARIANT] "
+                         f"such as {', '.join(list(entries())[:3])}")
+        check_folder(a.out, "--out")
     t0, commit = time.perf_counter(), git_commit()
     record = study(a.preset, a.only)
     command = "python -m geomem_nb.tiny_seeds " + " ".join(argv if argv is not None else sys.argv[1:])

@@ -7,7 +7,6 @@ numbers; and a sweep over seeds that stores each number's spread (mean ± sd) as
 """
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import time
@@ -18,7 +17,9 @@ import numpy as np
 
 from . import experiments, launch, presets, results, stats
 from .results import provenance, write_json
+from .guard import check_folder
 from .runtime import PRESETS, device, device_name
+from .usage import Parser, add_seeds
 
 EDGES = ("both", "forward", "backward")
 PATHS = ("forward", "reverse")
@@ -302,29 +303,36 @@ def load_for(preset: str) -> tuple[dict | None, str]:
     return load("cpu"), "cpu"
 
 
-def seeds_cli(module: str, doc: str, record: str, argv=None, seeds=SEEDS) -> tuple:
+WHAT = """Run chapter 8's grid of in-weights variants (edge directions, pause tokens, staged or mixed
+    training, tree-star splits, Mamba beside the transformer) once for each seed, and write the spread of
+    each number over the seeds (mean ± sd) to metrics.json in --out."""
+EXAMPLES = ["python -m geomem_nb.variants --preset ci --seeds 0 --out outputs/ci/variants",
+            "python -m geomem_nb.variants --preset cpu --seeds 0 1 2",
+            "python -m geomem_nb.variants --preset cpu --seeds 0 1 2 --launcher slurm --partition P"]
+
+
+def seeds_cli(module: str, what: str, examples, record: str, argv=None, seeds=SEEDS) -> tuple:
     """The command line of a multi-seed record (``--preset``, ``--seeds``, ``--out``, and the launcher's
-    flags: ``args.launcher`` is a ``launch.Launcher`` or None): (args, the record's folder, the command as
-    the record names it)."""
-    p = argparse.ArgumentParser(prog=f"python -m {module}", description=doc.split("\n\n")[0])
-    p.add_argument("--preset", default="cpu", choices=PRESETS)
-    p.add_argument("--seeds", type=int, nargs="+", default=list(seeds))
+    flags: ``args.launcher`` is a ``launch.Launcher`` or None), its help ``what`` and ``examples``:
+    (args, the record's folder, the command as the record names it)."""
+    p = Parser(prog=f"python -m {module}", what=what + " With --launcher, each seed is a job of its own.",
+               examples=examples)
+    p.add_argument("--preset", default="cpu", choices=PRESETS, help="the runs' size (default cpu)")
+    add_seeds(p, seeds)
     p.add_argument("--out", default=None, help="folder of metrics.json (default results/<preset>/" + record + ")")
     launch.add_arguments(p, launcher=None)  # one job per seed when asked
     args = p.parse_args(argv)
     args.launcher = launch.from_args(p, args, jobs=len(args.seeds))
-    try:
-        out = results.record_folder(args.out, args.preset, record)
-    except ValueError as e:
-        p.error(str(e))
+    with p.refusing():
+        out = check_folder(results.record_folder(args.out, args.preset, record), "--out")
     return args, out, " ".join([f"python -m {module}"] + (sys.argv[1:] if argv is None else list(argv)))
 
 
-def main(argv=None, module: str = "geomem_nb.variants", record: str = SEEDS_RECORD, doc: str = __doc__,
-         measure_seed=measure_seed, describe=None, seeds=SEEDS) -> int:
+def main(argv=None, module: str = "geomem_nb.variants", record: str = SEEDS_RECORD, what: str = WHAT,
+         examples=EXAMPLES, measure_seed=measure_seed, describe=None, seeds=SEEDS) -> int:
     """The seeds CLI: this grid's by default; another module's decisive runs pass their ``module``,
-    ``record``, ``doc``, ``measure_seed``, ``describe`` and default ``seeds``."""
-    args, out, command = seeds_cli(module, doc, record, argv, seeds)
+    ``record``, ``what``, ``examples``, ``measure_seed``, ``describe`` and default ``seeds``."""
+    args, out, command = seeds_cli(module, what, examples, record, argv, seeds)
     t0 = time.perf_counter()
     spreads, _ = sweep(args.preset, args.seeds, measure_seed=measure_seed, launcher=args.launcher, on_seed=lambda s, m: print(
         f"seed {s} ({time.perf_counter() - t0:.0f} s): {json.dumps(m)}", flush=True))

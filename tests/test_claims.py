@@ -18,11 +18,11 @@ def test_evidence_comes_from_the_result_files():
 
 def test_page_shows_a_verdict_first_and_links_existing_chapters():
     page = claims.table().data
-    assert "<b>Verdicts:</b>" in page and "<th>verdict</th><th>claim</th>" in page
+    assert "<b>Verdicts:</b>" in page and "<th>verdict</th><th>claim</th>" in page and "<details>" in page
     assert 'href="../notebooks/02_in_weights_path_star.html"' in page
     found = claims.verdicts()
     for x in found.values():  # every verdict has its badge (with its scale where it rests on cpu runs only) and scale
-        assert f">{html.escape(x.label)}</span>" in page and f"<b>scale:</b> {html.escape(x.scale)}" in page
+        assert f">{html.escape(x.label)}</span>" in page and f"(scale: {html.escape(x.scale)})" in page
     small = [x for x in found.values() if x.status == "reproduced" and x.small_scale]
     assert all(x.label == f"reproduced ({x.scale} scale)" for x in small)
     assert claims.SMALL_SCALE_COLOUR in page if small else True
@@ -45,3 +45,38 @@ def test_every_claim_has_a_verdict_from_the_shipped_results():
     assert n == {s: sum(x.status == s for x in found.values()) for s in v.STATUSES} and sum(n.values()) == 22
     assert all(f"{k} {s}" in claims.summary(found) for s, k in n.items())
     assert claims.summary(found).endswith("(of 22 claims)")
+
+
+REASON_WORDS = 60   # a reason on the claims page: one or two plain sentences
+HEADLINE_WORDS = 15  # the intro's results table: our key number with its scale; the paper's own number
+
+
+def test_every_reason_is_short_and_plain_and_every_claim_has_its_headline_and_paper_number():
+    import re
+    found = claims.verdicts()
+    for cid, x in found.items():
+        assert len(x.reason.split()) <= REASON_WORDS, (cid, len(x.reason.split()), x.reason)
+        assert not re.search(r"\w+_\w+|geomem_nb|results/|\bcpu/|\.py\b|python -m", x.reason), (cid, x.reason)
+        assert x.headline and len(x.headline.split()) <= HEADLINE_WORDS, (cid, x.headline)
+        assert x.headline.endswith(x.scale if not x.computed else "computed"), (cid, x.headline, x.scale)
+    assert all(c.paper and len(c.paper.split()) <= HEADLINE_WORDS for c in claims.CLAIMS)
+
+
+def test_the_page_shows_no_repr_none_boolean_long_float_or_machine_path():
+    import re
+    text = html.unescape(re.sub(r"<[^>]+>", " ", claims.table().data))
+    for pattern in (r"\bNone\b", r"\bTrue\b", r"\bFalse\b", r"\d\.\d{5,}", r"\[[\d'\"]", r"\{'", r"\bv1\b",
+                    r"(?<![\w.])/(?:tmp|home|work|var|Users)/"):
+        assert not re.search(pattern, text), (pattern, re.search(pattern, text) and text[
+            max(0, re.search(pattern, text).start() - 80):re.search(pattern, text).start() + 40])
+
+
+def test_reasons_fold_their_detail_and_the_scheme_table_is_the_schemes():
+    from geomem_nb.verdicts import grading
+    page, found = claims.table().data, claims.verdicts()
+    for x in found.values():
+        for d in x.detail:
+            assert html.escape(d) in page.split("<details>", 1)[1]  # folded, never in the visible reason
+    scheme = claims.scheme_table().data
+    assert all(html.escape(parts) in scheme for parts, _ in grading.TABLE)
+    assert claims.sentence("cannot tell (no power): x") == "Cannot tell (no power): x."

@@ -180,7 +180,7 @@ REJECTED = {
                                    "forward_only", None, {}),
     "tiny schedule unknown": (["tiny", *TINY_GRAPH, "--schedule", "linear", "--out", "{out}"], "--schedule", None, {}),
     # reproduce, argument checks
-    "rep experiment unknown": (["reproduce", "in-weights-g3-3", "--out", "{out}"], "experiment", None, {}),
+    "rep experiment unknown": (["reproduce", "in-weights-g3-3", "--out", "{out}"], "EXPERIMENT", None, {}),
     "rep batch size 0": (["reproduce", "in-weights-g5000-5", "--preset", "ci", "--batch-size", "0", "--out", "{out}"],
                          "batch_size", None, {}),
     "rep buckets in context": (["reproduce", "in-context-g2-5-forward", "--preset", "ci", "--buckets", "--out", "{out}"],

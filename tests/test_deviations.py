@@ -118,8 +118,8 @@ def test_paper_setting_lookup_rejects_a_bad_family():
 
 
 def test_page_is_in_the_toc_after_claims():
-    toc = (REPO / "_toc.yml").read_text()
-    assert toc.index("book/claims") < toc.index("book/deviations") < toc.index("notebooks/01")
+    toc = (REPO / "_toc.yml").read_text()  # the verdicts first, the deviations with the reference pages
+    assert toc.index("book/claims") < toc.index("notebooks/01") < toc.index("book/deviations")
 
 
 def _ic_config(degree, width, path_length=5):
@@ -254,3 +254,38 @@ def test_budget_rows_explain_each_shipped_paper_scale_runs_time_limit():
         assert f"{m['steps']:,} steps" in r["got"] and r["stopped"], run
     html = dv.html().data
     assert all(dv.html_escape(r["stopped"]) in html for r in rows.values())
+
+
+def test_the_page_lists_every_record_a_verdict_reads_and_no_machine_path():
+    import html as _html
+    import re
+
+    from geomem_nb import claims
+    from geomem_nb.results import shipped
+
+    read = set()
+
+    def get(name):
+        m = shipped(name)
+        if m:
+            read.add(name)
+        return m
+    claims.verdicts(get)
+    page = dv.html().data
+    text = _html.unescape(page)
+
+    def listed(name):  # a run as its own row, or as a row of its folder (chapter 9's runs, one per cell)
+        folder, _, run = name.rpartition("/")
+        return f"results/{name}" in text or (bool(folder) and f"results/{folder}" in text and f">{run}<" in text)
+    assert {"cpu/09_long_path", "cpu/09_first_hop"} <= {n.rpartition("/")[0] for n in read}  # C1 and C6 read them
+    assert not sorted(n for n in read if not listed(n))
+    assert len(re.findall(r">results/cpu/09_long_path<", text)) >= 28
+    assert len(re.findall(r">results/cpu/09_first_hop<", text)) >= 7
+    assert not re.findall(r"(?<![\w.])/(?:tmp|home|work|var|Users)/\S+", text)
+
+
+def test_a_command_prints_its_out_folder_as_the_shipped_one():
+    from geomem_nb.deviations.budgets import repo_relative
+    cmd = "python -m geomem_nb reproduce in-weights-g5000-5 --time-budget 60 --out /tmp/res/in-weights-g5000-5"
+    assert repo_relative(cmd, "in-weights-g5000-5").endswith("--out results/in-weights-g5000-5")
+    assert repo_relative("python -m geomem_nb reproduce x --out=results/x", "x").endswith("--out=results/x")

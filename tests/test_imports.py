@@ -10,12 +10,12 @@ PKG = Path(__file__).resolve().parent.parent / "geomem_nb"
 
 # The floors of README.md, lowest first: a module may import its own floor or lower ones.
 FLOORS = [
-    {"checks", "runtime", "results", "schemas", "stats", "controls", "guard", "launch"},
+    {"checks", "runtime", "results", "schemas", "stats", "controls", "guard", "launch", "usage"},
     {"graphs"}, {"tasks"}, {"models"},
     {"batching", "train", "train_node2vec", "evaluate", "geometry", "spectral", "memory_estimate", "selection",
      "succinctness", "first_hop"},
     {"experiments"}, {"presets", "reproduce"}, {"learning_order", "variants", "tiny_seeds", "sweep", "decisive_c20_c21", "knob_table"},
-    {"viz"}, {"deviations", "decisive_c17_c19", "long_path"}, {"verdicts"}, {"claims", "landing", "repository", "chapter_records"},
+    {"viz"}, {"deviations", "decisive_c17_c19", "long_path", "clock", "durability"}, {"verdicts"}, {"claims", "landing", "repository", "chapter_records"},
     {"cli", "__main__"},
 ]
 

@@ -55,7 +55,7 @@ def test_a_sweep_through_the_launcher_writes_the_direct_runs_record(tmp_path, mo
 
 def test_a_failed_cell_is_named_with_its_error(tmp_path, monkeypatch):
     monkeypatch.setitem(sweep.GRIDS, "ci", TINY_CELL)
-    monkeypatch.setattr(sweep, "command", lambda cfg, out: ["python3", "-c", "import sys; sys.exit('no such run')"])
+    monkeypatch.setattr(sweep, "command", lambda cfg, out, checkpoint=None: ["python3", "-c", "import sys; sys.exit('no such run')"])
     (failed,) = sweep.run("ci", tmp_path / "out", launcher=local(tmp_path))
     assert failed.startswith("d20-l4-e200:") and "no such run" in failed
 

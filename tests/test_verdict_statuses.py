@@ -11,8 +11,9 @@ from test_verdicts import GOOD, _geometry, _m, _order_study, _sweep, in_weights,
 
 def _status(verdict, status, *words):
     assert verdict.status == status, verdict.reason
+    said = verdict.reason + " | " + " | ".join(verdict.detail)  # the reason, and the detail folded under it
     for w in words:
-        assert w in verdict.reason, (w, verdict.reason)
+        assert w in said, (w, said)
     if status == "differs":
         assert "our data exclude" in verdict.reason
     if status == "inconclusive":
@@ -48,12 +49,12 @@ CASCADE = [{2: 300, 3: 200, 4: 100}] * 3
 
 def test_c2_reads_greedy_and_teacher_forced_order():
     both_tandem = v.c2(records(cpu__02_learning_order=_tf_study(TANDEM, TANDEM), cpu__in_context_teacherless=_teacherless()))
-    _status(both_tandem, "reproduced", "greedy per-position accuracy: reproduced", "teacher-forced per-position accuracy: reproduced")
+    _status(both_tandem, "reproduced", "read greedy, no cascade", "read teacher-forced, no cascade")
     one_each = v.c2(records(cpu__02_learning_order=_tf_study(CASCADE, TANDEM), cpu__in_context_teacherless=_teacherless()))
-    _status(one_each, "partly", "greedy per-position accuracy: differs", "teacher-forced per-position accuracy: reproduced")
+    _status(one_each, "partly", "read greedy, a right-to-left cascade", "read teacher-forced, no cascade")
     _status(v.c2(records(cpu__02_learning_order=_tf_study(CASCADE, CASCADE))), "differs", "P = 0.037")
     too_few = _order_study(CASCADE[:2])
-    _status(v.c2(records(cpu__02_learning_order=too_few)), "inconclusive", "fewer than 3 runs", "teacher-forced: not recorded")
+    _status(v.c2(records(cpu__02_learning_order=too_few)), "inconclusive", "fewer than 3 runs", "teacher-forced not recorded")
 
 
 def test_c2_leaves_out_runs_that_never_learned_the_first_hop():
@@ -67,7 +68,7 @@ def test_c5_reaches_reproduced_and_differs():
     geometry = _geometry(0.0)
     _status(v.c5(records(cpu__04_path_star_geometry=geometry, in_weights_g5000_5=in_weights(5000, 5, 0.99))), "reproduced")
     none = records(cpu__04_path_star_geometry=geometry, in_weights_g5000_5=in_weights(5000, 5, 0.0, diagonal=0.0))
-    _status(v.c5(none), "differs", "diagonal above 0.000")
+    _status(v.c5(none), "differs", "diagonal above 0.00")
     unfit = records(cpu__04_path_star_geometry=geometry,
                     in_weights_g5000_5=in_weights(5000, 5, 0.0, train=0.3, diagonal=0.0))
     _status(v.c5(unfit), "inconclusive", "under-trained control", "did not fit their training paths")
@@ -79,8 +80,9 @@ def test_c3_differs_when_the_first_hop_is_learned_in_context():
     s = {"graph": "G(300,5)", "chance": 1 / 300, "in_weights_hardest_token": 0.96, "untrained_hardest_token": 0.0,
          "staged_peak_hardest_token": 0.6, "staged_hardest_token": 0.3}
     learned = in_context(2, None, None, "hardest-token", hop=0.97, child=0.99)
-    _status(v.c3(records(cpu__03_hardest_token=s, cpu__in_context_hardest_token=learned)), "differs",
-            "in context the first hop trained alone is learned (0.970", "within 0.05 of chance")
+    # one half holds (in weights), the other departs (in context): a mixed case
+    _status(v.c3(records(cpu__03_hardest_token=s, cpu__in_context_hardest_token=learned)), "partly",
+            "in context it is learned (0.97")
     above = in_context(2, None, None, "hardest-token", hop=0.7, child=0.99)
     _status(v.c3(records(cpu__03_hardest_token=s, cpu__in_context_hardest_token=above)), "partly", "above chance")
 
@@ -102,9 +104,12 @@ def test_c6_reads_chapter_09_where_the_look_up_finds_what_the_model_does_not():
 def test_c9_reads_peak_and_final_and_can_differ():
     staged = {"staged_peak_hardest_token": 0.67, "staged_hardest_token": 0.35}
     r = v.c9(records(cpu__04_path_star_geometry=_geometry(0.01), cpu__03_hardest_token=staged))
-    _status(r, "reproduced", "peak 0.670 (high, the paper's reading)", "final 0.350 (not high)")
+    # peak and final are two readings of one quantity: one high, one not, reads partly
+    _status(r, "partly", "peaks at 0.67 and ends at 0.35")
+    both = {"staged_peak_hardest_token": 0.67, "staged_hardest_token": 0.6}
+    _status(v.c9(records(cpu__04_path_star_geometry=_geometry(0.01), cpu__03_hardest_token=both)), "reproduced")
     low = {**_geometry(0.01), "diagonal": {"edges only": 0.0}}
-    _status(v.c9(records(cpu__04_path_star_geometry=low, cpu__03_hardest_token=staged)), "differs", "not above chance")
+    _status(v.c9(records(cpu__04_path_star_geometry=low, cpu__03_hardest_token=staged)), "partly", "diagonal is 0.00")
     assert v.c9(records()).status == "not run"
 
 
@@ -133,7 +138,7 @@ def test_c11_untying_judged_on_node2vec():
     within = tiny_seed_record(nn_selfed_negative=(0.3, 0.7, 0.5))
     for g in v.TINY_GRAPHS:
         within["runs"][f"{g}/transformer-self-edges"]["measures"]["negative_share"] = _m(0.1, 0.5, 0.3)
-    _status(v.c11(records(cpu__05_tiny_seeds=within)), "inconclusive", "untying on Node2Vec cannot tell: the run is missing")
+    _status(v.c11(records(cpu__05_tiny_seeds=within)), "inconclusive", "untying on Node2Vec is not run")
     assert v.c11(records()).status == "not run"
 
 
@@ -145,7 +150,7 @@ def test_c12_within_the_spread_everywhere_is_inconclusive():
     # chapter 07's width-128 table alone: far from the authors' width 512; at width 512: no power
     _status(v.c12(records(cpu__07_why_geometry=rec)), "inconclusive", "regime far from the paper", "width 512")
     _status(v.c12(records(cpu__07_why_geometry=_knobs("holds"), cpu__07_knobs_width512=_wide(rec))), "inconclusive",
-            "no power", "width 512, 10000 steps")
+            "no power", "width 512, 3 seeds")
 
 
 def _wide(rec):
@@ -158,15 +163,16 @@ def test_c12_reads_the_authors_width_with_the_narrow_table_as_context():
     r = v.c12(records(cpu__07_why_geometry=narrow, cpu__07_knobs_width512=_wide(_knobs("holds"))))
     _status(r, "reproduced", "width 512")
     assert any(e.startswith("context, 15-cycle bilinear network, width 128") for e in r.evidence), r.evidence
+    # some knobs hold, one reverses: a mixed case
     _status(v.c12(records(cpu__07_why_geometry=_knobs("holds"), cpu__07_knobs_width512=_wide(_knobs("reversed")))),
-            "differs", "reversed: learning rate")
+            "partly", "learning rate reverses a measure")
     partly = v.c12(records(cpu__07_knobs_width512=_wide(_knobs("within the spread"))))
-    _status(partly, "partly", "width 512", "on none: learning rate")
+    _status(partly, "partly", "width 512", "learning rate moves no measure")
 
 
 def test_c13_reads_the_statement_and_the_authors_artifact():
     r = v.c13(records(cpu__05_tiny_seeds=tiny_seed_record()))
-    _status(r, "differs", "on the authors' own artifact too", "Fiedler-pair share of 0.9 or more")
+    _status(r, "differs", "the authors' own saved network: at most", "Fiedler-pair share of 0.9 or more")
     _status(v.c13(records(cpu__05_tiny_seeds=tiny_seed_record(wide_share=(0.5, 0.95, 0.75)))), "inconclusive", "no power")
     rec = tiny_seed_record()
     rec["runs"]["cycle/nn"]["measures"]["topk_recovery"] = _m(1.0, 0.8, 1.0)
@@ -201,21 +207,26 @@ def test_c15_differs_when_the_others_are_cleaner_and_cannot_tell_within_the_spre
     rec = tiny_seed_record()
     for m in ("transformer", "mamba", "node2vec"):
         _set(_set(rec, m, "spectral_concentration", (0.3, 0.6, 0.9)), m, "geometric_level", (0.3, 0.6, 0.9))
-    _status(v.c15(records(cpu__05_tiny_seeds=rec)), "inconclusive", "within the spread")
+    _status(v.c15(records(cpu__05_tiny_seeds=rec)), "inconclusive", "in 0 of 16 comparisons", "within the spread")
 
 
 def test_c16_reads_spectral_concentration_beside_the_edge_cosine():
     rec = _set(tiny_seed_record(), "nn", "spectral_concentration", (0.5, 0.52, 0.51))  # negative cosine, spectral geometry
     r = v.c16(records(cpu__05_tiny_seeds=rec))
-    _status(r, "reproduced", "spectral concentration above chance beyond the spread for every model",
-            "final edge cosine not above 0.2 beyond the spread for nn on star")
-    _status(v.c16(records(cpu__05_tiny_seeds=tiny_seed_record())), "partly", "not above chance beyond the spread for nn")
+    _status(r, "reproduced", "16 of 16 (model, graph) pairs concentrate",
+            "geometric level not above 0.2 beyond the spread for bilinear network on star")
+    _status(v.c16(records(cpu__05_tiny_seeds=tiny_seed_record())), "partly", "not above chance beyond the spread for bilinear network")
     flat = tiny_seed_record()
     for m in ("transformer", "mamba", "nn", "node2vec"):
         _set(_set(flat, m, "spectral_concentration", (0.25, 0.25, 0.25)), m, "geometric_level", (0.0, 0.01, -0.01))
     _status(v.c16(records(cpu__05_tiny_seeds=flat)), "differs", "a geometry on either reading")
-    _status(v.c16(records(cpu__05_tiny_seeds=_set(flat, "nn", "topk_recovery", (1.0, 0.5, 1.0)))), "inconclusive",
-            "under-trained control")
+    # an under-trained model cannot be judged; the others still depart with power
+    _status(v.c16(records(cpu__05_tiny_seeds=_set(flat, "nn", "topk_recovery", (1.0, 0.5, 1.0)))), "differs",
+            "4 did not recover every edge")
+    every = flat
+    for m in ("transformer", "mamba", "node2vec"):
+        every = _set(every, m, "topk_recovery", (1.0, 0.5, 1.0))
+    _status(v.c16(records(cpu__05_tiny_seeds=every)), "inconclusive", "under-trained control")
 
 
 # ---- chapter 07: computed claims and the race ---------------------------------------------------
@@ -255,7 +266,7 @@ def test_c22_is_computed_and_can_differ(monkeypatch):
 
 def test_c17_differs_when_forward_only_edges_generalize():
     r = v.c17(_sweep(**{"directions/forward/forward/test_exact_match": [0.8, 0.82, 0.84]}))
-    _status(r, "differs", "forward-only edges generalize")
+    _status(r, "partly", "forward-only edges generalize")  # the other parts hold: a mixed case
     undiagnosed = v.c17(_sweep(**{"directions/backward/reverse/test_exact_match": [0.0] * 3}))
     _status(undiagnosed, "partly", "undiagnosed", "task tokens")
     assert v.c17(records()).status == "not run"
@@ -279,9 +290,14 @@ def test_c18_reads_endpoint_and_speed():
 def test_c19_a_regime_far_from_the_paper_cannot_tell():
     far = {f"staged/{n}/path_lr": [3e-3] * 3 for n in ("fast", "slow")}
     no_fall = {"staged/fast/final": [0.7, 0.71, 0.72], "staged/slow/final": [0.8, 0.81, 0.82]}
-    r = v.c19(_sweep(**far, **no_fall))
-    _status(r, "inconclusive", "regime far from the paper", "60x the paper's", "1/200")
-    _status(v.c19(_sweep(**no_fall)), "differs", "a fall of more than")
+    r = v.c19(_sweep(**far, **no_fall))  # the peak and interleaving hold; the fall cannot be judged so far off
+    _status(r, "partly", "shows no fall", "60x the paper's", "1/200")
+    low = {"staged/fast/peak": [0.2, 0.21, 0.22], "staged/slow/peak": [0.2, 0.21, 0.22], "mixed/test_exact_match": [0.2] * 3}
+    _status(v.c19(_sweep(**far, **no_fall, **low)), "inconclusive", "regime far from the paper", "60x the paper's")
+    _status(v.c19(_sweep(**no_fall)), "partly", "shows no fall")  # no fall, but a high peak: a mixed case
+    low = {"staged/fast/peak": [0.2, 0.21, 0.22], "staged/slow/peak": [0.2, 0.21, 0.22],
+           "staged/fast/final": [0.2, 0.21, 0.22], "staged/slow/final": [0.2, 0.21, 0.22], "mixed/test_exact_match": [0.2] * 3}
+    _status(v.c19(_sweep(**low)), "differs", "a fall of more than")
     unlearned = v.c19(_sweep(**{"staged/slow/edge_phase_edge_recovery": [1.0, 0.4, 1.0]}))
     _status(unlearned, "inconclusive", "under-trained control")
 
@@ -290,22 +306,24 @@ def test_c19_reads_chapter_03s_staged_run():
     get = _sweep()
     ch03 = {"graph": "G(300,5)", "staged_peak_hardest_token": 0.667, "staged_hardest_token": 0.347}
     r = v.c19(lambda n: ch03 if n == "cpu/03_hardest_token" else get(n))
-    assert "chapter 03's staged run" in r.reason and "the paper's pattern" in r.reason
+    assert any("chapter 3's staged run" in e and "the paper's pattern" in e for e in r.evidence), r.evidence
 
 
 def test_c20_orders_the_splits_only_when_both_are_above_chance():
     within = v.c20(_sweep(**{"tree/first-token/test_exact_match": [0.28, 0.3, 0.32]}))
-    _status(within, "partly", "both splits above chance", "not harder")
-    _status(v.c20(_sweep(**{"tree/leaf/test_exact_match": [0.0] * 3})), "differs", "leaf split is not above chance")
+    _status(within, "partly", "neither split is harder")
+    _status(v.c20(_sweep(**{"tree/leaf/test_exact_match": [0.0] * 3})), "partly", "leaf split reaches 0.00")
+    _status(v.c20(_sweep(**{f"tree/{s}/test_exact_match": [0.0] * 3 for s in ("leaf", "first-token")})), "differs",
+            "leaf split reaches 0.00")
     unlearned = {"tree/leaf/test_exact_match": [0.0] * 3, "tree/leaf/train_exact_match": [0.5] * 3}
-    _status(v.c20(_sweep(**unlearned)), "inconclusive", "under-trained control")
+    _status(v.c20(_sweep(**unlearned)), "partly", "which is harder is not judged")  # one split cannot be judged
 
 
 def test_c21_carries_over_without_matching_the_gpt():
     below_gpt = v.c21(_sweep(**{"mamba/full paths/mamba": [0.6, 0.62, 0.64]}))
     _status(below_gpt, "reproduced", "GPT above Mamba beyond the spread on full paths")
     at_chance = {f"mamba/{n}/mamba": [0.0] * 3 for n in ("full paths", "first hop", "edges only")}
-    _status(v.c21(_sweep(**at_chance)), "differs", "nowhere")
+    _status(v.c21(_sweep(**at_chance)), "differs", "no objective")
     between = {f"mamba/{n}/mamba": [0.02, 0.05, 0.1] for n in ("full paths", "first hop", "edges only")}
     _status(v.c21(_sweep(**between)), "inconclusive", "under-trained control")
 
@@ -328,23 +346,23 @@ def _decisive_c20_c21(**overrides):
 
 
 def test_c20_reads_the_decisive_tree():
-    _status(v.c20(_decisive_c20_c21()), "reproduced", "first-token split harder")
+    _status(v.c20(_decisive_c20_c21()), "reproduced", "the first-token split is the harder one")
     r = v.c20(_decisive_c20_c21(**{"tree/first-token/test_exact_match": [0.55, 0.57, 0.59]}))
-    _status(r, "partly", "reversed", "first-token split (0.570")
+    _status(r, "partly", "the reverse of the paper", "first-token split 0.57")
     assert "T(150,4)" in r.evidence[0] and "T(37,5)" in r.evidence[1], r.evidence
     at_chance = v.c20(_decisive_c20_c21(**{"tree/first-token/test_exact_match": [0.0] * 3}))
-    _status(at_chance, "partly", "NOT above chance", "not judged")
+    _status(at_chance, "partly", "which is harder is not judged")
     assert "too few" not in at_chance.reason  # the decisive tree has enough training subtrees
 
 
 def test_c21_reads_mamba_at_the_budget_it_needs():
     r = v.c21(_decisive_c20_c21())
     _status(r, "reproduced", "full paths, first hop, edges only")
-    assert "2400 steps (4x the GPT's 600), lr 0.001" in r.evidence[0], r.evidence
+    assert "own learning rate (0.001, the GPT's 0.003) and 4 times the GPT's steps (2,400)" in r.reason, r.reason
     plateau = v.c21(_decisive_c20_c21(**{"mamba/full paths/mamba": [0.4, 0.42, 0.44]}))
-    _status(plateau, "partly", "not on full paths", "with Mamba at 2400 steps", "training paths learned")
+    _status(plateau, "partly", "not on full paths", "for full paths Mamba had its own learning rate")
     only = v.c21(lambda n: _decisive_c20_c21()(n) if n == "cpu/08_decisive_c20_c21" else None)
-    _status(only, "partly", "edge-only geometry not recorded")  # full paths alone cannot show "all findings"
+    _status(only, "partly", "edge-only geometry is not recorded")  # full paths alone cannot show "all findings"
 
 
 @pytest.mark.parametrize("claim", sorted(v.RULES, key=lambda c: int(c[1:])))
@@ -425,9 +443,9 @@ def test_c18_is_judged_on_speed_on_the_frontier_cell():
 
 def test_c19_reads_peak_and_final_at_the_papers_rates():
     r = v.c19(_decisive())
-    _status(r, "reproduced", "at the paper's lrs", "1/200", "phase 2 keeps the edges")
+    _status(r, "reproduced", "At the paper's learning rates", "1/200", "phase 2 keeps the edges")
     no_fall = {"c19/final": [0.8, 0.81, 0.82]}
-    _status(v.c19(_decisive(**no_fall)), "partly", "does not fall dramatically", "its peak is high")
+    _status(v.c19(_decisive(**no_fall)), "partly", "does not collapse from its peak", "its peak is high")
     low = {"c19/peak": [0.3, 0.31, 0.32], "c19/final": [0.3, 0.3, 0.31], "c19/edge_recovery_min": [0.5] * 3}
     _status(v.c19(_decisive(**low)), "differs", "its peak is not high", "phase 2 overwrites the edges")
     noisy = {"c19/peak": [0.3, 0.31, 0.32], "c19/final": [0.0, 0.3, 0.3]}
@@ -435,3 +453,57 @@ def test_c19_reads_peak_and_final_at_the_papers_rates():
     _status(v.c19(_decisive(**{"c19/train_exact_match": [1.0, 0.2, 1.0]})), "inconclusive", "under-trained control")
     far = {"c19/path_lr": [3e-3] * 3}
     _status(v.c19(_decisive(**far, **low)), "inconclusive", "regime far from the paper")
+
+
+# ---- every status a rule's data can show (issue 35): one hand-built record per new branch -----------
+
+def test_c6_differs_when_the_look_up_misses_what_the_model_finds():
+    blind = in_weights(5000, 5, 0.99, diagonal=0.0)  # the model finds the first hop; the look-up is at chance
+    _status(v.c6(records(cpu__04_path_star_geometry=_geometry(0.0), in_weights_g5000_5=blind)), "differs",
+            "at chance on 1", "wherever the model does")
+    short = in_weights(5000, 5, 0.99, diagonal=0.6)  # above chance, short of the model
+    _status(v.c6(records(cpu__04_path_star_geometry=_geometry(0.0), in_weights_g5000_5=short)), "partly",
+            "less often but above chance on 1")
+
+
+C3_RECORD = {"graph": "G(300,5)", "chance": 1 / 300, "in_weights_hardest_token": 0.01, "untrained_hardest_token": 0.0,
+             "staged_peak_hardest_token": 0.6, "staged_hardest_token": 0.3}
+
+
+def test_c3_differs_for_an_in_weights_failure_that_fitted_its_training_first_hops():
+    fitted = {**C3_RECORD, "in_weights_train_hardest_token": 1.0}
+    _status(v.c3(records(cpu__03_hardest_token=fitted)), "differs", "fits its training first hops (1.00)",
+            "from a run that fits its training first hops")
+    unfit = {**C3_RECORD, "in_weights_train_hardest_token": 0.4}
+    _status(v.c3(records(cpu__03_hardest_token=unfit)), "inconclusive", "under-trained control", "did not fit")
+    # an old record without the training first-hop accuracy: the branch that says it is missing
+    _status(v.c3(records(cpu__03_hardest_token=C3_RECORD)), "inconclusive", "no power", "is not recorded")
+
+
+def test_c11_self_edge_half_is_judged_on_its_own():
+    rec = tiny_seed_record(nn_selfed_negative=(0.9, 0.92, 0.91))
+    for g in v.TINY_GRAPHS:  # self-edges raise the share for both models; the untying run is missing
+        rec["runs"][f"{g}/transformer-self-edges"]["measures"]["negative_share"] = _m(0.9, 0.92, 0.91)
+    _status(v.c11(records(cpu__05_tiny_seeds=rec)), "differs", "raise it on 8", "untying on Node2Vec is not run")
+
+
+def test_c11_and_c15_leave_out_a_seed_that_did_not_store_its_edges():
+    rec = tiny_seed_record()
+    rec["runs"]["cycle/transformer"]["measures"]["topk_recovery"] = _m(1.0, 0.5, 1.0)
+    for r in (v.c11(records(cpu__05_tiny_seeds=rec)), v.c15(records(cpu__05_tiny_seeds=rec))):
+        assert "left out: the Transformer on the cycle (1 of 3 seeds)" in r.reason, r.reason
+
+
+def test_c9_guards_against_an_edge_only_run_that_did_not_store_its_edges():
+    staged = {"staged_peak_hardest_token": 0.9, "staged_hardest_token": 0.85}
+    low = {**_geometry(0.01), "diagonal": {"edges only": 0.0}}
+    unstored = {**low, "edge_recovery": {"edges only": 0.3}}
+    _status(v.c9(records(cpu__04_path_star_geometry=unstored, cpu__03_hardest_token=staged)), "partly",
+            "the edges not stored (0.30)")
+    stored = {**low, "edge_recovery": {"edges only": 1.0}, "edges_only_seeds": {
+        "path_averaged": _m(0.7, 0.72, 0.71), "untrained_path_averaged": _m(0.0, 0.01, -0.01)}}
+    flat = {"staged_peak_hardest_token": 0.1, "staged_hardest_token": 0.05}
+    _status(v.c9(records(cpu__04_path_star_geometry=stored, cpu__03_hardest_token=flat)), "differs",
+            "+0.71 ± 0.01 over 3 seeds")
+    alone = {**unstored, "contrast_path_averaged": {"edges only": 0.3}}  # one run: no power on the contrast
+    _status(v.c9(records(cpu__04_path_star_geometry=alone)), "inconclusive", "under-trained control")

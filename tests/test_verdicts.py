@@ -37,15 +37,15 @@ def test_c1_reproduced_only_when_every_paper_graph_is_solved():
     ok = v.c1(records(**GOOD, in_weights_g10000_10=in_weights(10000, 10, 0.95)))
     assert ok.status == "reproduced" and "frozen" in ok.control
     failed = v.c1(records(**GOOD, in_weights_g10000_10=in_weights(10000, 10, 0.0, diagonal=0.0004)))
-    assert failed.status == "partly" and "NOT on G(10000,10)" in failed.reason
+    assert failed.status == "partly" and "at chance on G(10⁴,10)" in failed.reason
     missing = v.c1(records(**GOOD))
-    assert missing.status == "partly" and "not run: G(10000,10)" in missing.reason
+    assert missing.status == "partly" and "not run: G(10⁴,10)" in missing.reason
 
 
 def test_c1_an_under_trained_in_context_run_is_no_evidence():
     r = v.c1(records(**{**GOOD, "in_context_g2_5_forward": in_context(2, 0.5, 0.3)},
                      in_weights_g10000_10=in_weights(10000, 10, 0.95)))
-    assert r.status == "partly" and "under-trained" in r.reason
+    assert r.status == "partly" and "in context under-trained on G(2,5)" in r.reason
 
 
 def test_c1_without_a_learned_control_is_not_reproduced():
@@ -78,12 +78,13 @@ def test_c3_needs_the_in_context_control_to_have_learned_its_format():
          "staged_peak_hardest_token": 0.6, "staged_hardest_token": 0.3}
     unlearned = in_context(2, None, None, "hardest-token", hop=0.116, child=0.245)
     r = v.c3(records(cpu__03_hardest_token=s, cpu__in_context_hardest_token=unlearned))
-    assert r.status == "partly" and "under-trained" in r.reason
+    assert r.status == "partly" and "has not learned the format" in r.reason
     learned = in_context(2, None, None, "hardest-token", hop=0.5, child=0.99)
     assert v.c3(records(cpu__03_hardest_token=s, cpu__in_context_hardest_token=learned)).status == "reproduced"
-    low = {**s, "in_weights_hardest_token": 0.01}  # one run at chance: no power to say the paper is wrong
+    low = {**s, "in_weights_hardest_token": 0.01}  # at chance, its training first hops not recorded: cannot tell
     r = v.c3(records(cpu__03_hardest_token=low, cpu__in_context_hardest_token=learned))
-    assert r.status == "inconclusive" and "no power" in r.reason and "3 seeds" in r.decide
+    assert r.status == "partly" and "is not recorded" in r.reason  # the in-context half holds
+    assert v.c3(records(cpu__03_hardest_token=low)).status == "inconclusive"
     warm = {**learned, "warm_start": {"steps": 1200}, "steps": 2400}
     r = v.c3(records(cpu__03_hardest_token=s, cpu__in_context_hardest_token=warm))
     assert r.status == "reproduced" and "1,200" in r.reason and "from scratch" in r.reason  # the deviation is said
@@ -116,7 +117,7 @@ def test_c5_partly_when_a_paper_graph_has_no_diagonal():
     get = records(cpu__04_path_star_geometry=_geometry(0.0), in_weights_g5000_5=in_weights(5000, 5, 0.99),
                   in_weights_g10000_10=in_weights(10000, 10, 0.0, diagonal=0.0004))
     r = v.c5(get)
-    assert r.status == "partly" and "none on G(10000,10)" in r.reason
+    assert r.status == "partly" and "not on G(10000,10)" in r.reason
 
 
 def test_a_verdict_is_one_of_five_and_each_status_says_what_it_must():
@@ -158,8 +159,9 @@ def _knobs(verdict_lr):
 def test_c12_judges_each_knob_beyond_the_spread():
     assert v.c12(records(cpu__07_why_geometry=_knobs("holds"))).status == "reproduced"
     r = v.c12(records(cpu__07_why_geometry=_knobs("within the spread")))
-    assert r.status == "partly" and "on none: learning rate" in r.reason and "not at the authors' width 512" in r.reason
-    assert v.c12(records(cpu__07_why_geometry=_knobs("reversed"))).status == "differs"
+    assert r.status == "partly" and "learning rate moves no measure" in r.reason and "not at the authors' width 512" in r.reason
+    # off the authors' width a reversal cannot be judged; the knobs that hold still hold
+    assert v.c12(records(cpu__07_why_geometry=_knobs("reversed"))).status == "partly"
     assert v.c12(records()).status == "not run"
 
 
@@ -194,17 +196,17 @@ def test_chapter_08_claims_follow_the_seed_spreads():
     r = v.c18(flat)  # n = 3, flat on both readings at the ceiling: the test cannot tell
     assert r.status == "inconclusive" and "near the ceiling" in r.reason
     no_back = _sweep(**{"directions/backward/reverse/test_exact_match": [0.0, 0.0, 0.0]})
-    assert v.c17(no_back).status == "partly" and "do NOT give reverse paths" in v.c17(no_back).reason
+    assert v.c17(no_back).status == "partly" and "do not give reverse paths" in v.c17(no_back).reason
     unlearned = _sweep(**{"directions/forward/forward/edge_recovery": [1.0, 0.5, 1.0]})
     assert v.c17(unlearned).status == "inconclusive" and "under-trained control" in v.c17(unlearned).reason
     low_peak = _sweep(**{"staged/fast/peak": [0.1, 0.12, 0.14], "staged/slow/peak": [0.3, 0.32, 0.34]})
     assert v.c19(low_peak).status == "partly" and "not high" in v.c19(low_peak).reason
     first_zero = _sweep(**{"tree/first-token/test_exact_match": [0.0, 0.0, 0.0]})
     r = v.c20(first_zero)
-    assert r.status == "partly" and "NOT above chance" in r.reason and "not judged" in r.reason
+    assert r.status == "partly" and "first-token split 0.00" in r.reason and "not judged" in r.reason
     mamba_behind = _sweep(**{"mamba/full paths/mamba": [0.3, 0.35, 0.4]})
     r = v.c21(mamba_behind)
-    assert r.status == "partly" and "not on full paths" in r.reason and "GPT above Mamba beyond the spread on full paths" in r.reason
+    assert r.status == "partly" and "not on full paths" in r.reason and "GPT above Mamba beyond the spread on full paths" in r.detail[0]
     assert v.c21(records()).status == "not run"
 
 
@@ -250,14 +252,14 @@ def test_c7_follows_the_seeds_and_needs_the_learnable_control():
 
 def test_c11_self_edges_judged_beyond_the_spread():
     ok = v.c11(records(cpu__05_tiny_seeds=tiny_seed_record()))
-    assert ok.status == "partly" and "on 8 of 8" in ok.reason and "node2vec-untied" in ok.reason
+    assert ok.status == "partly" and "on 8 of 8" in ok.reason and "untying on Node2Vec is not run" in ok.reason
     within = v.c11(records(cpu__05_tiny_seeds=tiny_seed_record(nn_selfed_negative=(0.3, 0.7, 0.5))))
     assert within.status == "partly" and "on 4 of 8" in within.reason  # 4 of 8 pairs still beyond the spread
 
 
 def test_c13_wide_network_share_against_node2vec_and_narrow():
     low = v.c13(records(cpu__05_tiny_seeds=tiny_seed_record()))
-    assert low.status == "differs" and "below" in low.reason
+    assert low.status == "differs" and "below" in " ".join(low.detail)
     high = v.c13(records(cpu__05_tiny_seeds=tiny_seed_record(wide_share=(0.95, 0.96, 0.97))))
     assert high.status == "reproduced" and "Node2Vec" in high.control
     assert v.c13(records()).status == "not run"
@@ -268,7 +270,7 @@ def test_c15_and_c16_follow_the_spread():
     c15 = v.c15(records(cpu__05_tiny_seeds=rec))
     assert c15.status == "reproduced" and "chance" in c15.control
     c16 = v.c16(records(cpu__05_tiny_seeds=rec))
-    assert c16.status == "partly" and "nn on star" in c16.reason and "mamba" not in c16.reason.split("for ")[1].split(";")[0]
+    assert c16.status == "partly" and "bilinear network on star" in c16.detail[0] and "Mamba" not in c16.detail[0]
     flipping = v.c15(records(cpu__05_tiny_seeds=tiny_seed_record(tf_level=(0.95, 0.1, 0.9))))
     assert flipping.status == "partly"
 

@@ -68,9 +68,10 @@ def test_curves_marks_where_a_staged_run_switches_phase_and_accepts_adapters():
 
     hist = [{"step": 0, "phase": "edges", "x": 0.0}, {"step": 10, "phase": "edges", "x": 0.1},
             {"step": 20, "phase": "paths", "x": 0.5}]
-    run = RunResult({}, {}, hist, [])
+    run = RunResult({"schedule": "staged", "edge_steps": 20}, {}, hist, [])  # its settings say where paths begin
     ax = viz.curves({"staged": run}, "x")
     assert any(list(line.get_xdata()) == [20, 20] for line in ax.lines)  # the phase marker
+    assert not any(list(line.get_xdata()) == [20, 20] for line in viz.curves({"mixed": RunResult({}, {}, hist, [])}, "x").lines)
     ax = viz.run_metrics(run, {"x": "x"})  # an adapter without a history draws too
     assert len(ax.lines) >= 1
 

@@ -3,6 +3,8 @@ run was given and got, with the reason it stopped, all read from the run's recor
 training seconds and the command in its provenance)."""
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 
 from .. import presets, reproduce
@@ -47,7 +49,13 @@ def _differences(plan: dict, run: dict) -> list[str]:
     """Settings the run saved that differ from today's plan (the time limit has its own column; a
     setting the run's record lacks postdates it and is not compared)."""
     keys = sorted(k for k in run if k in plan and k not in _NOT_BUDGET + ("time_budget",) and plan[k] != run[k])
-    return [f"{k} {run[k]!r} (plan {plan[k]!r})" for k in keys]
+    return [f"{k} {run[k]} (plan {plan[k]})" for k in keys]
+
+
+def repo_relative(command: str, name: str) -> str:
+    """A saved run's command as the page prints it: an ``--out`` folder outside the repository (a
+    temporary folder on the machine that ran it) becomes the folder the run is shipped in."""
+    return re.sub(r"(--out[ =])(/\S+)", lambda m: m.group(1) + f"results/{name}", command)
 
 
 def budget_rows(root: Path = RESULTS) -> list[dict]:
@@ -74,5 +82,5 @@ def budget_rows(root: Path = RESULTS) -> list[dict]:
                              f"{prov.get('device', m.get('device', '?'))}",
                          stopped=why_stopped(m),
                          other=", ".join(_differences(plan, cfg)) or "none",
-                         command=f"{command} (commit {str(prov.get('git_commit', ''))[:8]})"))
+                         command=f"{repo_relative(command, name)} (commit {str(prov.get('git_commit', ''))[:8]})"))
     return rows

@@ -1,10 +1,10 @@
 """The regimes of the chapter-level records behind the verdicts (the C2 study, chapters 03 and 04,
-chapter 08's seeds and its decisive C20/C21 runs, chapter 09's map, the tiny-graph runs and chapter
+chapter 8's seeds and its decisive C20/C21 runs, chapter 9's map, the tiny-graph runs and chapter
 07's knobs at its width and at the authors'), read from the
 records under ``results/cpu/``.
 
-A record that keeps its runs' configs (chapter 09's cells, the tiny runs) is read as it is. One that
-keeps only some settings (the C2 study: lr and steps per run; chapter 08's seeds: graph and steps)
+A record that keeps its runs' configs (chapter 9's cells, the tiny runs) is read as it is. One that
+keeps only some settings (the C2 study: lr and steps per run; chapter 8's seeds: graph and steps)
 gets the rest from the code that wrote it (the preset it names, with the same overrides), and the
 settings it does keep are checked against that rebuild: a mismatch raises, naming the record, so the
 page never shows a regime the record contradicts.
@@ -84,10 +84,10 @@ def hardest_03(root: Path) -> list:
     if rec is None:
         return []
     cfg = presets.config("in-weights-small", rec["preset"], objective="hardest-token")
-    staged = cfg.with_(schedule="staged", edge_steps=cfg.steps, lr=cfg.lr / 10)  # as chapter 03 builds it
+    staged = cfg.with_(schedule="staged", edge_steps=cfg.steps, lr=cfg.lr / 10)  # as chapter 3 builds it
     _check(HARDEST_03, "graph and steps", (rec["graph"], rec["steps"]), (graph_name(cfg.record()), cfg.steps))
     _check(HARDEST_03, "staged steps", rec["staged_steps"], planned_steps(staged.record()))
-    src = REBUILT.format(kept="graph and steps", code="chapter 03, the in-weights-small preset")
+    src = REBUILT.format(kept="graph and steps", code="chapter 3, the in-weights-small preset")
     return [_iw_row(HARDEST_03, "edges + first hop", cfg.record(), f"seed {cfg.seed}", src),
             _iw_row(HARDEST_03, "edges, then first hop (two phases)", staged.record(), f"seed {cfg.seed}", src)]
 
@@ -99,7 +99,7 @@ def geometry_04(root: Path) -> list:
     base = presets.config("in-weights-small", rec["preset"])
     _check(GEOMETRY_04, "graph and steps", (rec["graph"], rec["steps"]), (graph_name(base.record()), base.steps))
     n = rec.get("edges_only_seeds", {}).get("diagonal", {}).get("n")
-    src = REBUILT.format(kept="graph and steps", code="chapter 04, the in-weights-small preset")
+    src = REBUILT.format(kept="graph and steps", code="chapter 4, the in-weights-small preset")
     runs = {"edges + full paths": "full-path", "edges + first hop": "hardest-token", "edges only": "edges-only"}
     return [_iw_row(GEOMETRY_04, label, base.with_(objective=obj).record(),
                     f"{n} seeds" if n and obj == "edges-only" else f"seed {base.seed}", src)
@@ -138,7 +138,7 @@ def seeds_08(root: Path) -> list:
 
 
 def decisive_c17_c19_rows(root: Path) -> list:
-    """Chapter 08's decisive runs of C17-C19 (``decisive_c17_c19``)."""
+    """Chapter 8's decisive runs of C17-C19 (``decisive_c17_c19``)."""
     from .. import decisive_c17_c19 as dc  # same floor; imported here as it reads this package's paper rates
 
     rec = _load(root, dc.RECORD)
@@ -158,7 +158,7 @@ def decisive_c17_c19_rows(root: Path) -> list:
 
 
 def decisive_c20_c21_rows(root: Path) -> list:
-    """Chapter 08's decisive C20/C21 runs: the tree-star splits, the GPT and Mamba on full paths."""
+    """Chapter 8's decisive C20/C21 runs: the tree-star splits, the GPT and Mamba on full paths."""
     got = _seeds_record(root, DECISIVE_C20_C21, decisive_c20_c21.describe, "graph, trees, steps, lr and seeds",
                         "decisive_c20_c21, the in-weights-small preset")
     if got is None:
@@ -171,18 +171,25 @@ def decisive_c20_c21_rows(root: Path) -> list:
                     base.with_(**decisive_c20_c21.mamba_overrides(base)).record(), seeds, src)]
 
 
+# the map, the long-path study, the first-hop diagnosis and the clock test (with the l = 8 control)
+CHAPTER_09 = (MAP_09, "09_long_path", "09_first_hop", "09_clock")
+
+
 def map_09(root: Path) -> list:
+    """One row per run of chapter 9's folders: the map, the long-path study and the first-hop diagnosis."""
     rows = []
-    for path in sorted((Path(root) / "cpu" / MAP_09).glob("*/metrics.json")):
-        m = read_record(path)
-        cfg = m["config"]
-        _check(f"{MAP_09}/{path.parent.name}", "steps", m["steps"], planned_steps(cfg))
-        rows.append(_iw_row(f"{MAP_09}", path.parent.name, cfg, f"seed {cfg.get('seed', 0)}", "the record's config"))
+    for folder in CHAPTER_09:
+        for path in sorted((Path(root) / "cpu" / folder).glob("*/metrics.json")):
+            m = read_record(path)
+            cfg = m["config"]
+            if not cfg.get("stop_at"):  # a clock run stops when it reaches its held-out level
+                _check(f"{folder}/{path.parent.name}", "steps", m["steps"], planned_steps(cfg))
+            rows.append(_iw_row(folder, path.parent.name, cfg, f"seed {cfg.get('seed', 0)}", "the record's config"))
     return rows
 
 
 def in_weights_rows(root: Path = RESULTS) -> list:
-    """The in-weights chapter records, one row per regime (chapter 09: one per cell)."""
+    """The in-weights chapter records, one row per regime (chapter 9: one per cell)."""
     return (study_02(root) + hardest_03(root) + geometry_04(root) + seeds_08(root) + decisive_c17_c19_rows(root)
             + decisive_c20_c21_rows(root) + map_09(root))
 
@@ -205,7 +212,7 @@ def _tiny_row(record: str, entry: str, cfg: dict, seeds: str, source: str, autho
 
 
 def tiny_rows(root: Path = RESULTS) -> list:
-    """Chapter 05's multi-seed record, the single tiny runs and chapter 07's knob table."""
+    """Chapter 5's multi-seed record, the single tiny runs and chapter 7's knob table."""
     rows = []
     rec = _load(root, TINY_05)
     for entry, r in (rec or {}).get("runs", {}).items():

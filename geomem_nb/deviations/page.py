@@ -140,7 +140,7 @@ def _family_html(rows: list, fam: str, runs: dict) -> str:
         out += [f"<li><b>{e(r['setting'])}</b>: {e(r['effect'])}</li>" for r in effects]
         out.append("</ul>")
     if runs:
-        out.append("<p><b>Each shipped run in one line</b> (<code>deviations.regime</code>)</p><ul>")
+        out.append("<p><b>Each shipped run in one line</b></p><ul>")
         out += [f"<li><code>{e(label[4:])}</code>: {e(regime(m))}</li>" for label, m in runs.items()]
         out.append("</ul>")
     return "\n".join(out)
@@ -179,7 +179,7 @@ def _chapters_html(root: Path) -> str:
     iw, tiny = in_weights_rows(root), tiny_rows(root)
     out = ["<h3>Chapter-level records behind the verdicts</h3>",
            "<p>The studies the claims page reads besides the runs above: one row per regime of each record (chapter "
-           "09: one per cell), computed from the records. Where a record keeps only some settings, the rest come "
+           "9's map, long-path study and first-hop diagnosis: one row per run), computed from the records. Where a record keeps only some settings, the rest come "
            "from the code that wrote it, checked against the settings it keeps (the <i>read from</i> column). "
            "Epochs are counted per example set at the end of the planned steps.</p>"]
     if iw:
@@ -190,7 +190,7 @@ def _chapters_html(root: Path) -> str:
         cols = [("record", "record"), ("runs", "runs"), ("graph", "graph"), ("model", "model"), ("lr", "peak lr"),
                 ("steps", "steps"), ("epochs", "epochs"), ("schedule", "schedule"), ("seeds", "seeds"),
                 ("source", "read from")]
-        out.append("<p><b>In-weights path-star studies</b> (chapters 02, 03, 04, 08 and 09)</p>")
+        out.append("<p><b>In-weights path-star studies</b> (chapters 2, 3, 4, 8 and 9)</p>")
         out += _plain_table(cols, iw, shade=lambda r, k: (k == "lr" and r["lr_off"]) or
                             (k == "schedule" and r["schedule"].startswith("phase 1")), first=first)
         out.append(f"<p><b>Two-phase peak learning rates</b>: {html_escape(paper('staged_lr', IN_WEIGHTS)['effect'])}</p>")
@@ -198,7 +198,7 @@ def _chapters_html(root: Path) -> str:
         cols = [("record", "record"), ("runs", "entry"), ("graph", "graph"), ("model", "model"),
                 ("ours", "ours: width, lr, full-batch steps, schedule, weight decay"), ("authors", "the authors'"),
                 ("off", "differs"), ("seeds", "seeds"), ("source", "read from")]
-        out.append(f"<details><summary><b>Tiny-graph records</b> (chapters 05 and 07; {len(tiny)} rows), beside the "
+        out.append(f"<details><summary><b>Tiny-graph records</b> (chapters 5 and 7; {len(tiny)} rows), beside the "
                    "authors' notebook configurations</summary>")
         out += _plain_table(cols, tiny, shade=lambda r, k: k in ("ours", "off") and bool(r["off"]))
         out.append("</details>")
@@ -212,7 +212,7 @@ def html(root: Path = RESULTS):
     from IPython.display import HTML
 
     rows, runs = table(root), shipped_runs(root)
-    parts = [_STYLE, "<p>Shaded: differs from the paper. Presets are plans (<code>GEOMEM_SCALE</code>); "
+    parts = [_STYLE, "<p>Shaded: differs from the paper. Presets are plans (the sizes the book can run at); "
              "runs are what was trained and saved under <code>results/</code>.</p>"]
     for fam in FAMILIES:
         parts.append(_family_html(rows, fam, {k: m for k, m in runs.items() if family(m["config"]) == fam}))

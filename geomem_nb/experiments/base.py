@@ -32,22 +32,22 @@ def cli(help: str = "", **spec) -> dict:
 
 # The trainer's knobs the CLI offers, with their help (type and default come from TrainConfig's field).
 TRAINER_FLAGS = {
-    "seed": "",
-    "steps": "",
-    "batch_size": "",
+    "seed": "the one seed: graph split, initialization and batches",
+    "steps": "training steps (optimizer updates)",
+    "batch_size": "examples per step",
     "lr": "peak learning rate",
     "warmup": "linear warm-up steps (at most steps)",
     "min_lr_ratio": "the cosine decay ends at lr times this",
     "weight_decay": "AdamW weight decay",
-    "eval_every": "",
+    "eval_every": "evaluate (held-out and training scores) every this many steps",
     "eval_budget": "skip evaluations while they exceed this fraction of training time",
     "time_budget": "stop after this many training seconds",
     "compile": "torch.compile the loss (CUDA only)",
     "cuda_graphs": "with --compile: replay steps as CUDA graphs",
     "pack": "pad every example to the row length instead of packing (the slow baseline)",
     "buckets": "each example set in rows of its own length: no padding, no attention mask",
-    "checkpoint_dir": "",
-    "checkpoint_every": "",
+    "checkpoint_dir": "a folder to save the training state in (with --checkpoint-every)",
+    "checkpoint_every": "save the training state every this many steps (with --checkpoint-dir)",
 }
 
 
@@ -55,9 +55,9 @@ TRAINER_FLAGS = {
 class NetConfig:
     """The sequence model and its shape (the task adds vocabulary and row length); ModelConfig's defaults."""
     model: str = field(default="gpt", metadata=cli("gpt (default) or mamba", choices=tuple(sorted(MODELS))))
-    layers: int = field(default=ModelConfig.layers, metadata=cli())
-    width: int = field(default=ModelConfig.width, metadata=cli())
-    heads: int = field(default=ModelConfig.heads, metadata=cli())
+    layers: int = field(default=ModelConfig.layers, metadata=cli("transformer (or Mamba) blocks"))
+    width: int = field(default=ModelConfig.width, metadata=cli("embedding width"))
+    heads: int = field(default=ModelConfig.heads, metadata=cli("attention heads (a divisor of the width)"))
     attention: str = field(default=ModelConfig.attention,
                            metadata=cli("sdpa (fused kernels) or math (explicit)", choices=ATTENTION))
 

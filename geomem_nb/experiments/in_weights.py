@@ -26,9 +26,9 @@ class InWeightsConfig(RunSettings):
     """One path-star (or tree-star) graph learned in the weights; held-out leaves scored."""
     degree: int = field(default=1000, metadata=cli("d: number of arms (>= 2)"))
     path_length: int = field(default=5, metadata=cli("l: nodes per arm including the root (>= 2)"))
-    objective: str = field(default="full-path", metadata=cli(choices=OBJECTIVES))
-    edges: str = field(default="both", metadata=cli(choices=EDGE_DIRECTIONS))
-    pause_tokens: int = field(default=1, metadata=cli())
+    objective: str = field(default="full-path", metadata=cli("what the path examples train", choices=OBJECTIVES))
+    edges: str = field(default="both", metadata=cli("which directions of each edge are trained", choices=EDGE_DIRECTIONS))
+    pause_tokens: int = field(default=1, metadata=cli("pause tokens between the prompt and the path"))
     path_direction: str = field(default="forward", metadata=cli(
         "forward: root -> leaf targets; reverse: leaf -> root", choices=PATH_DIRECTIONS))
     leaf_echo: bool = field(default=True, metadata=cli(
@@ -48,7 +48,7 @@ class InWeightsConfig(RunSettings):
     path_share: float = field(default=0.0, metadata=cli(
         "mixed: the share of each batch drawn from the path examples (0, the default: in proportion "
         "to the set sizes)"))
-    freeze_embeddings: bool = field(default=False, metadata=cli())
+    freeze_embeddings: bool = field(default=False, metadata=cli("keep the token embeddings at their random init (the frozen-embedding control)"))
     diagnose_first_hop: bool = field(default=False, metadata=cli(
         "record at each evaluation what the model predicts at the first hop of held-out leaves "
         "(first_hop.diagnose; forward full paths only)"))
@@ -278,6 +278,7 @@ def in_weights(cfg: InWeightsConfig, out: str | Path | None = None, resume: bool
     metrics = {
         "test_exact_match": final.get("test_exact_match"),
         "test_hardest_token": final.get("test_hardest_token"),
+        "train_hardest_token": final.get("train_hardest_token"),  # C3: a failure that fitted its training leaves
         "train_exact_match": final.get("train_exact_match"),
         "leaf_first_hop_diagonal_accuracy": final["leaf_first_hop_diagonal_accuracy"],
         "path_averaged_contrast": final.get("path_averaged_contrast"),

@@ -93,14 +93,14 @@ def describe(st: dict, model: str) -> str:
 class TinyConfig(Settings):
     graph: str = field(default="cycle", metadata=cli("star, grid, cycle, irregular, cycle:N, grid:RxC or path:N",
                                                      required=True))
-    model: str = field(default="node2vec", metadata=cli(choices=TINY_MODELS, required=True))
+    model: str = field(default="node2vec", metadata=cli("the model that memorizes the edges", choices=TINY_MODELS, required=True))
     self_edges: bool = field(default=False, metadata=cli("also memorize (u, u) for every node"))
     forward_only: bool = field(default=False, metadata=cli("memorize each edge in its forward direction only"))
     # None: the authors' value (``settings``)
     steps: int | None = field(default=None, metadata=cli("full-batch training steps (default: the tuned value)"))
-    lr: float | None = field(default=None, metadata=cli())
+    lr: float | None = field(default=None, metadata=cli("learning rate (default: the tuned value)"))
     dim: int | None = field(default=None, metadata=cli("embedding width"))
-    seed: int = field(default=7, metadata=cli())
+    seed: int = field(default=7, metadata=cli("the one seed (default 7, the authors')"))
     eval_every: int | None = None  # None: steps / SNAPSHOTS (at least 1)
     preset: str = field(default="", metadata=cli("the preset (default: GEOMEM_SCALE, else cpu)", choices=PRESETS))
     # Training knobs (chapter 07 and the authors' configurations); None: the authors' value (``settings``).

@@ -11,6 +11,7 @@ from .. import controls
 from ..checks import check_choice
 from ..selection import rederive
 from ..stats import spread
+from .grading import combine
 
 STATUSES = ("reproduced", "partly", "inconclusive", "differs", "not run")
 # Why a test cannot tell (``inconclusive``): each reason names one of these and the experiment that decides.
@@ -32,6 +33,8 @@ class Verdict:
     scale: str = ""                               # the presets of the records it rests on (``rule`` sets it)
     excludes: str | None = None                   # differs: the effect our data exclude
     decide: str | None = None                     # inconclusive: the experiment that would decide
+    headline: str = ""                            # our key number with its scale, for the intro's table
+    detail: list = field(default_factory=list)    # the longer reading, folded under the reason on the page
 
     def __post_init__(self):
         check_choice("status", self.status, STATUSES)
@@ -70,6 +73,8 @@ def inconclusive(kind: str, reason: str, decide: str, evidence: list, control: s
     """``inconclusive``: the test cannot tell, for one of ``CANNOT_TELL``; the reason names which, and
     the experiment that would decide."""
     check_choice("kind", kind, CANNOT_TELL)
+    if reason[:1].isupper() and reason[1:2].islower():  # a sentence, now inside one
+        reason = reason[0].lower() + reason[1:]
     return Verdict("inconclusive", f"cannot tell ({kind}): {reason}; would decide: {decide}", evidence, control,
                    decide=decide)
 
@@ -88,8 +93,12 @@ def scale_of(records) -> str:
     return " + ".join(named) if named else "computed"
 
 
-def rule(fn: Callable[[Get], Verdict]) -> Callable[[Get], Verdict]:
-    """A claim's rule, its verdict stamped with the scale of the records it read (unless it says its own)."""
+def rule(fn: Callable[[Get], Verdict] | None = None, *, headline: Callable[[Get], str] | None = None):
+    """A claim's rule, its verdict stamped with the scale of the records it read (unless it says its own)
+    and, with ``headline``, our key number in a few words with that scale (for the intro's table)."""
+    if fn is None:
+        return lambda f: rule(f, headline=headline)
+
     @functools.wraps(fn)
     def judged(get: Get) -> Verdict:
         seen = []
@@ -102,8 +111,15 @@ def rule(fn: Callable[[Get], Verdict]) -> Callable[[Get], Verdict]:
         verdict = fn(reading)
         if not verdict.scale:
             verdict.scale = scale_of(seen) if verdict.status != "not run" else "none"
+        if headline and not verdict.headline and verdict.status != "not run":
+            verdict.headline = headline_with_scale(headline(get), verdict.scale)
         return verdict
     return judged
+
+
+def headline_with_scale(text: str, scale: str) -> str:
+    """A headline closed by its scale ("cpu", "paper + cpu", "computed")."""
+    return f"{text}, {'computed' if scale.startswith('computed') else scale}" if text else ""
 
 
 def far_above(value, chance) -> bool:
@@ -114,21 +130,49 @@ def not_run(what: str) -> Verdict:
     return Verdict("not run", f"no saved run yet: {what}")
 
 
+KIND_OUTCOME = {"under-trained control": "under-trained", "no power": "open", "regime far from the paper": "far"}
+
+
+def judge(outcomes, reason: str, evidence: list, control: str | None = None, excludes: str | None = None,
+          decide: str | None = None, detail: list | tuple = (), cite: bool = True) -> Verdict:
+    """The verdict of a claim from its parts' ``outcomes`` through the one scheme (``grading.combine``):
+    ``reproduced`` cites ``control`` (without one, every part holding reads ``partly``); ``differs``
+    closes the reason with what our data exclude; ``inconclusive`` with the experiment that decides.
+    The weaker verdicts cite the control only with ``cite``; ``detail`` folds under the reason."""
+    status, kind = combine(outcomes, bool(control))
+    shown = control if cite or status == "reproduced" else None
+    if status == "inconclusive":
+        if not decide:
+            raise ValueError("an inconclusive verdict needs decide (the experiment that would decide)")
+        v = inconclusive(kind, reason, decide, evidence, shown)
+    elif status == "differs":
+        if not excludes:
+            raise ValueError("a differs verdict needs excludes (the effect our data exclude)")
+        v = differs(reason, excludes, evidence, shown)
+    elif status == "not run":
+        v = Verdict("not run", reason, evidence)
+    else:
+        v = Verdict(status, reason, evidence, shown)
+    v.detail = list(detail)
+    return v
+
+
 def grade(reason: str, evidence: list, control: str | None, full: bool, some: bool, cite: bool = False,
-          excludes: str | None = None, cannot_tell: tuple | None = None) -> Verdict:
-    """``reproduced`` (citing ``control``) when the claim holds in ``full``, else ``partly`` when it holds
-    in ``some`` part; else ``inconclusive`` with ``cannot_tell`` = (kind, experiment that decides), or
-    ``differs`` with the effect our data exclude. The weaker verdicts cite the control only with ``cite``."""
+          excludes: str | None = None, cannot_tell: tuple | None = None, detail=()) -> Verdict:
+    """Two parts through the one scheme: the whole claim (``full``) and some part of it (``some``); a
+    claim that holds nowhere cannot tell for ``cannot_tell`` = (kind, experiment that decides), else
+    departs with power (``excludes``)."""
     if full:
-        return Verdict("reproduced", reason, evidence, control)
-    shown = control if cite else None
-    if some:
-        return Verdict("partly", reason, evidence, shown)
-    if cannot_tell:
-        return inconclusive(cannot_tell[0], reason, cannot_tell[1], evidence, shown)
-    if not excludes:
+        outcomes = ["holds"]
+    elif some:
+        outcomes = ["holds", "differs" if excludes else "open"]
+    elif cannot_tell:
+        outcomes = [KIND_OUTCOME[cannot_tell[0]]]
+    elif excludes:
+        outcomes = ["differs"]
+    else:
         raise ValueError("grade needs excludes or cannot_tell for a claim that does not hold")
-    return differs(reason, excludes, evidence, shown)
+    return judge(outcomes, reason, evidence, control, excludes, cannot_tell and cannot_tell[1], detail, cite)
 
 
 def bound(diffs) -> float:

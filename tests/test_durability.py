@@ -1,0 +1,42 @@
+"""The geometry-lasts study: its entries and budgets, and how a longer run's measure is read against the
+budgeted runs' (hand-built entries), and its command line refusing bad input before any run."""
+import pytest
+
+from geomem_nb import durability
+from geomem_nb.experiments.tiny_config import TINY_GRAPHS, TINY_MODELS
+
+
+def entry(finals, peaks):
+    return {"runs": [{"seed": s, "final": {"geometric_level": f},
+                      "curves": {"geometric_level": [(0, 0.0), (50, p), (100, f)]}}
+                     for s, (f, p) in enumerate(zip(finals, peaks))]}
+
+
+def test_entries_cover_every_model_and_graph_and_the_budget_is_the_chapters():
+    names = durability.entries("cpu")
+    assert len(names) == len(TINY_GRAPHS) * len(TINY_MODELS) and "cycle/nn" in names
+    assert durability.entries("ci") == list(durability.CI_ENTRIES)
+    assert durability.budget("star/transformer", "cpu") == 500  # the authors' steps (tiny_config)
+
+
+def test_a_level_that_holds_rises_or_decays_with_the_longer_budget():
+    budgeted = {"geometric_level": {"mean": 0.40, "sd": 0.01}}
+    assert durability.change(entry([0.41, 0.42], [0.5, 0.5]), budgeted)["with the longer budget"] == "persists"
+    assert durability.change(entry([0.70, 0.72], [0.7, 0.72]), budgeted)["with the longer budget"] == "rises"
+    low = durability.change(entry([0.10, 0.12], [0.9, 0.9]), budgeted)
+    assert low["with the longer budget"] == "decays" and low["falls after its peak"]
+    wide = {"geometric_level": {"mean": 0.40, "sd": 0.2}}  # a budgeted spread this wide holds 0.7
+    assert durability.change(entry([0.70, 0.72], [0.7, 0.72]), wide)["with the longer budget"] == "persists"
+    assert "with the longer budget" not in durability.change(entry([0.4, 0.4], [0.4, 0.4]), None)
+    assert durability.change(entry([0.4], [0.4]), budgeted, measure="geometric_margin") == {}
+
+
+@pytest.mark.parametrize("argv, word", [(["--preset", "huge", "--out", "{tmp}/x"], "--preset"),
+                                        (["--only", "star/nothing", "--out", "{tmp}/x"], "only"),
+                                        ([], "--out")])
+def test_bad_input_is_one_line_before_any_run(argv, word, tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(durability, "study", lambda *a, **k: pytest.fail("a run started"))
+    with pytest.raises(SystemExit) as e:
+        durability.main([a.replace("{tmp}", str(tmp_path)) for a in argv])
+    err = capsys.readouterr().err.strip()
+    assert e.value.code == 2 and len(err.splitlines()) == 1 and word in err

@@ -129,12 +129,13 @@ def sentence(text: str) -> str:
 
 
 def scheme_table() -> str:
-    """The one grading scheme (``verdicts.grading.TABLE``) as a small table for the claims page."""
+    """The one grading scheme (``verdicts.grading.TABLE``) as a small table for the claims page, folded."""
     from IPython.display import HTML
 
     rows = "".join(f"<tr><td>{html.escape(parts)}</td><td>{badge(status)}</td></tr>" for parts, status in TABLE)
-    return HTML('<table class="scheme"><thead><tr><th>what the parts of a claim show</th><th>verdict</th></tr></thead>'
-                f"<tbody>{rows}</tbody></table>")
+    return HTML("<details><summary>How a claim's parts combine into its verdict (one scheme for every claim)"
+                '</summary><table class="scheme"><thead><tr><th>what the parts of a claim show</th><th>verdict</th>'
+                f"</tr></thead><tbody>{rows}</tbody></table></details>")
 
 
 def table(get=shipped):

@@ -4,19 +4,32 @@ is under-trained, and every chapter says so the same way."""
 from __future__ import annotations
 
 import math
+import re
 
 LEARNED = 0.9  # the bar a control's learnable targets must reach before its failure counts
 
 
+# The words a page uses for a metric key, in the glossary's names ("test" is the held-out split); any
+# other key: its underscores as spaces, a leading "test" as "held-out".
+WORDS = {"test_exact_match_given_first_hop": "held-out exact match given the true first hop",
+         "test_first_hop_is_child": "guesses that are children of the source"}
+
+
+def metric_words(key: str) -> str:
+    """A metric key as a page names it: 'test_exact_match_given_first_hop' -> 'held-out exact match given
+    the true first hop', 'test_exact_match' -> 'held-out exact match'."""
+    return WORDS.get(key) or re.sub(r"^test ", "held-out ", key.replace("_", " "))
+
+
 def shortfalls(metrics: dict, bars: dict) -> list[str]:
-    """The learnable targets (``{metric: bar}``) that the run did not reach, as 'name value < bar'.
-    A missing or non-finite value is a shortfall too."""
+    """The learnable targets (``{metric: bar}``) that the run did not reach, as 'name value < bar'
+    (the name in words, ``metric_words``). A missing or non-finite value is a shortfall too."""
     out = []
     for key, bar in bars.items():
         value = metrics.get(key)
         if value is None or not math.isfinite(value) or value < bar:
             shown = "missing" if value is None else f"{value:.3f}"
-            out.append(f"{key.replace('_', ' ')} {shown} < {bar:g}")
+            out.append(f"{metric_words(key)} {shown} < {bar:g}")
     return out
 
 

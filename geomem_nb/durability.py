@@ -123,3 +123,43 @@ def main(argv=None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def table_rows(rec: dict, budgeted: dict | None, names: dict | None = None) -> list[dict]:
+    """One row per entry for ``viz.table``: the geometric level at the budget (``budgeted``: the
+    ``05_tiny_seeds`` record; mean over its seeds), the longer runs' final and peak (mean over two
+    seeds), and how it moves; the bilinear models' margin likewise. ``names``: model -> its name in words."""
+    out = []
+    for name, entry in rec["entries"].items():
+        base = ((budgeted or {}).get("runs", {}).get(name) or {}).get("measures")
+        graph, model = name.split("/")
+        row = {"graph / model": f"{graph} / {(names or {}).get(model, model)}", "budget (steps)": entry["budget"],
+               f"×{rec['factor']} budget": entry["steps"]}
+        for measure, label in (("geometric_level", "geometric level"), ("geometric_margin", "margin")):
+            c = change(entry, base, measure)
+            if not c:
+                continue
+            row[f"{label}, budget"] = c.get("budgeted final")
+            row[f"{label}, ×{rec['factor']}"] = c["longer final"].mean
+            row[f"{label}, peak"] = c["longer peak"].mean
+            row[f"{label}: longer budget"] = c.get("with the longer budget", "—")
+        out.append(row)
+    return out
+
+
+def tally(rows: list[dict], label: str = "geometric level") -> dict[str, int]:
+    """How many entries persist, rise or decay with the longer budget."""
+    key = f"{label}: longer budget"
+    return {w: sum(r.get(key) == w for r in rows) for w in ("persists", "rises", "decays")}
+
+
+def lower_at_end(rec: dict, budgeted: dict | None, models=("transformer", "mamba")) -> dict[str, float]:
+    """For ``models``: the longer runs' final level minus the budgeted final level, per entry (mean over
+    seeds), so a page can say by how much, and on how many graphs, a longer budget leaves them lower."""
+    out = {}
+    for name, entry in rec["entries"].items():
+        if name.split("/")[1] in models:
+            c = change(entry, ((budgeted or {}).get("runs", {}).get(name) or {}).get("measures"))
+            if "budgeted final" in c:
+                out[name] = c["longer final"].mean - c["budgeted final"]
+    return out

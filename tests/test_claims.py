@@ -80,3 +80,26 @@ def test_reasons_fold_their_detail_and_the_scheme_table_is_the_schemes():
     scheme = claims.scheme_table().data
     assert all(html.escape(parts) in scheme for parts, _ in grading.TABLE)
     assert claims.sentence("cannot tell (no power): x") == "Cannot tell (no power): x."
+
+
+def _page_text() -> str:
+    """The claims page as a reader sees it, folded text included: its Markdown and its two tables."""
+    import importlib.util
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    spec = importlib.util.spec_from_file_location("count_words", root / "tools" / "count_words.py")
+    count_words = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(count_words)
+    md = re.sub(r"```\{code-cell\}.*?```", "", (root / "book" / "claims.md").read_text(), flags=re.S)
+    parts = count_words.visible(f"<article>{claims.scheme_table().data}{claims.table().data}</article>")
+    return "\n".join((md, parts["prose"], parts["folded"]))
+
+
+def test_the_page_passes_the_books_text_checks_and_states_only_its_own_verdicts():
+    from geomem_nb import page
+    text = _page_text()
+    assert "C16" in text and "bilinear network" in text and "<details>" not in text
+    assert page.text_issues(text) == []
+    assert page.contradictions(text, claims.verdicts()) == []

@@ -289,3 +289,56 @@ def test_a_command_prints_its_out_folder_as_the_shipped_one():
     cmd = "python -m geomem_nb reproduce in-weights-g5000-5 --time-budget 60 --out /tmp/res/in-weights-g5000-5"
     assert repo_relative(cmd, "in-weights-g5000-5").endswith("--out results/in-weights-g5000-5")
     assert repo_relative("python -m geomem_nb reproduce x --out=results/x", "x").endswith("--out=results/x")
+
+
+# the page in brief, the full tables folded ---------------------------------------------------------
+def _count_words():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("count_words", REPO / "tools" / "count_words.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_page_shows_each_setting_in_brief_and_folds_every_full_table():
+    from geomem_nb import page
+    cw = _count_words()
+    text = cw.visible(f"<article>{dv.html().data}</article>")
+    shown, folded = text["prose"], text["folded"]
+    assert "Regime: " not in shown and "Regime: " in folded  # each run's regime line, one click away
+    assert "preset in-weights · cpu" not in shown and "preset in-weights · cpu" in folded
+    assert ">results/cpu/09_long_path<" not in dv.html().data.split("<details>", 1)[0]
+    assert all(r["run"] in shown and r["by"] in shown for r in dv.budget_rows())
+    assert "bilinear network" in folded and " | nn | " not in folded and " | associative-fast | " not in folded
+    assert cw.words(shown) < cw.words(folded) / 4
+    assert page.text_issues(shown + "\n" + folded) == []
+
+
+def test_family_rows_by_hand():
+    from geomem_nb.deviations import summary
+    cells = {"run a": "target 0.99 reached at step 5: selected", "run b": "time limit at 3 of 9",
+             "run c": "none (fixed steps)", "preset x": "none (fixed steps)"}
+    rows = [dict(experiment=dv.IN_WEIGHTS, key="lr", setting="peak learning rate", paper="5e-5", source="Table 1",
+                 effect="", ours={"run a": "1e-3", "run b": "1e-3", "run c": "5e-5", "preset x": "2e-3"},
+                 differs={"run a": True, "run b": True, "run c": False, "preset x": True}),
+            dict(experiment=dv.IN_WEIGHTS, key="stopping", setting="stopping rule", paper="none", source="§B.3",
+                 effect="", ours=cells, differs={k: k != "run c" for k in cells})]
+    runs = {k: {} for k in ("run a", "run b", "run c")}
+    lr, stop = summary.family_rows(rows, dv.IN_WEIGHTS, runs)
+    assert (lr["ours"], lr["off"], lr["paper"]) == ("1e-3; 5e-5", "2 of 3", "5e-5 (Table 1)")  # the preset is no run
+    assert stop["ours"] == ("1 stopped at a held-out target (the number selected on those leaves); "
+                            "1 stopped by a time limit; 1 ran all planned steps") and stop["off"] == "2 of 3"
+    assert [(r["ours"], r["off"]) for r in summary.family_rows(rows, dv.IN_WEIGHTS, {})] == [("no saved run", "0 of 0")] * 2
+
+
+def test_record_rows_group_the_single_tiny_runs_and_name_what_differs():
+    from geomem_nb.deviations import summary
+    tiny = [dict(record="results/cpu/tiny-star-nn", off="dim, lr"), dict(record="results/cpu/tiny-grid-nn", off=""),
+            dict(record="results/cpu/05_tiny_seeds", off="")]
+    iw = [dict(record="results/cpu/02_learning_order", lr="3e-3", steps="600"),
+          dict(record="results/cpu/02_learning_order", lr="3e-4", steps="1,800")]
+    rows = {r["record"]: r for r in summary.record_rows(iw, tiny)}
+    assert rows["results/cpu/02_learning_order"]["how"] == "peak lr 3e-3, 3e-4; 600 to 1,800 steps"
+    (single,) = [r for r in rows.values() if r["record"].startswith("results/cpu/tiny-")]
+    assert single["rows"] == "2" and single["how"] == "1 of 2 differ from the authors' settings (in width, lr)"
+    assert rows["results/cpu/05_tiny_seeds"]["how"] == "0 of 1 differ from the authors' settings"

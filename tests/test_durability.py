@@ -40,3 +40,22 @@ def test_bad_input_is_one_line_before_any_run(argv, word, tmp_path, capsys, monk
         durability.main([a.replace("{tmp}", str(tmp_path)) for a in argv])
     err = capsys.readouterr().err.strip()
     assert e.value.code == 2 and len(err.splitlines()) == 1 and word in err
+
+
+def test_the_table_reads_each_entry_against_its_budgeted_runs():
+    rec = {"factor": 10, "entries": {"star/nn": {**entry([0.41, 0.42], [0.5, 0.5]), "budget": 500, "steps": 5000},
+                                     "cycle/nn": {**entry([0.1, 0.1], [0.6, 0.6]), "budget": 100, "steps": 1000}}}
+    budgeted = {"runs": {"star/nn": {"measures": {"geometric_level": {"mean": 0.40, "sd": 0.01}}},
+                         "cycle/nn": {"measures": {"geometric_level": {"mean": 0.50, "sd": 0.01}}}}}
+    rows = durability.table_rows(rec, budgeted)
+    assert [r["geometric level: longer budget"] for r in rows] == ["persists", "decays"]
+    assert rows[1]["geometric level, peak"] == 0.6 and rows[0]["×10 budget"] == 5000
+    assert durability.tally(rows) == {"persists": 1, "rises": 0, "decays": 1}
+    assert durability.table_rows(rec, None)[0]["geometric level: longer budget"] == "—"
+
+
+def test_lower_at_end_reads_only_the_named_models():
+    rec = {"factor": 10, "entries": {"star/transformer": {**entry([0.2, 0.3], [0.8, 0.8]), "budget": 5, "steps": 50},
+                                     "star/node2vec": {**entry([0.9, 0.9], [0.9, 0.9]), "budget": 5, "steps": 50}}}
+    budgeted = {"runs": {n: {"measures": {"geometric_level": {"mean": 0.4, "sd": 0.0}}} for n in rec["entries"]}}
+    assert durability.lower_at_end(rec, budgeted) == pytest.approx({"star/transformer": -0.15})

@@ -10,12 +10,13 @@ PKG = Path(__file__).resolve().parent.parent / "geomem_nb"
 
 # The floors of README.md, lowest first: a module may import its own floor or lower ones.
 FLOORS = [
-    {"checks", "runtime", "results", "schemas", "stats", "controls", "guard", "launch", "usage"},
+    {"checks", "runtime", "results", "schemas", "stats", "controls", "guard", "launch", "usage", "prose"},
     {"graphs"}, {"tasks"}, {"models"},
     {"batching", "train", "train_node2vec", "evaluate", "geometry", "spectral", "memory_estimate", "selection",
      "succinctness", "first_hop"},
     {"experiments"}, {"presets", "reproduce"}, {"learning_order", "variants", "tiny_seeds", "sweep", "decisive_c20_c21", "knob_table"},
-    {"viz"}, {"deviations", "decisive_c17_c19", "long_path", "clock", "durability"}, {"verdicts"}, {"claims", "landing", "repository", "chapter_records"},
+    {"viz"}, {"deviations", "decisive_c17_c19", "long_path", "clock", "durability", "tiny_tables", "spectrum_tables",
+     "why_geometry_tables", "what_else_tables", "path_length_tables"}, {"verdicts"}, {"claims", "landing", "repository", "chapter_records", "page", "page_notes", "path_star_tables"},
     {"cli", "__main__"},
 ]
 

@@ -138,7 +138,7 @@ def test_c11_untying_judged_on_node2vec():
     within = tiny_seed_record(nn_selfed_negative=(0.3, 0.7, 0.5))
     for g in v.TINY_GRAPHS:
         within["runs"][f"{g}/transformer-self-edges"]["measures"]["negative_share"] = _m(0.1, 0.5, 0.3)
-    _status(v.c11(records(cpu__05_tiny_seeds=within)), "inconclusive", "untying on Node2Vec is not run")
+    _status(v.c11(records(cpu__05_tiny_seeds=within)), "inconclusive", "untying on Node2Vec has no saved run")
     assert v.c11(records()).status == "not run"
 
 
@@ -484,7 +484,7 @@ def test_c11_self_edge_half_is_judged_on_its_own():
     rec = tiny_seed_record(nn_selfed_negative=(0.9, 0.92, 0.91))
     for g in v.TINY_GRAPHS:  # self-edges raise the share for both models; the untying run is missing
         rec["runs"][f"{g}/transformer-self-edges"]["measures"]["negative_share"] = _m(0.9, 0.92, 0.91)
-    _status(v.c11(records(cpu__05_tiny_seeds=rec)), "differs", "raise it on 8", "untying on Node2Vec is not run")
+    _status(v.c11(records(cpu__05_tiny_seeds=rec)), "differs", "raise it on 8", "untying on Node2Vec has no saved run")
 
 
 def test_c11_and_c15_leave_out_a_seed_that_did_not_store_its_edges():

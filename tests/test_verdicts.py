@@ -39,7 +39,7 @@ def test_c1_reproduced_only_when_every_paper_graph_is_solved():
     failed = v.c1(records(**GOOD, in_weights_g10000_10=in_weights(10000, 10, 0.0, diagonal=0.0004)))
     assert failed.status == "partly" and "at chance on G(10⁴,10)" in failed.reason
     missing = v.c1(records(**GOOD))
-    assert missing.status == "partly" and "not run: G(10⁴,10)" in missing.reason
+    assert missing.status == "partly" and "no saved run on G(10⁴,10)" in missing.reason
 
 
 def test_c1_an_under_trained_in_context_run_is_no_evidence():
@@ -67,7 +67,7 @@ def test_c2_follows_the_measured_order():
     assert v.c2(records(cpu__02_learning_order=_order_study(leaf_first_with_ties))).status == "partly"
     together = [{2: 100, 3: 110, 4: 100}, {2: 120, 3: 100, 4: 130}, {2: 100, 3: 100, 4: 110}]
     r = v.c2(records(cpu__02_learning_order=_order_study(together)))
-    assert r.status == "partly" and "teacherless contrast is not run" in r.reason  # no control: not reproduced
+    assert r.status == "partly" and "teacherless contrast has no saved run" in r.reason  # no control: not reproduced
     mixed = [{2: 100, 3: 110, 4: 90}, {2: 120, 3: 100, 4: 130}, {2: 100, 3: 100, 4: 110}]
     assert v.c2(records(cpu__02_learning_order=_order_study(mixed))).status == "partly"
     assert v.c2(records()).status == "not run"
@@ -252,7 +252,7 @@ def test_c7_follows_the_seeds_and_needs_the_learnable_control():
 
 def test_c11_self_edges_judged_beyond_the_spread():
     ok = v.c11(records(cpu__05_tiny_seeds=tiny_seed_record()))
-    assert ok.status == "partly" and "on 8 of 8" in ok.reason and "untying on Node2Vec is not run" in ok.reason
+    assert ok.status == "partly" and "on 8 of 8" in ok.reason and "untying on Node2Vec has no saved run" in ok.reason
     within = v.c11(records(cpu__05_tiny_seeds=tiny_seed_record(nn_selfed_negative=(0.3, 0.7, 0.5))))
     assert within.status == "partly" and "on 4 of 8" in within.reason  # 4 of 8 pairs still beyond the spread
 

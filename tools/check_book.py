@@ -1,17 +1,21 @@
 """Check the built book as a reader meets it, offline, in headless Chromium (``make check-book``).
 
-Two checks:
+Three checks:
 1. static, on the HTML files: no page loads a script, image, stylesheet or frame from another host (links
    to Colab and GitHub are anchors, not loads, and are fine);
-2. in the browser, page by page, with every network host unreachable: no JavaScript error, no raw ``\\(`` or
+2. static, on each page's text outside its code inputs (folded text included): nothing internal (a repr,
+   ``None``, a full-precision float, a machine path, a code name, a remark about the build machine), no
+   name the glossary replaces (``geomem_nb.page.text_issues``), and no status stated for a claim that
+   differs from the verdicts (``geomem_nb.page.contradictions``), the claims page's own text included;
+3. in the browser, page by page, with every network host unreachable: no JavaScript error, no raw ``\\(`` or
    ``$$`` left in the rendered text (MathJax ran), no broken image, no table wider than its page column, no
    figure whose smallest text is shown below ``TEXT_FLOOR_PX`` CSS pixels (a figure drawn wider than the
    column is shrunk, its text with it). A printed output line that runs past its box is reported as a
-   warning (``--strict`` fails on it).
-One screenshot per page goes to ``--screenshots``.
+   warning (``--strict`` fails on it). One screenshot per page goes to ``--screenshots``.
 
-Usage: python tools/check_book.py [_build/html] [--screenshots _build/screenshots] [--strict]
-The probe is injected into a copy of each page; the screenshots are of the pages as built."""
+Usage: python tools/check_book.py [_build/html] [--screenshots _build/screenshots] [--strict] [--text-only]
+(``--text-only``: checks 1 and 2 alone, no browser). The probe is injected into a copy of each page;
+the screenshots are of the pages as built."""
 from __future__ import annotations
 
 import argparse
@@ -26,7 +30,9 @@ import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
 
-SKIP_DIRS = {"_static", "_sources", "_images", "_sphinx_design_static", "_panels_static"}
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from count_words import NOT_PAGES, pages, visible  # noqa: E402  (the same page text as counted)
+
 # (tag, attribute) pairs the browser loads by itself when the page opens.
 LOADS = {("script", "src"), ("img", "src"), ("iframe", "src"), ("source", "src"), ("video", "src"),
          ("audio", "src"), ("embed", "src"), ("object", "data"), ("image", "href"), ("input", "src")}
@@ -186,11 +192,15 @@ def small_text(figures: list, page: Path, floor: float = TEXT_FLOOR_PX) -> tuple
     return (min(px for px, _ in measured) if measured else None), [why for px, why in measured if px < floor]
 
 
-def pages(root: Path) -> list[Path]:
-    """Every page of the book (not the redirect at the top, which has nothing to read)."""
-    return sorted(p for p in Path(root).rglob("*.html") if not set(p.relative_to(root).parts[:-1]) & SKIP_DIRS
-                  and not p.name.startswith(".probe-") and 'http-equiv="Refresh"' not in p.read_text()
-                  and 'http-equiv="refresh"' not in p.read_text())
+def text_problems(page_html: str, name: str, found: dict) -> list[str]:
+    """What a page's text (outside code inputs, folded or not) may not hold; ``found``: the verdicts."""
+    if name.split("/")[-1] in NOT_PAGES:
+        return []
+    from geomem_nb import page
+    parts = visible(page_html)
+    text = parts["prose"] + "\n" + parts["folded"]
+    said = page.contradictions(text, found)
+    return [f"on the page: {x}" for x in page.text_issues(text)] + [f"contradicts the claims page: {x}" for x in said]
 
 
 def chromium() -> str:
@@ -235,34 +245,41 @@ EXTRA = ["--allow-file-access-from-files"]
 FAILS = ("errors", "raw_math", "broken_images", "wide_tables")
 
 
+def in_browser(page: Path, root: Path, out: Path, strict: bool) -> tuple[dict, list, str]:
+    """The probe's findings (its failures under ``problems``), the warnings, and a line on its figures."""
+    found = probe(page)
+    problems = [f"{key.replace('_', ' ')}: {x}" for key in FAILS + (("cut_off_output",) if strict else ())
+                for x in found.get(key, [])]
+    smallest, small = small_text(found.get("figures", []), page)
+    problems += [f"figure text below {TEXT_FLOOR_PX:g} px: {x}" for x in small]
+    shot = screenshot(page, root, out)
+    text = ("no figure" if smallest is None else f"smallest figure text {smallest:.1f} px") + f"; screenshot {shot}"
+    return {**found, "problems": problems}, ([] if strict else found.get("cut_off_output", [])), text
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("html", nargs="?", default="_build/html")
     ap.add_argument("--screenshots", default="_build/screenshots")
     ap.add_argument("--strict", action="store_true", help="also fail on a printed line cut off in its box")
+    ap.add_argument("--text-only", action="store_true", help="only the static checks (no browser)")
     args = ap.parse_args(argv)
     root = Path(args.html).resolve()
     if not (root / "index.html").exists():
         raise SystemExit(f"{root} holds no built book (run jupyter-book build first)")
     out = Path(args.screenshots)
     out.mkdir(parents=True, exist_ok=True)
-    failed = []
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from geomem_nb import claims
+    found, failed = claims.verdicts(), []
     for page in pages(root):
         name = page.relative_to(root).as_posix()
         problems = {f"external load: {x}": None for x in external_loads(page.read_text())}
-        found = probe(page)
-        for key in FAILS + (("cut_off_output",) if args.strict else ()):
-            for x in found.get(key, []):
-                problems[f"{key.replace('_', ' ')}: {x}"] = None
-        smallest, small = small_text(found.get("figures", []), page)
-        for x in small:
-            problems[f"figure text below {TEXT_FLOOR_PX:g} px: {x}"] = None
-        warnings = [] if args.strict else found.get("cut_off_output", [])
-        shot = screenshot(page, root, out)
+        problems.update(dict.fromkeys(text_problems(page.read_text(encoding="utf-8"), name, found)))
+        seen, warnings, text = ({}, [], "text only") if args.text_only else in_browser(page, root, out, args.strict)
+        problems.update(dict.fromkeys(seen.pop("problems", [])))
         status = "FAIL" if problems else "ok"
-        text = "no figure" if smallest is None else f"smallest figure text {smallest:.1f} px"
-        print(f"{status:4s} {name}  ({found.get('math', 0)} formulas rendered, {found.get('images', 0)} images, "
-              f"{text}; screenshot {shot})")
+        print(f"{status:4s} {name}  ({seen.get('math', 0)} formulas rendered, {seen.get('images', 0)} images, {text})")
         for p in problems:
             print(f"       {p}")
         for w in warnings:

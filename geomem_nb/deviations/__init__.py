@@ -11,7 +11,7 @@ the one it got, ``in_weights_rows()`` and ``tiny_rows()`` give the regimes of th
 (the studies behind the verdicts), and ``html()`` renders the book's deviations page. Modules:
 ``paper`` (the paper's settings: data), ``configs`` (what a config is, its epochs), ``regime`` (one
 config against the paper), ``budgets`` (planned vs actual budgets), ``chapters`` (the chapter
-records), ``page`` (the tables and the page).
+records), ``summary`` (the page's rows in brief), ``page`` (the tables and the page).
 
 Epochs. The trainer draws every batch at random, with replacement, from all training examples at
 once, each set (directed edges, training paths) in proportion to its size (``train.mix_counts``;

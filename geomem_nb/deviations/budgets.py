@@ -45,6 +45,14 @@ def why_stopped(m: dict) -> str:
     return f"all {steps:,} planned steps, in {seconds:,.0f} s"
 
 
+def stopped_by(m: dict) -> str:
+    """What ended the run, in a few words (``why_stopped`` says it in full)."""
+    cfg = m["config"]
+    if stopping(cfg, m)[1]:
+        return "its held-out target (its number selected on those leaves)"
+    return "its time limit" if m["steps"] < planned_steps(cfg) and cfg.get("time_budget") else "the end of its steps"
+
+
 def _differences(plan: dict, run: dict) -> list[str]:
     """Settings the run saved that differ from today's plan (the time limit has its own column; a
     setting the run's record lacks postdates it and is not compared)."""
@@ -80,7 +88,7 @@ def budget_rows(root: Path = RESULTS) -> list[dict]:
                                f"target {cfg.get('target') or 'none'}",
                          got=f"{m['steps']:,} steps ({m['steps'] / planned_steps(cfg):.0%} of its plan) on "
                              f"{prov.get('device', m.get('device', '?'))}",
-                         stopped=why_stopped(m),
+                         stopped=why_stopped(m), by=stopped_by(m),
                          other=", ".join(_differences(plan, cfg)) or "none",
                          command=f"{repo_relative(command, name)} (commit {str(prov.get('git_commit', ''))[:8]})"))
     return rows

@@ -14,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import decisive_c20_c21, knob_table, presets, variants
+from ..tiny_tables import name as model_name
 from ..experiments import tiny_config, tiny_knobs
 from ..results import RESULTS, read_record
 from .configs import graph_name, planned_steps, set_epochs
@@ -74,7 +75,7 @@ def study_02(root: Path) -> list:
         return []
     base = presets.config("in-weights-small", rec["preset"])
     _check(STUDY_02, "graph", rec["graph"], f"G({base.degree},{base.path_length})")
-    src = REBUILT.format(kept="lr, steps and seeds", code="learning_order.study, the in-weights-small preset")
+    src = REBUILT.format(kept="lr, steps and seeds", code="chapter 2's learning-order study, the in-weights-small preset")
     return [_iw_row(STUDY_02, f"C2 study, {label}", base.with_(lr=r["lr"], steps=r["steps"]).record(),
                     f"{r['seeds']} seeds", src) for label, r in rec["runs"].items()]
 
@@ -118,7 +119,8 @@ def _seeds_record(root: Path, record: str, describe, kept: str, code: str):
 
 
 def seeds_08(root: Path) -> list:
-    got = _seeds_record(root, SEEDS_08, variants.describe, "graph, steps and seeds", "variants, the in-weights-small preset")
+    got = _seeds_record(root, SEEDS_08, variants.describe, "graph, steps and seeds",
+                        "chapter 8's seed sweep, the in-weights-small preset")
     if got is None:
         return []
     base, seeds, src = got
@@ -147,7 +149,8 @@ def decisive_c17_c19_rows(root: Path) -> list:
     base = dc.base_config(rec["preset"])
     _check(dc.RECORD, "graph", rec["graph"], dc.describe(base))
     seeds = f"seeds {', '.join(map(str, rec['seeds']))}"
-    src = REBUILT.format(kept="graph, steps, lrs and seeds", code="decisive_c17_c19, the in-weights-small preset")
+    src = REBUILT.format(kept="graph, steps, lrs and seeds",
+                         code="chapter 8's decisive C17-C19 runs, the in-weights-small preset")
     rows = [_iw_row(dc.RECORD, f"C17 backward-only edges, reverse paths: {name}", base.with_(**o).record(), seeds, src)
             for name, o in dc.c17_overrides(base).items()]
     rows.append(_iw_row(dc.RECORD, f"C18 frontier cell, pause tokens {', '.join(map(str, dc.PAUSES))}",
@@ -160,7 +163,7 @@ def decisive_c17_c19_rows(root: Path) -> list:
 def decisive_c20_c21_rows(root: Path) -> list:
     """Chapter 8's decisive C20/C21 runs: the tree-star splits, the GPT and Mamba on full paths."""
     got = _seeds_record(root, DECISIVE_C20_C21, decisive_c20_c21.describe, "graph, trees, steps, lr and seeds",
-                        "decisive_c20_c21, the in-weights-small preset")
+                        "chapter 8's decisive C20 and C21 runs, the in-weights-small preset")
     if got is None:
         return []
     base, seeds, src = got
@@ -205,7 +208,7 @@ def _tiny_row(record: str, entry: str, cfg: dict, seeds: str, source: str, autho
         authors = tiny_config.settings(cfg["model"], cfg["graph"], cfg.get("self_edges", False),
                                        cfg.get("forward_only", False))
     off = [k for k in _TINY_KEYS if k in authors and authors[k] != cfg.get(k)]
-    return dict(record=f"results/cpu/{record}", runs=entry, graph=cfg["graph"], model=cfg["model"],
+    return dict(record=f"results/cpu/{record}", runs=entry, graph=cfg["graph"], model=model_name(cfg["model"]),
                 ours=tiny_config.describe({k: cfg.get(k) for k in _TINY_KEYS}, cfg["model"]),
                 authors=tiny_config.describe({**dict.fromkeys(_TINY_KEYS), **authors}, cfg["model"]),
                 off=", ".join(off), seeds=seeds, source=source)
@@ -227,12 +230,12 @@ def tiny_rows(root: Path = RESULTS) -> list:
     if knobs:
         _check(WHY_07, "knob width and steps", (knobs["width"], knobs["steps"]),
                (tiny_knobs.knob_config("cpu").dim, tiny_knobs.knob_config("cpu").steps))
-        rows += _knob_rows(WHY_07, knobs, "cpu", {}, "tiny_knobs.KNOBS at the cpu preset")
+        rows += _knob_rows(WHY_07, knobs, "cpu", {}, "chapter 7's knob table at the cpu preset")
     wide = _load(root, KNOBS_07)
     if wide:
         k = wide["knobs"]
         rows += _knob_rows(KNOBS_07, k, wide["preset"], dict(dim=k["width"], steps=k["steps"]),
-                           f"knob_table: tiny_knobs.KNOBS at the {wide['preset']} preset, width and steps from the record")
+                           f"chapter 7's knob table at the {wide['preset']} preset, width and steps from the record")
     return rows
 
 

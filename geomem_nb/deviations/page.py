@@ -1,5 +1,6 @@
 """The book's deviations page: the paper's settings beside ours at every preset scale, ``reproduce``
-plan and shipped run (``table``), rendered as one HTML table per experiment family (``html``)."""
+plan and shipped run (``table``), rendered per experiment family as a table in brief with the full one
+folded beneath it (``html``)."""
 from __future__ import annotations
 
 import html as _html
@@ -12,6 +13,7 @@ from .budgets import budget_rows
 from .chapters import in_weights_rows, tiny_rows
 from .configs import epochs, family, planned_steps
 from .paper import FAMILIES, IN_CONTEXT, IN_WEIGHTS, ORDER, paper, paper_text, sci
+from .summary import budget_brief, effects, family_rows, record_rows
 from .regime import differs, facts, regime, stopping
 
 
@@ -122,28 +124,42 @@ table.geomem-dev td.off {background: #fde8e6}
 </style>"""
 
 
+def _folded(summary: str, body: list) -> list:
+    """``body`` (HTML lines) one click away, under ``summary`` (HTML)."""
+    return [f"<details><summary>{summary}</summary>", *body, "</details>"]
+
+
 def _family_html(rows: list, fam: str, runs: dict) -> str:
+    """One family: the settings in brief (visible), then, folded, the full table (every preset, plan and
+    saved run beside the paper) and each saved run's regime in one line."""
     rows, e = [r for r in rows if r["experiment"] == fam], html_escape
+    cols = [("setting", "setting"), ("paper", "the paper"), ("ours", f"our {len(runs)} saved runs"),
+            ("off", "runs that differ")]
+    out = [f"<h3>{e(_FAMILY_TITLE[fam])}</h3>"]
+    out += _plain_table(cols, family_rows(rows, fam, runs), shade=lambda r, k: k == "off" and r[k][0] != "0")
     head = "".join(f"<th>{e(r['setting'])}</th>" for r in rows)
-    paper_row = "".join(f"<td class='paper'>{e(r['paper'])}<br><i>{e(r['source'])}</i></td>"
-                        for r in rows)
-    out = [f"<h3>{e(_FAMILY_TITLE[fam])}</h3>", "<div style='overflow-x:auto'><table class='geomem-dev'>",
-           f"<tr><th></th>{head}</tr>", f"<tr><th class='row'>paper</th>{paper_row}</tr>"]
+    paper_row = "".join(f"<td class='paper'>{e(r['paper'])}<br><i>{e(r['source'])}</i></td>" for r in rows)
+    full = ["<div style='overflow-x:auto'><table class='geomem-dev'>", f"<tr><th></th>{head}</tr>",
+            f"<tr><th class='row'>paper</th>{paper_row}</tr>"]
     for label in rows[0]["ours"]:
-        tds = "".join(f"<td{' class=off' if r['differs'][label] else ''}>{e(r['ours'][label])}</td>"
-                      for r in rows)
-        out.append(f"<tr><th class='row'>{e(label)}</th>{tds}</tr>")
-    out.append("</table></div>")
-    effects = [r for r in rows if r["effect"]]
-    if effects:
-        out.append("<p><b>Where the paper says the setting matters</b></p><ul>")
-        out += [f"<li><b>{e(r['setting'])}</b>: {e(r['effect'])}</li>" for r in effects]
-        out.append("</ul>")
+        tds = "".join(f"<td{' class=off' if r['differs'][label] else ''}>{e(r['ours'][label])}</td>" for r in rows)
+        full.append(f"<tr><th class='row'>{e(label)}</th>{tds}</tr>")
+    full.append("</table></div>")
+    out += _folded(f"The full table: every preset, plan and saved run ({len(rows[0]['ours'])} rows; "
+                   "shaded: differs from the paper)", full)
     if runs:
-        out.append("<p><b>Each shipped run in one line</b></p><ul>")
-        out += [f"<li><code>{e(label[4:])}</code>: {e(regime(m))}</li>" for label, m in runs.items()]
-        out.append("</ul>")
+        out += _folded(f"Each saved run's regime in one line ({len(runs)} runs)",
+                       ["<ul>"] + [f"<li><code>{e(label[4:])}</code>: {e(regime(m))}</li>" for label, m in runs.items()]
+                       + ["</ul>"])
     return "\n".join(out)
+
+
+def _effects_html(rows: list) -> str:
+    said = effects(rows)
+    if not said:
+        return ""
+    return "\n".join(["<p><b>Where the paper says a setting matters</b></p><ul>"]
+                     + [f"<li><b>{html_escape(s)}</b>: {html_escape(x)}</li>" for s, x in said] + ["</ul>"])
 
 
 def _plain_table(cols: list, rows: list, shade=lambda row, key: False, first: list | None = None) -> list:
@@ -164,51 +180,58 @@ def _budgets_html(root: Path) -> str:
     rows = budget_rows(root)
     if not rows:
         return ""
-    cols = [("run", "run"), ("plan", "today's plan (reproduce, paper scale)"), ("given", "what the run was given"),
+    cols = [("run", "run"), ("plan", "today's plan (paper scale)"), ("given", "what the run was given"),
             ("got", "what it got"), ("stopped", "why it stopped"), ("other", "other settings off the plan"),
             ("command", "made by")]
-    out = ["<h3>Paper-scale runs: the planned budget beside the one each run got</h3>",
-           "<p>Read from each run's record (its config, steps, training seconds and the command in its provenance) "
-           "beside what <code>reproduce</code> plans today: a run stopped by its time limit saw a fraction of the "
-           "planned steps, and the time limit it had is stated with where it came from.</p>"]
-    out += _plain_table(cols, rows, shade=lambda r, k: k == "given" and "not the plan's" in r[k])
-    return "\n".join(out)
+    out = ["<h3>Paper-scale runs: the planned budget beside the one each run got</h3>"]
+    out += _plain_table([("run", "run"), ("got", "what it got"), ("by", "stopped by")], budget_brief(rows))
+    full = ["<p>Read from each run's record (its config, steps, training seconds and the command in its provenance) "
+            "beside what the paper-scale plan gives it today: a run stopped by its time limit saw a fraction of the "
+            "planned steps, and the time limit it had is stated with where it came from.</p>"]
+    full += _plain_table(cols, rows, shade=lambda r, k: k == "given" and "not the plan's" in r[k])
+    return "\n".join(out + _folded("Each run's plan, time limit, stopping step and command", full))
 
 
 def _chapters_html(root: Path) -> str:
     iw, tiny = in_weights_rows(root), tiny_rows(root)
+    if not iw and not tiny:
+        return ""
+    lr, ep = paper_text(paper("lr", IN_WEIGHTS)), paper_text(paper("epochs", IN_WEIGHTS))
     out = ["<h3>Chapter-level records behind the verdicts</h3>",
-           "<p>The studies the claims page reads besides the runs above: one row per regime of each record (chapter "
-           "9's map, long-path study and first-hop diagnosis: one row per run), computed from the records. Where a record keeps only some settings, the rest come "
-           "from the code that wrote it, checked against the settings it keeps (the <i>read from</i> column). "
-           "Epochs are counted per example set at the end of the planned steps.</p>"]
+           f"<p>The studies the claims page reads besides the runs above, one row per record (the paper: peak lr "
+           f"{html_escape(lr)}, {html_escape(ep)}; the tiny graphs: the authors' notebook settings).</p>"]
+    out += _plain_table([("record", "record"), ("rows", "regimes"), ("how", "our regime in brief")],
+                        record_rows(iw, tiny))
     if iw:
-        first = [dict(record="paper", runs="every in-weights run", lr=paper_text(paper("lr", IN_WEIGHTS)),
-                      epochs=paper_text(paper("epochs", IN_WEIGHTS)),
+        first = [dict(record="paper", runs="every in-weights run", lr=lr, epochs=ep,
                       schedule=f"{paper_text(paper('schedule', IN_WEIGHTS))}; two phases (§D.3): "
                                f"{paper_text(paper('staged_lr', IN_WEIGHTS))}")]
         cols = [("record", "record"), ("runs", "runs"), ("graph", "graph"), ("model", "model"), ("lr", "peak lr"),
                 ("steps", "steps"), ("epochs", "epochs"), ("schedule", "schedule"), ("seeds", "seeds"),
                 ("source", "read from")]
-        out.append("<p><b>In-weights path-star studies</b> (chapters 2, 3, 4, 8 and 9)</p>")
-        out += _plain_table(cols, iw, shade=lambda r, k: (k == "lr" and r["lr_off"]) or
-                            (k == "schedule" and r["schedule"].startswith("phase 1")), first=first)
-        out.append(f"<p><b>Two-phase peak learning rates</b>: {html_escape(paper('staged_lr', IN_WEIGHTS)['effect'])}</p>")
+        body = ["<p>One row per regime of each record (chapter 9's map, long-path study, first-hop diagnosis and "
+                "clock test: one row per run), computed from the records. Where a record keeps only some settings, "
+                "the rest come from the code that wrote it, checked against the settings it keeps (the <i>read "
+                "from</i> column). Epochs are counted per example set at the end of the planned steps.</p>"]
+        body += _plain_table(cols, iw, shade=lambda r, k: (k == "lr" and r["lr_off"]) or
+                             (k == "schedule" and r["schedule"].startswith("phase 1")), first=first)
+        body.append(f"<p><b>Two-phase peak learning rates</b>: {html_escape(paper('staged_lr', IN_WEIGHTS)['effect'])}</p>")
+        out += _folded(f"<b>In-weights path-star studies</b> (chapters 2, 3, 4, 8 and 9; {len(iw)} rows)", body)
     if tiny:
         cols = [("record", "record"), ("runs", "entry"), ("graph", "graph"), ("model", "model"),
                 ("ours", "ours: width, lr, full-batch steps, schedule, weight decay"), ("authors", "the authors'"),
                 ("off", "differs"), ("seeds", "seeds"), ("source", "read from")]
-        out.append(f"<details><summary><b>Tiny-graph records</b> (chapters 5 and 7; {len(tiny)} rows), beside the "
-                   "authors' notebook configurations</summary>")
-        out += _plain_table(cols, tiny, shade=lambda r, k: k in ("ours", "off") and bool(r["off"]))
-        out.append("</details>")
+        out += _folded(f"<b>Tiny-graph records</b> (chapters 5 and 7; {len(tiny)} rows), beside the authors' "
+                       "notebook configurations",
+                       _plain_table(cols, tiny, shade=lambda r, k: k in ("ours", "off") and bool(r["off"])))
     return "\n".join(out)
 
 
 def html(root: Path = RESULTS):
-    """The deviations page: one table per experiment family (cells that differ from the paper shaded),
-    the paper's own word on why a setting matters, each shipped run's regime in one line, the
-    paper-scale runs' planned and actual budgets, and the chapter-level records' regimes."""
+    """The deviations page: per experiment family the settings in brief beside the paper's (the full
+    table and each saved run's regime folded), the paper's own word on why a setting matters, the
+    paper-scale runs' budgets and the chapter-level records' regimes, each in brief with its full
+    table folded."""
     from IPython.display import HTML
 
     rows, runs = table(root), shipped_runs(root)
@@ -216,6 +239,7 @@ def html(root: Path = RESULTS):
              "runs are what was trained and saved under <code>results/</code>.</p>"]
     for fam in FAMILIES:
         parts.append(_family_html(rows, fam, {k: m for k, m in runs.items() if family(m["config"]) == fam}))
+    parts.append(_effects_html(rows))
     if root is not None:  # from scratch (GEOMEM_RESULTS=none): no run to show
         parts += [_budgets_html(root), _chapters_html(root)]
     return HTML("\n".join(p for p in parts if p))

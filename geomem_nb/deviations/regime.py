@@ -9,6 +9,9 @@ from ..train import TrainConfig, lr_at
 from .configs import config_steps, epochs, family, graph_name, planned_steps, training_examples
 from .paper import IN_WEIGHTS, num, paper, paper_text, sci
 
+_SET_WORDS = {"hardest-token": "first-hop-only"}  # a training set in words
+
+
 def stopping(config: dict, metrics: dict | None) -> tuple[str, bool]:
     """(text, selected): how the run stopped; selected = its number was picked on the held-out leaves."""
     target, budget, planned = config.get("target", 0.0) or 0.0, config.get("time_budget", 0.0) or 0.0, planned_steps(config)
@@ -30,7 +33,6 @@ def stopping(config: dict, metrics: dict | None) -> tuple[str, bool]:
     if steps < planned and budget:
         return f"stopped by the {budget:g} s time limit at step {steps:,} of {planned:,}{miss}", False
     return f"all {steps:,} planned steps, no early stopping{miss}; the number is the last evaluation", False
-
 
 def _schedule(config: dict, steps: int | None) -> str:
     tc = TrainConfig(steps=config["steps"], lr=config["lr"], warmup=config["warmup"])
@@ -54,10 +56,11 @@ def facts(config: dict, metrics: dict | None = None) -> dict:
     steps = metrics["steps"] if metrics is not None else None
     n = steps if steps is not None else planned_steps(config)
     gpt = config.get("model", "gpt") == "gpt"
+    name = _MODEL_NAMES.get(config.get("model"), config.get("model"))
     f = {"graph": graph_name(config), "lr": sci(config["lr"]), "batch": f"{config['batch_size']:,}",
          "layers": str(config["layers"]), "width": str(config["width"]),
-         "heads": str(config["heads"]) if gpt else f"— ({config.get('model')})",
-         "positions": "learned table" if gpt else f"none ({config.get('model')}: recurrent)",
+         "heads": str(config["heads"]) if gpt else f"— ({name})",
+         "positions": "learned table" if gpt else f"none ({name}: recurrent)",
          "weight_decay": f"AdamW, {config['weight_decay']:g} (matrices only)",
          "schedule": _schedule(config, steps), "stopping": stopping(config, metrics)[0],
          "seeds": f"one run, seed {config.get('seed', 0)}"}
@@ -166,7 +169,7 @@ def regime(metrics: dict) -> str:
     if fam == IN_WEIGHTS:
         sets = training_examples(config)
         seen = (f"{steps:,} steps = {epochs(metrics):,.0f} epochs of its "
-                + " + ".join(f"{v:,} {k}" for k, v in sets.items()) + " training examples")
+                + " + ".join(f"{v:,} {_SET_WORDS.get(k, k)}" for k, v in sets.items()) + " training examples")
         pauses = f"pause tokens {f['pauses']}"
     else:
         seen = f"{steps:,} steps, " + f["epochs"].replace("none: ", "no epochs: ")

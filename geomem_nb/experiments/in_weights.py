@@ -55,11 +55,8 @@ class InWeightsConfig(RunSettings):
     target: float = field(default=0.0, metadata=cli(  # 0: never stop early
         "stop once the exact match of the validation arms (a seeded 20%% of the held-out arms, never "
         "reported) reaches this; the reported numbers are the other arms'"))
-    # A run that measures the steps to a level (chapter 9's clock test): the stop is the measurement, so
-    # its final numbers are chosen by the rule and the record says so (stopping.rule).
-    stop_at: float = field(default=0.0, metadata=cli(
-        "stop at the first evaluation whose held-out exact match reaches this (0: never); the run then "
-        "measures the steps to that level"))
+    stop_at: float = field(default=0.0, metadata=cli(  # chapter 9's clock test: the stop is the measurement
+        "stop once held-out exact match reaches this (0: never)"))
 
     def validate(self) -> "InWeightsConfig":
         """Every check that can fail, before any work starts."""
@@ -70,10 +67,9 @@ class InWeightsConfig(RunSettings):
         check_choice("edges", self.edges, EDGE_DIRECTIONS)
         if not 0 <= self.target <= 1:
             raise ValueError(f"target must lie in [0, 1], got {self.target!r}")
-        if not 0 <= self.stop_at <= 1:
-            raise ValueError(f"stop_at must lie in [0, 1], got {self.stop_at!r}")
-        if self.stop_at and (self.target or self.objective != "full-path"):
-            raise ValueError("stop_at needs objective full-path and no target (one stopping rule per run)")
+        if not 0 <= self.stop_at <= 1 or (self.stop_at and (self.target or self.objective != "full-path")):
+            raise ValueError(f"stop_at must lie in [0, 1], with objective full-path and no target (one stopping "
+                             f"rule per run); got {self.stop_at!r}")
         for name, allowed in (("path_direction", PATH_DIRECTIONS), ("graph", GRAPH_KINDS),
                               ("split", TREE_STAR_SPLITS), ("schedule", SCHEDULES)):
             check_choice(name, getattr(self, name), allowed)
@@ -153,9 +149,8 @@ class InWeightsConfig(RunSettings):
         return (1 - self.path_share, self.path_share) if self.path_share else None
 
     def make_graph(self):
-        if self.graph == "tree-star":
-            return tree_star(self.degree, self.path_length, seed=self.seed, split=self.split)
-        return path_star(self.degree, self.path_length, seed=self.seed)
+        return (tree_star(self.degree, self.path_length, seed=self.seed, split=self.split) if self.graph == "tree-star"
+                else path_star(self.degree, self.path_length, seed=self.seed))
 
     def make_task(self) -> InWeightsTask:
         return InWeightsTask(self.make_graph(), self.pause_tokens, self.objective, self.edges, self.path_direction,
@@ -262,9 +257,7 @@ def in_weights(cfg: InWeightsConfig, out: str | Path | None = None, resume: bool
     validation, reported = validation_split(graph, cfg.seed) if cfg.target else (None, graph.test_arms)
     evaluate = in_weights_evaluator(model, task, dev, cfg.seed, validation, diagnose_first_hop=cfg.diagnose_first_hop)
     reached = (lambda r: (r.get("val_exact_match") or 0) >= cfg.target)
-    stop = reached if cfg.target else None
-    if cfg.stop_at:
-        stop = (lambda r: (r.get("test_exact_match") or 0) >= cfg.stop_at)
+    stop = (lambda r: (r.get("test_exact_match") or 0) >= cfg.stop_at) if cfg.stop_at else reached if cfg.target else None
     desc = desc or f"{graph_name(cfg)} {cfg.objective}"
     if cfg.schedule == "staged":
         tr = staged(model, task, cfg, evaluate, stop, desc)
@@ -278,7 +271,7 @@ def in_weights(cfg: InWeightsConfig, out: str | Path | None = None, resume: bool
     metrics = {
         "test_exact_match": final.get("test_exact_match"),
         "test_hardest_token": final.get("test_hardest_token"),
-        "train_hardest_token": final.get("train_hardest_token"),  # C3: a failure that fitted its training leaves
+        "train_hardest_token": final.get("train_hardest_token"),  # C3: a failure that fitted its training hops
         "train_exact_match": final.get("train_exact_match"),
         "leaf_first_hop_diagonal_accuracy": final["leaf_first_hop_diagonal_accuracy"],
         "path_averaged_contrast": final.get("path_averaged_contrast"),
@@ -288,9 +281,7 @@ def in_weights(cfg: InWeightsConfig, out: str | Path | None = None, resume: bool
         "test_teacher_forced": final.get("test_teacher_forced"),
         "chance": 1.0 / graph.num_leaves,
         "steps": tr.steps,
-        "train_seconds": round(tr.train_seconds, 2),
-        "eval_seconds": round(tr.eval_seconds, 2),
-        "compile_seconds": round(tr.compile_seconds, 2),
+        **{f"{k}_seconds": round(getattr(tr, f"{k}_seconds"), 2) for k in ("train", "eval", "compile")},
         "time_to_target": stopping["time_to_target"],  # on the validation arms (kept for old readers)
         "stopping": stopping,
         "device": device_name(dev),
@@ -299,8 +290,7 @@ def in_weights(cfg: InWeightsConfig, out: str | Path | None = None, resume: bool
         "config": cfg.record(),
         "resumed_from_step": tr.resumed_from or None,  # None: trained from step 0 in this process
     }
-    if cfg.diagnose_first_hop:
-        metrics["first_hop"] = final["first_hop"]
+    metrics.update({"first_hop": final["first_hop"]} if cfg.diagnose_first_hop else {})
     result = RunResult(cfg.record(), metrics, tr.history, tr.losses, graph, task, model)
     files = {"embeddings.npy": lambda: save_npy(result.embeddings())} if save_embeddings else {}
     if save_graph:

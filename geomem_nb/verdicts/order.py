@@ -96,7 +96,7 @@ def c2(get: Get) -> Verdict:
     missing = [r for r in READINGS if r not in found]
     reason = ("In weights (cpu and paper scale), read " + "; read ".join(said)
               + "".join(f"; {r} not recorded" for r in missing)
-              + ("" if control else "; the in-context teacherless contrast " + ("is under-trained" if tl else "is not run")))
+              + ("" if control else "; the in-context teacherless contrast " + ("is under-trained" if tl else "has no saved run")))
     outcomes = [outcome(status) for status, _ in found.values()] + ["missing"] * len(missing)
     return judge(outcomes, reason, evidence, control,
                  excludes="a cascade rate of a third or less, on every reading that departs",

@@ -74,7 +74,7 @@ def c1(get: Get) -> Verdict:
                    f"{frozen['train_exact_match']:.3f}; chance 1/d")
     budget = [x for x in short if x.startswith(tuple(f.split(" (")[0] for f in failed))]
     reason = ("; ".join(listing(("held-out paths far above chance at the paper's scale on {}", shown),
-                                ("at chance on {}", failed), ("not run: {}", missing),
+                                ("at chance on {}", failed), ("no saved run on {}", missing),
                                 ("in context at chance on {}, its format learned", ic_ok),
                                 ("in context under-trained on {}", ic_bad))) or "shown at cpu scale only") + (
         f" ({'; '.join(budget)}: more epochs would decide)" if budget else "")
@@ -111,7 +111,7 @@ def _c3_in_context(ic: dict | None) -> tuple[str, str]:
     """(outcome, words) of the in-context half: at chance after learning the format (holds), the first
     hop learned (a departure), the format not learned (under-trained), above chance only (open)."""
     if not ic:
-        return "missing", "the in-context run is not run"
+        return "missing", "no in-context run is saved"
     warm = (f" after a {ic['warm_start']['steps']:,}-step forward warm start (the paper trains it from scratch)"
             if ic.get("warm_start") else "")
     if not controls.learned(ic, FORMAT):

@@ -77,7 +77,8 @@ def _ms(s, fmt="{:+.2f}") -> str:
 
 
 def _seeds_line(rec: dict, model: str, measures, fmt="{:+.2f}", variant: str = "") -> str:
-    return f"{model}{variant}: " + ", ".join(
+    which = named(model) + (f" ({variant.strip('-').replace('-', ' ')})" if variant else "")
+    return f"{which}: " + ", ".join(
         f"{g} " + " / ".join(_ms(_sp(rec, f"{g}/{model}{variant}", m), fmt) for m in measures) for g in TINY_GRAPHS)
 
 
@@ -88,7 +89,7 @@ def c7(get: Get) -> Verdict:
         return not_run("chapter 5's multi-seed tiny record")
     evidence = ["frozen embeddings (only W, b learn), authors' configurations, mean ± sd over seeds: top-k recovery / "
                 "final geometric level " + _seeds_line(rec, "associative", ("topk_recovery", "geometric_level")),
-                "frozen, width 512, lr 0.1: " + _seeds_line(rec, "associative-fast", ("topk_recovery", "geometric_level"))]
+                "frozen, width 512, lr 0.1 — " + _seeds_line(rec, "associative-fast", ("topk_recovery", "geometric_level"))]
     fast_steps = {g: _sp(rec, f"{g}/associative-fast", "steps_to_full_recovery") for g in TINY_GRAPHS}
     if all(fast_steps.values()):
         evidence.append("width 512: every edge stored by step " + ", ".join(

@@ -94,13 +94,13 @@ def c10(get: Get) -> Verdict:
     r = m["race"]
     frozen = r["frozen, width 512, lr 0.1"]
     learn = {k: v for k, v in r.items() if k.startswith("learnable")}
-    evidence = [f"cpu, 15-cycle, full batch: frozen (width 512, lr 0.1) stores every edge by step "
-                f"{frozen['steps_to_full_recovery']} (geometric margin then {frozen['margin_when_memorized']:+.2f}); "
-                "learnable, step of half the final geometric margin: "
+    evidence = [f"cpu, 15-cycle, full batch: the fast associative memory (frozen, width 512, lr 0.1) stores every "
+                f"edge by step {frozen['steps_to_full_recovery']} (geometric margin then {frozen['margin_when_memorized']:+.2f}); "
+                "bilinear network (learnable embeddings), step of half the final geometric margin: "
                 + "; ".join(f"{k.removeprefix('learnable, ')} {v['half_geometric_margin_step']}" for k, v in learn.items())]
     if frozen["steps_to_full_recovery"] is None or any(v["half_geometric_margin_step"] is None for v in learn.values()):
         return inconclusive("under-trained control", "a run of the race never got there (the frozen network never "
-                            "stored every edge, or a learnable one never reached half its geometric margin)",
+                            "stored every edge, or a bilinear network never reached half its geometric margin)",
                             "the race trained until every run stores its edges and forms its geometry", evidence)
     fast = frozen["steps_to_full_recovery"] <= 2
     slower = all(v["half_geometric_margin_step"] >= 10 * frozen["steps_to_full_recovery"] for v in learn.values())
@@ -109,7 +109,7 @@ def c10(get: Get) -> Verdict:
         # The record holds the weakest case over seeds: the slowest frozen storage, the fastest geometry.
         n = frozen["steps_to_full_recovery"]
         reason = (f"On the 15-cycle (cpu, full batch) frozen embeddings store every edge in {n} step{'s' if n != 1 else ''}; "
-                  "the learnable networks reach half their geometric margin in "
+                  "the bilinear networks (learnable embeddings) reach half their geometric margin in "
                   f"{min(v['half_geometric_margin_step'] for v in learn.values())} to "
                   f"{max(v['half_geometric_margin_step'] for v in learn.values())} steps")
         if len(seeds) >= 3:

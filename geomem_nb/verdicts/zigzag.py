@@ -14,7 +14,7 @@ def _self_edges(rec: dict, evidence: list) -> tuple[str, dict]:
     is open; seeds that did not store their edges are left out. Returns (status, {outcome: pairs})."""
     pairs = {"holds": [], "differs": [], "open": []}
     for model in ("transformer", "nn"):
-        evidence.append(f"{model}: share of the non-trivial energy on negative eigenspaces, without → with self-edges "
+        evidence.append(f"{named(model)}: share of the non-trivial energy on negative eigenspaces, without → with self-edges "
                         "(mean ± sd over the seeds that stored their edges): " + ", ".join(
                             f"{g} {_ms(learned_sp(rec, f'{g}/{model}', 'negative_share'))} → "
                             f"{_ms(learned_sp(rec, f'{g}/{model}-self-edges', 'negative_share'))}" for g in TINY_GRAPHS))
@@ -57,7 +57,7 @@ def _untying_bilinear(knobs: dict, evidence: list) -> str | None:
             else "on the bilinear network untying brings the tables to chance")
 
 
-UNTYING = {None: ("missing", "untying on Node2Vec is not run"),
+UNTYING = {None: ("missing", "untying on Node2Vec has no saved run"),
            "held": ("holds", "untying brings Node2Vec to chance on every graph"),
            "failed": ("differs", "untying leaves Node2Vec above chance on every graph"),
            "open": ("partly", "untying brings Node2Vec to chance on some graphs only")}

@@ -29,3 +29,24 @@ def clock_costs(found: list[dict]):
     return fig
 
 
+
+
+def weight_norms(rows: list[dict], ell: int, names: dict):
+    """The weight norm over training at path length ``ell`` for every run that recorded it (the clock
+    test's runs), one colour per setting (``names``: knob -> words), each seed a line; a run stopped at
+    held-out 0.5 ends there."""
+    fig, (ax,) = panels(1, height=2.8)
+    colors = dict(zip(names, ("tab:blue", "tab:orange", "tab:green", "tab:purple", "tab:red")))
+    seen = set()
+    for r in rows:
+        hist = [h for h in r["history"] if h.get("weight_norm") is not None]
+        if r["path_length"] != ell or not hist or r.get("knob") not in names:
+            continue
+        label = None if r["knob"] in seen else names[r["knob"]]
+        seen.add(r["knob"])
+        ax.plot([h["step"] for h in hist], [h["weight_norm"] for h in hist], color=colors[r["knob"]], label=label)
+    ax.set_xlabel("training step")
+    ax.set_ylabel("weight norm")
+    ax.set_title(f"ℓ = {ell}: the size of the weights until held-out 0.5")
+    ax.legend(loc="best")
+    return fig

@@ -8,13 +8,21 @@ from ..first_hop import SHARES
 from .style import CHANCE_STYLE, SMALLEST_FONT_PT, axes_or_new
 
 
-def bars(values: dict, ax=None, chance: float | None = None, ylabel: str = "held-out exact match"):
-    """A labelled bar per value, with the chance line."""
+def bars(values: dict, ax=None, chance: float | dict | None = None, ylabel: str = "held-out exact match"):
+    """A labelled bar per value, with the chance line; ``chance`` as ``{label: chance}`` marks each bar's
+    own chance across that bar alone (bars of graphs with different d)."""
     ax = axes_or_new(ax)
     labels = list(values)
     ax.bar(range(len(labels)), [values[k] for k in labels], color="tab:blue")
     ax.set_xticks(range(len(labels)), labels, rotation=15)
-    if chance is not None:
+    if isinstance(chance, dict):
+        marked = [k for k in labels if k in chance]
+        for k in marked:
+            i = labels.index(k)
+            ax.hlines(chance[k], i - 0.45, i + 0.45, label="chance 1/d" if k == marked[0] else None,
+                      **{**CHANCE_STYLE, "color": "k", "linestyle": "--"})
+        ax.legend()
+    elif chance is not None:
         ax.axhline(chance, label="chance", **CHANCE_STYLE)
         ax.legend()
     ax.set_ylabel(ylabel)
@@ -128,7 +136,9 @@ def steps_per_length(curves: dict, bounds: dict | None = None, fits: dict | None
     seed reached as a triangle at the steps run (a lower bound; ``bounds``: setting -> {l: steps} adds
     runs from elsewhere); a dashed fitted growth per setting (``fits``: setting -> fit(l) -> steps)."""
     ax = axes_or_new(ax)
-    colors = ("tab:blue", "tab:orange", "tab:green", "tab:purple")
+    colors = ("tab:blue", "tab:orange", "tab:green", "tab:purple", "tab:red", "tab:brown")
+    if len(curves) > len(colors):
+        raise ValueError(f"curves: at most {len(colors)} settings, got {len(curves)}")
     for (name, curve), color in zip(curves.items(), colors):
         hit = [c for c in curve if c["steps to 0.5"] is not None]
         for c in hit:
@@ -147,4 +157,26 @@ def steps_per_length(curves: dict, bounds: dict | None = None, fits: dict | None
     ax.set_xlabel("path length l")
     ax.set_ylabel("training steps to 0.5")
     ax.legend(fontsize=SMALLEST_FONT_PT)
+    return ax
+
+
+def seed_bars(groups: dict, chance: dict | None = None, ax=None, ylabel: str = "spectral concentration"):
+    """Grouped bars, one group per graph (``graph -> {model: stats.Spread}``): each bar the mean over seeds
+    with its sd as an error bar, and each group's chance (``graph -> value``) as a black tick across it."""
+    ax = axes_or_new(ax)
+    names = list(groups)
+    models = list(dict.fromkeys(m for g in names for m in groups[g]))
+    width = 0.8 / len(models)
+    for k, model in enumerate(models):
+        x = [i + width * (k - (len(models) - 1) / 2) for i, g in enumerate(names) if model in groups[g]]
+        sp = [groups[g][model] for g in names if model in groups[g]]
+        ax.bar(x, [s.mean for s in sp], width, yerr=[s.sd for s in sp], capsize=2, label=model)
+    for i, g in enumerate(names):
+        if chance and g in chance:
+            ax.plot([i - 0.42, i + 0.42], [chance[g]] * 2, color="k", linewidth=2,
+                    label="chance (no relation to the graph)" if i == 0 else None)
+    ax.set_xticks(range(len(names)), names)
+    ax.set_ylabel(ylabel)
+    ax.set_ylim(0, 1.05)
+    ax.grid(axis="x", visible=False)
     return ax

@@ -12,9 +12,9 @@ def curves(runs: dict, key: str, ax=None, chance: float | None = None, ylabel: s
     ax = axes_or_new(ax)
     for label, run in runs.items():
         line, = ax.plot(*run.curve(key), label=label)
-        switch = next((h["step"] for h in getattr(run, "history", ()) if h.get("phase") == "paths"), None)
-        if switch is not None:  # a staged run: mark where the path phase begins
-            ax.axvline(switch, color=line.get_color(), linestyle="--", linewidth=1)
+        settings = getattr(run, "config", None) or {}
+        if settings.get("schedule") == "staged":  # mark where the path phase begins: its settings say where
+            ax.axvline(settings["edge_steps"], color=line.get_color(), linestyle="--", linewidth=1)
     if chance is not None:
         ax.axhline(chance, label=f"chance = {chance:.3g}", **CHANCE_STYLE)
     ax.set_xlabel("training step")
@@ -50,7 +50,7 @@ def per_position(run, key: str = "test_per_position", ax=None, chance: float | N
     for j in range(acc.shape[1]):
         pos = j + 1
         ax.plot(steps, acc[:, j], color=colors[j], linewidth=3.5 if pos == hardest else 1.5,
-                label=f"position {pos}" + (" (hardest token)" if pos == hardest else ""))
+                label=f"position {pos}" + (" (first hop)" if pos == hardest else ""))
     if chance is not None:
         ax.axhline(chance, label="chance", **CHANCE_STYLE)
     ax.set_xlabel("training step")
@@ -179,3 +179,37 @@ def first_hop_dynamics(runs: dict, axes=None):
     axes[0].figure.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=2)
     axes[1].legend()
     return axes
+
+
+def curves_by_graph(groups: dict, key: str = "test_exact_match", ylabel: str = "held-out exact match",
+                    x: str = "step"):
+    """Saved runs in small multiples, one panel per graph (``title -> (chance, {label: metrics.json dict})``),
+    each with its own chance line; the runs of a panel differ in line style and marker, so that none hides
+    behind another."""
+    fig, axes = panels(len(groups), per_row=3, height=2.6)
+    styles = [dict(linestyle="-", marker="o"), dict(linestyle="--", marker="x"), dict(linestyle="-.", marker="s")]
+    for ax, (title, (chance, runs)) in zip(axes, groups.items()):
+        for style, (label, m) in zip(styles, runs.items()):
+            pts = [(h[x], h[key]) for h in m["history"] if h.get(key) is not None]
+            ax.plot(*zip(*pts), label=label, markersize=4, **style)
+        ax.axhline(chance, label=f"chance 1/d = {chance:.2g}", **CHANCE_STYLE)
+        ax.set_title(title)
+        ax.set_xlabel("training step" if x == "step" else x.replace("_", " "))
+        ax.set_ylim(-0.02, 1.02)
+        ax.legend(fontsize=SMALLEST_FONT_PT)
+    axes[0].set_ylabel(ylabel)
+    return axes
+
+
+def distinguish(ax):
+    """Give each run's line on ``ax`` its own dash pattern and marker (the chance line aside), and redraw
+    the legend, so that runs lying on top of each other all stay visible."""
+    styles = [("-", "o"), ("--", "x"), (":", "s"), ("-.", "^")]
+    runs = [line for line in ax.get_lines() if not line.get_label().startswith(("chance", "_"))]
+    for line, (dash, marker) in zip(runs, styles * (len(runs) // len(styles) + 1)):
+        line.set_linestyle(dash)
+        line.set_marker(marker)
+        line.set_markersize(4)
+    if ax.get_legend() is not None:
+        ax.legend()
+    return ax

@@ -2,7 +2,7 @@
 steps multiplied by lr x weight decay (a pure clock would put every setting on one curve)."""
 from __future__ import annotations
 
-from .comparisons import steps_per_length
+from .comparisons import SETTING_COLORS, steps_per_length
 from .style import panels
 
 
@@ -16,9 +16,10 @@ def clock_costs(found: list[dict]):
     steps_per_length(curves, fits=fits, ax=left)
     left.set_title("steps to held-out 0.5")
     left.legend().remove()
-    for s in found:
+    for s, color in zip(found, SETTING_COLORS):  # the colours steps_per_length gives the same settings
         hit = [c for c in s["curve"] if c["steps to 0.5"] is not None]
-        right.plot([c["l"] for c in hit], [c["steps to 0.5"].mean * s["clock"] for c in hit], "o-", label=s["name"])
+        right.plot([c["l"] for c in hit], [c["steps to 0.5"].mean * s["clock"] for c in hit], "o-", color=color,
+                   label=s["name"])
     right.set_yscale("log")
     for ax in (left, right):
         ax.set_xlabel("path length ℓ")
@@ -36,7 +37,7 @@ def weight_norms(rows: list[dict], ell: int, names: dict):
     test's runs), one colour per setting (``names``: knob -> words), each seed a line; a run stopped at
     held-out 0.5 ends there."""
     fig, (ax,) = panels(1, height=2.8)
-    colors = dict(zip(names, ("tab:blue", "tab:orange", "tab:green", "tab:purple", "tab:red")))
+    colors = dict(zip(names, SETTING_COLORS))
     seen = set()
     for r in rows:
         hist = [h for h in r["history"] if h.get("weight_norm") is not None]

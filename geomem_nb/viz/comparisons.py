@@ -130,16 +130,18 @@ def first_hop_shares(rows: dict, ax=None):
     return ax
 
 
+SETTING_COLORS = ("tab:blue", "tab:orange", "tab:green", "tab:purple", "tab:red", "tab:brown")  # one per setting
+
+
 def steps_per_length(curves: dict, bounds: dict | None = None, fits: dict | None = None, ax=None):
     """The cost of a longer path: steps to reach 0.5 against l on a log scale, one colour per setting
     (``curves``: setting -> long_path.cost_curve rows): each seed a dot and the mean a line; a length no
     seed reached as a triangle at the steps run (a lower bound; ``bounds``: setting -> {l: steps} adds
     runs from elsewhere); a dashed fitted growth per setting (``fits``: setting -> fit(l) -> steps)."""
     ax = axes_or_new(ax)
-    colors = ("tab:blue", "tab:orange", "tab:green", "tab:purple", "tab:red", "tab:brown")
-    if len(curves) > len(colors):
-        raise ValueError(f"curves: at most {len(colors)} settings, got {len(curves)}")
-    for (name, curve), color in zip(curves.items(), colors):
+    if len(curves) > len(SETTING_COLORS):
+        raise ValueError(f"curves: at most {len(SETTING_COLORS)} settings, got {len(curves)}")
+    for (name, curve), color in zip(curves.items(), SETTING_COLORS):
         hit = [c for c in curve if c["steps to 0.5"] is not None]
         for c in hit:
             ax.plot([c["l"]] * c["steps to 0.5"].n, c["steps to 0.5"].values, "o", color=color, alpha=0.6)

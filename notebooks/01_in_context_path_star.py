@@ -74,7 +74,7 @@ print(deviations.regime(forward.as_record()))
 # *What to see:* on the left, free generation ends on the dotted chance line, and so does its first hop
 # (the two lines nearly coincide: once the first hop is right, so is the rest), while the same model handed the
 # true first hop (the positive control) ends near 1. On the right, every
-# teacher-forced position ends near 1 except position 2, the first hop (bold), which ends at chance; the
+# teacher-forced position ends near 1 except the first hop (bold), which ends at chance; the
 # source and the goal (positions 1 and $\ell$, copies from the query) rise first, together.
 #
 # Every step draws fresh graphs; the scores are on a fixed, seeded set of held-out graphs. Our GPT is far

@@ -118,10 +118,11 @@ plt.title("by target position")
 plt.show()
 crossing = learning_order.crossings(run.history, cfg.path_length)
 print(f"This run, evaluated every {cfg.eval_every} steps, first reached 50% at step "
-      + ", ".join(f"{'never' if s is None else f'{s:,}'} (position {p})" for p, s in crossing.items()) + ".")
+      + ", ".join(f"{'never' if s is None else f'{s:,}'} ({'the first hop' if p == 2 else f'position {p}'})"
+                  for p, s in crossing.items()) + ".")
 
 # %% [markdown]
-# *What to see:* when positions $2..\ell-1$ cross one half, the first hop (position 2, bold) among them.
+# *What to see:* when positions $2..\ell-1$ cross one half, the first hop (bold) among them.
 #
 # One run on a coarse grid cannot order tokens that cross within one interval. The study folded below
 # runs a smaller graph for three seeds with 60 evaluations each, at the preset's learning rate and (from

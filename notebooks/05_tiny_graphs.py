@@ -110,7 +110,6 @@ plt.show()
 
 # %% tags=["hide-input", "hide-output"]
 viz.table(tables.configurations(), caption="the authors' configuration of each model and graph (d = width, st = steps)")
-print("One command per configuration, e.g.:", tiny_config.command(graph="cycle", model="nn"))
 viz.table(tables.seeds_table(S), caption="mean ± sd over seeds")
 
 # %% [markdown]

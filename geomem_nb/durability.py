@@ -125,32 +125,27 @@ if __name__ == "__main__":
     sys.exit(main())
 
 
-def table_rows(rec: dict, budgeted: dict | None, names: dict | None = None) -> list[dict]:
-    """One row per entry for ``viz.table``: the geometric level at the budget (``budgeted``: the
-    ``05_tiny_seeds`` record; mean over its seeds), the longer runs' final and peak (mean over two
-    seeds), and how it moves; the bilinear models' margin likewise. ``names``: model -> its name in words."""
+def table_rows(rec: dict, budgeted: dict | None, names: dict | None = None,
+               measure: str = "geometric_level") -> list[dict]:
+    """One row per entry that has ``measure`` (the margin: bilinear models only), for ``viz.table``: its
+    budget, the measure at the budget (``budgeted``: the ``05_tiny_seeds`` record; mean over its seeds),
+    the longer runs' final and peak (mean over two seeds), and how it moves. ``names``: model -> words."""
+    check_choice("measure", measure, MEASURES)
     out = []
     for name, entry in rec["entries"].items():
-        base = ((budgeted or {}).get("runs", {}).get(name) or {}).get("measures")
+        c = change(entry, ((budgeted or {}).get("runs", {}).get(name) or {}).get("measures"), measure)
+        if not c:
+            continue
         graph, model = name.split("/")
-        row = {"graph / model": f"{graph} / {(names or {}).get(model, model)}", "budget (steps)": entry["budget"],
-               f"×{rec['factor']} budget": entry["steps"]}
-        for measure, label in (("geometric_level", "geometric level"), ("geometric_margin", "margin")):
-            c = change(entry, base, measure)
-            if not c:
-                continue
-            row[f"{label}, budget"] = c.get("budgeted final")
-            row[f"{label}, ×{rec['factor']}"] = c["longer final"].mean
-            row[f"{label}, peak"] = c["longer peak"].mean
-            row[f"{label}: longer budget"] = c.get("with the longer budget", "—")
-        out.append(row)
+        out.append({"graph / model": f"{graph} / {(names or {}).get(model, model)}", "budget": entry["budget"],
+                    "at the budget": c.get("budgeted final"), f"at ×{rec['factor']}": c["longer final"].mean,
+                    "its peak": c["longer peak"].mean, "longer budget": c.get("with the longer budget", "—")})
     return out
 
 
-def tally(rows: list[dict], label: str = "geometric level") -> dict[str, int]:
-    """How many entries persist, rise or decay with the longer budget."""
-    key = f"{label}: longer budget"
-    return {w: sum(r.get(key) == w for r in rows) for w in ("persists", "rises", "decays")}
+def tally(rows: list[dict]) -> dict[str, int]:
+    """How many rows (of ``table_rows``) persist, rise or decay with the longer budget."""
+    return {w: sum(r["longer budget"] == w for r in rows) for w in ("persists", "rises", "decays")}
 
 
 def lower_at_end(rec: dict, budgeted: dict | None, models=("transformer", "mamba")) -> dict[str, float]:

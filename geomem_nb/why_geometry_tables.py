@@ -191,9 +191,9 @@ def proposition4_rows(graphs: dict, prop4: dict, trained: dict) -> list[dict]:
                                                    chance=r.metrics["concentration_chance"],
                                                    cos2=geometry.cosine_by_distance(r.embeddings(), g.adjacency())[2])))
         rows += [{"graph": name, "table": label, "dimension": p["dim"],
-                  "dot product on edges": "—" if p["edge"] is None else ", ".join(num(float(x)) for x in p["edge"]),
+                  "dot product: edges": "—" if p["edge"] is None else ", ".join(num(float(x)) for x in p["edge"]),
                   "elsewhere": "—" if p["other"] is None else ", ".join(num(float(x)) for x in p["other"]),
                   "edge recovery": p["recovery"], "geometric level": p["level"],
-                  "spectral concentration (chance)": f"{num(p['conc'])} ({num(p['chance'])})",
-                  "cosine two hops apart": p["cos2"]} for label, p in found]
+                  "concentration (chance)": f"{num(p['conc'])} ({num(p['chance'])})",
+                  "cosine, 2 hops": p["cos2"]} for label, p in found]
     return rows

@@ -47,11 +47,14 @@ def test_the_table_reads_each_entry_against_its_budgeted_runs():
                                      "cycle/nn": {**entry([0.1, 0.1], [0.6, 0.6]), "budget": 100, "steps": 1000}}}
     budgeted = {"runs": {"star/nn": {"measures": {"geometric_level": {"mean": 0.40, "sd": 0.01}}},
                          "cycle/nn": {"measures": {"geometric_level": {"mean": 0.50, "sd": 0.01}}}}}
-    rows = durability.table_rows(rec, budgeted)
-    assert [r["geometric level: longer budget"] for r in rows] == ["persists", "decays"]
-    assert rows[1]["geometric level, peak"] == 0.6 and rows[0]["×10 budget"] == 5000
+    rows = durability.table_rows(rec, budgeted, {"nn": "bilinear network"})
+    assert [r["longer budget"] for r in rows] == ["persists", "decays"]
+    assert rows[1]["its peak"] == 0.6 and rows[0]["budget"] == 500 and rows[0]["graph / model"] == "star / bilinear network"
     assert durability.tally(rows) == {"persists": 1, "rises": 0, "decays": 1}
-    assert durability.table_rows(rec, None)[0]["geometric level: longer budget"] == "—"
+    assert durability.table_rows(rec, None)[0]["longer budget"] == "—"
+    assert durability.table_rows(rec, budgeted, measure="geometric_margin") == []  # no margin recorded here
+    with pytest.raises(ValueError, match="measure"):
+        durability.table_rows(rec, budgeted, measure="margin")
 
 
 def test_lower_at_end_reads_only_the_named_models():

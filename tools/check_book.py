@@ -68,7 +68,8 @@ addEventListener('load', function () {
       var r = tb.getBoundingClientRect(), box = tb.parentElement;
       var cut = box && box.scrollWidth > box.clientWidth + 1 && getComputedStyle(box).overflowX !== 'visible';
       if (r.width > 0 && (r.right > limit || cut))
-        wide.push((tb.className || 'table') + ': ' + Math.round(r.width) + 'px' + (cut ? ', scrolls inside a '
+        wide.push((tb.className || 'table') + (tb.caption ? ' "' + tb.caption.textContent.slice(0, 50) + '"' : '')
+                  + ': ' + Math.round(r.width) + 'px' + (cut ? ', scrolls inside a '
                   + box.scrollWidth + 'px box ' + box.clientWidth + 'px wide' : ', past the column end at ' + Math.round(limit)));
     });
     var figures = [];

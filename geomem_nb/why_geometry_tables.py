@@ -191,8 +191,8 @@ def proposition4_rows(graphs: dict, prop4: dict, trained: dict) -> list[dict]:
                                                    chance=r.metrics["concentration_chance"],
                                                    cos2=geometry.cosine_by_distance(r.embeddings(), g.adjacency())[2])))
         rows += [{"graph": name, "table": label, "dimension": p["dim"],
-                  "dot product: edges": "—" if p["edge"] is None else ", ".join(num(float(x)) for x in p["edge"]),
-                  "elsewhere": "—" if p["other"] is None else ", ".join(num(float(x)) for x in p["other"]),
+                  "dot product (edges; elsewhere)": "—" if p["edge"] is None else
+                  ", ".join(num(float(x)) for x in p["edge"]) + "; " + ", ".join(num(float(x)) for x in p["other"]),
                   "edge recovery": p["recovery"], "geometric level": p["level"],
                   "concentration (chance)": f"{num(p['conc'])} ({num(p['chance'])})",
                   "cosine, 2 hops": p["cos2"]} for label, p in found]

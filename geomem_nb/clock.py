@@ -14,7 +14,7 @@ import math
 
 import numpy as np
 
-from . import long_path, results, sweep
+from . import long_path, results, stats, sweep
 from .checks import check_choice
 from .runtime import PRESETS
 
@@ -85,18 +85,8 @@ def collapse(rows: list[dict], level: float = 0.95) -> dict | None:
     if not pts:
         return None
     lengths = sorted({p[0] for p in pts})
-    X = np.array([[math.log(c)] + [float(ell == e) for e in lengths] for ell, c, _ in pts])
-    y = np.log([s for *_, s in pts])
-    coef, *_ = np.linalg.lstsq(X, y, rcond=None)
-    dof = len(y) - X.shape[1]
-    interval = None
-    if dof > 0:
-        from scipy import stats as st
-
-        resid = y - X @ coef
-        cov = resid @ resid / dof * np.linalg.inv(X.T @ X)
-        half = st.t.ppf(0.5 + level / 2, dof) * math.sqrt(cov[0, 0])
-        interval = (float(coef[0] - half), float(coef[0] + half))
+    X = [[math.log(c)] + [float(ell == e) for e in lengths] for ell, c, _ in pts]
+    coef, interval = stats.least_squares(X, np.log([s for *_, s in pts]), level)
     return {"beta": float(coef[0]), "interval": interval, "points": len(pts), "lengths": lengths,
             "clocks": sorted({p[1] for p in pts})}
 

@@ -82,19 +82,27 @@ def from_record(r: dict) -> Spread:
     return spread(r["values"])
 
 
+
+def least_squares(X, y, level: float = 0.95) -> tuple[np.ndarray, tuple | None]:
+    """Coefficients of y ~ X by least squares, and the first coefficient's two-sided ``level`` interval
+    (Student t on n - k degrees of freedom; None where no degree of freedom is left)."""
+    X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
+    coef, *_ = np.linalg.lstsq(X, y, rcond=None)
+    dof = len(y) - X.shape[1]
+    if dof <= 0:
+        return coef, None
+    from scipy import stats as st  # only here: the rest of the module needs numpy alone
+
+    resid = y - X @ coef
+    half = st.t.ppf(0.5 + level / 2, dof) * np.sqrt(resid @ resid / dof * np.linalg.inv(X.T @ X)[0, 0])
+    return coef, (float(coef[0] - half), float(coef[0] + half))
+
+
 def line_fit(x, y, level: float = 0.95) -> dict:
     """Least squares y = intercept + slope * x, with the slope's two-sided ``level`` interval (Student t on
-    n - 2 degrees of freedom; None with fewer than three points, where no spread is left to estimate)."""
-    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    n - 2 degrees of freedom; None with two points, where no spread is left to estimate)."""
+    x = np.asarray(x, dtype=float)
     if len(x) < 2 or np.ptp(x) == 0:
         raise ValueError(f"line_fit needs at least two distinct x values, got {len(set(x.tolist()))}")
-    slope, intercept = np.polyfit(x, y, 1)
-    interval = None
-    if len(x) > 2:
-        from scipy import stats as st  # only here: the package imports scipy lazily elsewhere too
-
-        resid = y - (intercept + slope * x)
-        se = np.sqrt(resid @ resid / (len(x) - 2) / ((x - x.mean()) @ (x - x.mean())))
-        half = st.t.ppf(0.5 + level / 2, len(x) - 2) * se
-        interval = (float(slope - half), float(slope + half))
+    (slope, intercept), interval = least_squares(np.column_stack([x, np.ones_like(x)]), y, level)
     return {"slope": float(slope), "intercept": float(intercept), "interval": interval, "n": len(x)}

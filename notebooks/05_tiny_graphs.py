@@ -207,6 +207,7 @@ plt.show()
 # embeddings do not take it. The Transformer's level rises early and partly falls back while the last
 # edges are stored.
 
+# %% [markdown]
 # ## Does the geometry last?
 #
 # The verdicts read every run here at its budget (the authors' steps). Trained for ten times that budget

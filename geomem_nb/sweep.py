@@ -25,9 +25,9 @@ from .runtime import PRESETS, preset as env_preset
 
 from .sweep_cells import (  # the runs as data; re-exported: every reader of the map names them here
     BASE, GRIDS, EXTRA, KNOBS, STUDY_KNOBS, KNOB_CELLS, FIRST_HOP_CELLS, STUDIED, STUDY_STEPS, COST_KNOB,
-    PUSH_KNOB, PUSH_STEPS, COST_KNOBS, FRONTIER_CELLS, CLOCK_KNOBS, COST_BUDGETS, CLOCK_CELLS, CHECKPOINTED,
+    PUSH_KNOB, PUSH_STEPS, COST_KNOBS, FRONTIER_CELLS, CLOCK_KNOBS, COST_BUDGETS, CLOCK_CELLS, REACH_CELLS, CHECKPOINTED,
     GROUPS, EVALUATIONS, DIAGNOSED, DROPPED, MEASURES, cells, knob_cells, first_hop_cells, frontier_cells,
-    clock_cells, selected)
+    clock_cells, reach_cells, selected)
 
 
 def name(cell: dict) -> str:
@@ -126,7 +126,7 @@ def collect(out: str | Path, preset: str, group: str = "grid") -> list[dict]:
 
 
 FOLDERS = {"grid": "09_path_length", "knobs": "09_path_length", "first-hop": "09_first_hop",
-           "frontier": "09_long_path", "clock": "09_clock"}
+           "frontier": "09_long_path", "clock": "09_clock", "reach": "09_reach"}
 
 
 def shipped(preset: str, group: str = "grid") -> list[dict] | None:
@@ -164,7 +164,7 @@ def main(argv=None) -> int:
         the path length, the degree and the epochs: one run per cell of the map, each its own process,
         writing its metrics.json into a folder of --out named after the cell. A cell whose folder already
         holds a result is not run again (--clear runs it anew). --knobs, --first-hop, --frontier (the
-        long-path study) or --clock run that group of cells instead of the map; --list names a group's
+        long-path study), --clock or --reach run that group of cells instead of the map; --list names a group's
         cells. The runs share this machine (--workers at a time, default 2, one thread each) or go to a
         SLURM cluster (--launcher slurm).""", examples=[
         "python -m geomem_nb.sweep --preset ci --out outputs/ci/09_path_length",
@@ -180,11 +180,12 @@ def main(argv=None) -> int:
                        help="the diagnosed runs (first_hop.diagnose at every evaluation) instead of the grid")
     which.add_argument("--frontier", action="store_true", help="the long-path study's runs instead of the grid")
     which.add_argument("--clock", action="store_true", help="the clock test's runs (checkpointed, resumable)")
+    which.add_argument("--reach", action="store_true", help="the l = 9 reach runs (checkpointed, resumable)")
     p.add_argument("--clear", action="store_true", help="remove the selected runs from --out first, then run them all")
     p.add_argument("--only", nargs="+", metavar="NAME", help="run just these cells of the group (their folder names)")
     p.add_argument("--list", action="store_true", help="print the names of the group's cells, and run nothing")
     a = p.parse_args(argv)
-    group = "knobs" if a.knobs else "first-hop" if a.first_hop else "frontier" if a.frontier else "clock" if a.clock else "grid"
+    group = "knobs" if a.knobs else "first-hop" if a.first_hop else "frontier" if a.frontier else "clock" if a.clock else "reach" if a.reach else "grid"
     with p.refusing():  # the input only: the runs below report their own failures
         preset = a.preset or env_preset()
         cells = [name(c) for c in selected(preset, group)]

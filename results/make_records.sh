@@ -6,7 +6,7 @@
 # one thread each: about two hours on two idle cores (estimated from each group's own time).
 # One group can be run alone: bash results/make_records.sh runs|in_context|tiny|chapters|learning_order|
 # variant_seeds|path_length_map|path_length_knobs|first_hop|decisive_c17_c19|decisive_c20_c21|knobs_width512|
-# long_path|clock|geometry_lasts.
+# long_path|clock|reach|geometry_lasts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
@@ -109,6 +109,12 @@ clock() {
     "$PY" -m geomem_nb.sweep --preset cpu --clock --workers "$WORKERS" --out results/cpu/09_clock
 }
 
+# Chapter 09's reach (sweep.REACH_CELLS): l = 9 with the clock test's cheapest setting on two fresh seeds,
+# each stopped at held-out 0.5 and checkpointed under outputs/checkpoints/09_reach, so a cut-off run resumes.
+reach() {
+    "$PY" -m geomem_nb.sweep --preset cpu --reach --workers "$WORKERS" --out results/cpu/09_reach
+}
+
 # Chapter 05's geometry over a longer budget: every model on every tiny graph at ten times its budget, two
 # seeds (geomem_nb.durability; about half an hour on one core).
 geometry_lasts() {
@@ -130,4 +136,4 @@ export OMP_NUM_THREADS=1 WORKERS=1 PY
 exec "$PY" -m geomem_nb.launch records \
     --after chapters=runs,tiny,variant_seeds,decisive_c17_c19,decisive_c20_c21,knobs_width512 "$@" -- \
     runs tiny variant_seeds decisive_c17_c19 decisive_c20_c21 knobs_width512 chapters learning_order \
-    path_length_map path_length_knobs first_hop long_path clock geometry_lasts
+    path_length_map path_length_knobs first_hop long_path clock reach geometry_lasts

@@ -84,7 +84,9 @@ a tiny graph, reproduce runs one of the paper's headline experiments.
 Settings you do not give take the preset's value (--preset, else the GEOMEM_SCALE variable; default
 cpu). Bad input stops at once with one line naming the setting (exit status 2); a run that fails
 stops with one line (exit status 1; GEOMEM_DEBUG=1 shows the traceback). See
-"python -m geomem_nb COMMAND --help" for the settings of each command."""
+"python -m geomem_nb COMMAND --help" for the settings of each command. The book's multi-run studies
+(many runs over seeds or settings, gathered into one record) have commands of their own: "python -m
+geomem_nb.studies" lists them."""
 EXAMPLES = ["python -m geomem_nb in-weights --preset ci --degree 20 --path-length 4 --out runs/small",
             "python -m geomem_nb tiny --graph cycle:15 --model nn --out runs/cycle15",
             "python -m geomem_nb reproduce in-weights-g5000-5 --preset cpu"]

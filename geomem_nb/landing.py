@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from . import controls, viz
 from .deviations.configs import epochs, planned_steps
-from .deviations.paper import IN_WEIGHTS, paper
+from .paper import IN_WEIGHTS, paper
 from .results import shipped
 from .verdicts import IN_CONTEXT_GRAPHS, PAPER_GRAPHS, POSITIVE_CONTROL, far_above, listing
 

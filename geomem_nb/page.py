@@ -14,7 +14,7 @@ from . import claims
 from .checks import check_choice
 from .deviations import budgets
 from .deviations.configs import epochs, graph_name
-from .deviations.paper import IN_WEIGHTS, paper
+from .paper import IN_WEIGHTS, paper
 from .results import shipped
 
 CLAIMS_PAGE = "../book/claims.html"  # from a chapter (notebooks/NN.html) to the claims page
@@ -112,6 +112,7 @@ def scale_text(get=shipped, runs: dict | None = None) -> str:
 # --- What a page's visible text may not hold ------------------------------------------------------------
 # Each check: (what it finds, pattern). Run on a page's text outside its code inputs (tools/check_book.py).
 _MODULES = "|".join(sorted({p.stem for p in Path(__file__).parent.glob("*.py") if p.stem[0] != "_"}
+                           | {p.stem for p in Path(__file__).parent.glob("studies/*.py") if p.stem[0] != "_"}
                            | {p.name for p in Path(__file__).parent.iterdir() if (p / "__init__.py").exists()}
                            | {"geomem_nb"}))
 LEAKS = (

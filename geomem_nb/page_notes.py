@@ -11,7 +11,7 @@ import re
 
 import torch
 
-from .chapter_records import announce
+from .studies.chapter_records import announce
 from .controls import shortfalls
 from .experiments import recorded
 from .runtime import device, preset

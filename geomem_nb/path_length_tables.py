@@ -4,11 +4,12 @@ diagnosis, the study's settings, the frontier push, the cost of each +1 in l and
 row is in reader words (no record names, yes/no for flags), so the chapter only shows it."""
 from __future__ import annotations
 
-from . import controls, deviations, first_hop, long_path, stats, sweep
+from . import controls, deviations, first_hop, stats
+from .studies import long_path, path_length_map
 from .prose import yes_no
 
 TRAINED = {"train_exact_match": controls.LEARNED}  # a run that fits its training paths
-SETTING_WORDS = {sweep.COST_KNOB: f"the recipe ({sweep.COST_KNOB})"}
+SETTING_WORDS = {path_length_map.COST_KNOB: f"the recipe ({path_length_map.COST_KNOB})"}
 
 
 def setting_words(knob: str | None) -> str:
@@ -118,7 +119,7 @@ def study_label(key: tuple) -> str:
 def study_tables(study: list[dict]) -> tuple[list[dict], list[dict]]:
     """The one-knob comparison, two tables: the measures, then the first-hop diagnosis (mean ± sd)."""
     screened = long_path.screen(study)
-    recipe = long_path.spreads(next(runs for k, runs in screened.items() if k[0] == 100 and k[2] == sweep.COST_KNOB))
+    recipe = long_path.spreads(next(runs for k, runs in screened.items() if k[0] == 100 and k[2] == path_length_map.COST_KNOB))
     measures, diagnoses = [], []
     for key, runs in screened.items():
         sp = long_path.spreads(runs)
@@ -141,9 +142,9 @@ def push_choice(study: list[dict], path_length: int = 7, seed: int = 0) -> tuple
     value, and the recipe's: how the frontier push's setting was chosen."""
     first = {r.get("knob"): r["test_exact_match"] for r in study
              if (r["degree"], r["path_length"], r.get("seed", 0)) == (100, path_length, seed)
-             and r["steps"] == sweep.STUDY_STEPS and r["test_exact_match"] is not None}
+             and r["steps"] == path_length_map.STUDY_STEPS and r["test_exact_match"] is not None}
     best = max(first, key=first.get)
-    return best, first[best], first[sweep.COST_KNOB]
+    return best, first[best], first[path_length_map.COST_KNOB]
 
 
 def push_rows(push: list[dict]) -> list[dict]:
@@ -157,10 +158,10 @@ def push_rows(push: list[dict]) -> list[dict]:
 def cost(study: list[dict], knobs: list[dict] | None) -> tuple[dict, dict, dict, list[dict]]:
     """The cost curves of the recipe and the push's setting, the recipe's lower bound at l = 8 (the
     map's longest failing run), the fitted growth of each, and one table of all of it."""
-    curves = {k: long_path.cost_curve(study, k) for k in sweep.COST_KNOBS}
-    longest = [r for r in knobs or [] if r["path_length"] >= 8 and r.get("knob") == sweep.COST_KNOB
+    curves = {k: long_path.cost_curve(study, k) for k in path_length_map.COST_KNOBS}
+    longest = [r for r in knobs or [] if r["path_length"] >= 8 and r.get("knob") == path_length_map.COST_KNOB
                and r["degree"] == 100 and r["test_exact_match"] < long_path.REACHED]
-    bounds = {sweep.COST_KNOB: {r["path_length"]: r["steps"] for r in sorted(longest, key=lambda r: r["steps"])}}
+    bounds = {path_length_map.COST_KNOB: {r["path_length"]: r["steps"] for r in sorted(longest, key=lambda r: r["steps"])}}
     fits = {k: long_path.growth(c) for k, c in curves.items()}
     table = [{"setting": setting_words(k), "l": c["l"], "seeds": c["seeds"], "seeds that reached 0.5": c["reached 0.5"],
               "budget (steps)": c["budget"], "evaluated every": c["eval_every"],

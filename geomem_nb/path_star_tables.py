@@ -4,7 +4,7 @@ two-phase run. Each returns rows in reader words (``viz.table`` renders them), s
 not bookkeeping."""
 from __future__ import annotations
 
-from . import learning_order
+from .studies import learning_order
 from .controls import FORMAT, POSITIVE_CONTROL, learned, run_bars
 from .page_notes import status
 from .results import shipped

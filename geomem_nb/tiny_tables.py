@@ -1,5 +1,5 @@
 """The tables and found lists of the tiny-graph chapter (5), built from its multi-seed record (``rec``:
-``tiny_seeds.load_or_run``): every cell is mean ± sd over seeds in reader words, so the chapter holds
+``tiny_graph_seeds.load_or_run``): every cell is mean ± sd over seeds in reader words, so the chapter holds
 calls, figures and asserts, not bookkeeping."""
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from . import stats
 from .controls import LEARNED
 from .experiments import tiny_config
 from .graphs import TINY_GRAPHS
-from .tiny_seeds import AUTHORS_RECORDED, comparisons, entries, sign_flips, spread_of, text
+from .studies.tiny_graph_seeds import AUTHORS_RECORDED, comparisons, entries, sign_flips, spread_of, text
 
 # The models' names on the page (the glossary's), by their names in the record.
 NAMES = {"transformer": "Transformer", "nn": "bilinear network", "associative": "associative memory",

@@ -4,8 +4,9 @@ Mamba tables, for the seed sweep and the follow-up runs. Every row is in reader 
 no claim statuses (a comparison says only whether it is beyond the spread)."""
 from __future__ import annotations
 
-from . import controls, stats, variants
-from . import decisive_c17_c19 as dc
+from . import controls, stats
+from .studies import what_else_matters, what_else_readings
+from .studies import edges_pauses_phases as dc
 from .prose import num
 
 LEARNED = {"edge_recovery": controls.LEARNED, "train_exact_match": controls.LEARNED}  # a control's targets
@@ -28,7 +29,7 @@ class Cells:
 
 def learned(source: dict, prefix: str, bars: dict) -> str:
     """The control column: 'yes', or what the run fell short of (its failure is then no evidence)."""
-    return "; ".join(controls.shortfalls(variants.control(source, prefix, bars), bars)) or "yes"
+    return "; ".join(controls.shortfalls(what_else_readings.control(source, prefix, bars), bars)) or "yes"
 
 
 def seeds_note(seed: int, sweep: dict | None, sweep_preset: str, preset: str) -> str:
@@ -75,7 +76,7 @@ def c17_positions(D: dict) -> dict:
 
 
 def pause_rows(cell: Cells) -> dict:
-    return {k: {"held-out exact match": cell(f"pauses/{k}/test_exact_match")} for k in variants.PAUSES}
+    return {k: {"held-out exact match": cell(f"pauses/{k}/test_exact_match")} for k in what_else_matters.PAUSES}
 
 
 def frontier_pause_rows(cell: Cells, D: dict, level: float) -> dict:
@@ -114,7 +115,7 @@ def c19_rows(cell: Cells, staged: dict, D: dict) -> dict:
 def tree_rows(cell: Cells) -> dict:
     return {s: {"held-out exact match": cell(f"tree/{s}/test_exact_match"), "first hop": cell(f"tree/{s}/test_hardest_token"),
                 "train exact match": cell(f"tree/{s}/train_exact_match"),
-                "learned what it could": learned(cell.one, f"tree/{s}/", TREE_LEARNED)} for s in variants.SPLITS}
+                "learned what it could": learned(cell.one, f"tree/{s}/", TREE_LEARNED)} for s in what_else_matters.SPLITS}
 
 
 def tree_sources(sweep: dict | None, decisive: dict, D8: dict) -> list:
@@ -138,7 +139,7 @@ def tree_comparison_rows(found: list) -> list[dict]:
              "first hop": stats.cell(sp, f"tree/{s}/test_hardest_token"),
              "train exact match": stats.cell(sp, f"tree/{s}/train_exact_match"),
              "learned what it could": learned(sp, f"tree/{s}/", TREE_LEARNED),
-             "chance": num(sp["tree/chance"].mean, 3)} for (t, run, seeds, sp) in found if sp for s in variants.SPLITS]
+             "chance": num(sp["tree/chance"].mean, 3)} for (t, run, seeds, sp) in found if sp for s in what_else_matters.SPLITS]
 
 
 MAMBA_MEASURES = {"test_exact_match": "held-out exact match", "test_hardest_token": "first hop, held-out",
@@ -148,7 +149,7 @@ MAMBA_MEASURES = {"test_exact_match": "held-out exact match", "test_hardest_toke
 def mamba_rows(cell: Cells, mamba: dict) -> dict:
     return {name: {"measure": MAMBA_MEASURES[key], "GPT": cell(f"mamba/{name}/gpt"), "Mamba": cell(f"mamba/{name}/mamba"),
                    "GPT steps": mamba[("gpt", name)].metrics["steps"], "Mamba steps": mamba[("mamba", name)].metrics["steps"]}
-            for name, (_, key) in variants.MAMBA_OBJECTIVES.items()}
+            for name, (_, key) in what_else_matters.MAMBA_OBJECTIVES.items()}
 
 
 def comparison_words(label: str) -> str:
@@ -161,7 +162,7 @@ def comparison_rows(spreads: dict) -> list[dict]:
     """Each comparison of the seed sweep and whether it is beyond the spread of its seeds."""
     return [{"comparison, in the seed sweep": comparison_words(label),
              "beyond the spread": "cannot be read (a split not above chance)" if holds is None else "yes" if holds else "no"}
-            for label, holds in variants.beyond_spread(spreads).items()]
+            for label, holds in what_else_readings.beyond_spread(spreads).items()]
 
 
 def record(base, chance: float, one: dict, pairs, staged_names: dict, runs: dict, trees: dict, tree_chance: float,
@@ -170,11 +171,11 @@ def record(base, chance: float, one: dict, pairs, staged_names: dict, runs: dict
     return {
         "graph": f"G({base.degree},{base.path_length})", "steps": base.steps, "chance": chance, "seed": base.seed,
         "directions": {f"{e}/{p}": one[f"directions/{e}/{p}/test_exact_match"] for e, p in pairs},
-        "pauses": {str(k): one[f"pauses/{k}/test_exact_match"] for k in variants.PAUSES},
+        "pauses": {str(k): one[f"pauses/{k}/test_exact_match"] for k in what_else_matters.PAUSES},
         "staged_peak": {n: one[f"staged/{k}/peak"] for n, k in zip(staged_names, runs["staged"])},
         "staged_final": {n: one[f"staged/{k}/final"] for n, k in zip(staged_names, runs["staged"])},
         "mixed_final": one["mixed/test_exact_match"],
         "tree": f"T({trees['leaf'].config['degree']},{trees['leaf'].config['path_length']})",
-        "tree_chance": tree_chance, "trees": {s: one[f"tree/{s}/test_exact_match"] for s in variants.SPLITS},
-        "mamba": {n: {m: one[f"mamba/{n}/{m}"] for m in ("gpt", "mamba")} for n in variants.MAMBA_OBJECTIVES},
+        "tree_chance": tree_chance, "trees": {s: one[f"tree/{s}/test_exact_match"] for s in what_else_matters.SPLITS},
+        "mamba": {n: {m: one[f"mamba/{n}/{m}"] for m in ("gpt", "mamba")} for n in what_else_matters.MAMBA_OBJECTIVES},
         "measurements": one, "seeds_record": seeds_record}

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import geometry, stats, succinctness, tiny_seeds
+from . import geometry, stats, succinctness
+from .studies import tiny_graph_seeds
 from .experiments import tiny_knobs
 from .experiments import tiny_measures
 from .prose import num, words, yes_no
@@ -20,12 +21,12 @@ MEASURE_WORDS = {"geometric_margin": "geometric margin (ours)", "geometric_margi
 
 def capacity_rows(rec: dict, graphs) -> list[dict]:
     """Associative memory, bilinear network and Transformer on each tiny graph, mean ± sd over seeds."""
-    text = tiny_seeds.text
+    text = tiny_graph_seeds.text
     rows = []
     for g in graphs:
         for m in ("associative", "nn", "transformer"):
             e = f"{g}/{m}"
-            theirs = tiny_seeds.AUTHORS_RECORDED.get(f"{e}/geometric_margin_full_vocab")
+            theirs = tiny_graph_seeds.AUTHORS_RECORDED.get(f"{e}/geometric_margin_full_vocab")
             rows.append({"graph": g, "model": MODEL_WORDS[m], "seeds": len(rec["runs"][e]["seeds"]),
                          "worst edge recovery": min(rec["runs"][e]["measures"]["topk_recovery"]["values"]),
                          "geometric level": text(rec, e, "geometric_level"),

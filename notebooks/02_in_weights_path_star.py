@@ -40,8 +40,8 @@ if "google.colab" in sys.modules:
 
 # %% tags=["hide-input"]
 import matplotlib.pyplot as plt
-from geomem_nb import (controls, deviations, experiments, graphs, learning_order, page_notes, path_star_tables as tables,
-                       presets, results, selection, viz)
+from geomem_nb import controls, deviations, experiments, graphs, page_notes, path_star_tables as tables, presets, results, selection, viz
+from geomem_nb.studies import learning_order
 from geomem_nb.tasks import InWeightsTask
 
 viz.setup()

@@ -49,8 +49,8 @@ if "google.colab" in sys.modules:
 import matplotlib.pyplot as plt
 import numpy as np
 
-from geomem_nb import (controls, durability, experiments, geometry, graphs, page_notes, presets, prose, spectral,
-                       stats, tiny_seeds, tiny_tables as tables, viz)
+from geomem_nb import controls, experiments, geometry, graphs, page_notes, presets, prose, spectral, stats, tiny_tables as tables, viz
+from geomem_nb.studies import geometry_lasts, tiny_graph_seeds
 from geomem_nb.viz import durability as durability_viz
 from geomem_nb.experiments import tiny_config
 
@@ -60,13 +60,13 @@ page_notes.setup_note("05_tiny_graphs")
 # %% tags=["hide-input"]
 cfg = presets.config("tiny")
 runs = experiments.tiny_sweep(preset=cfg.preset)  # seed 7: the figures
-S = tiny_seeds.load_or_run(cfg.preset)  # every seed: the numbers (loaded, or run here where missing or stale)
+S = tiny_graph_seeds.load_or_run(cfg.preset)  # every seed: the numbers (loaded, or run here where missing or stale)
 G = {name: graphs.tiny_graph(name) for name in graphs.TINY_GRAPHS}
-sp = lambda e, m: tiny_seeds.spread_of(S, e, m)  # noqa: E731
+sp = lambda e, m: tiny_graph_seeds.spread_of(S, e, m)  # noqa: E731
 shown = ("node2vec", "transformer", "mamba", "nn", "associative")
 fig, (ax,) = viz.panels(width=7.0, height=3.4)
 viz.seed_bars({tables.graph(g): {tables.name(m): sp(f"{g}/{m}", "spectral_concentration") for m in shown} for g in G},
-              chance={tables.graph(g): tiny_seeds.mean(S, f"{g}/node2vec", "concentration_chance") for g in G}, ax=ax)
+              chance={tables.graph(g): tiny_graph_seeds.mean(S, f"{g}/node2vec", "concentration_chance") for g in G}, ax=ax)
 ax.legend(fontsize=7.5, ncols=3, loc="upper center", bbox_to_anchor=(0.5, -0.12))
 plt.show()
 
@@ -170,7 +170,7 @@ for name in ("star", "grid", "irregular"):
 # self-edge section shows where the fold comes from.
 
 # %% tags=["hide-input"]
-nn_sign = tiny_seeds.sign_by_graph(S, "nn", "geometric_level")
+nn_sign = tiny_graph_seeds.sign_by_graph(S, "nn", "geometric_level")
 print("The bilinear network's final geometric level over seeds: "
       + "; ".join(f"{side}: {', '.join(map(tables.graph, gs)) or 'none'}" for side, gs in nn_sign.items()) + ".")
 assert not nn_sign["above 0"], nn_sign  # the prose above: not above zero on any graph
@@ -218,18 +218,18 @@ plt.show()
 # of the budgeted one.
 
 # %% tags=["hide-input"]
-lasting, lasting_source = durability.load(cfg.preset)
+lasting, lasting_source = geometry_lasts.load(cfg.preset)
 if lasting:
     durability_viz.geometry_over_training(lasting, S, {m: tables.name(m) for m in tiny_config.TINY_MODELS},
                                           graphs=[g for g in G if any(n.startswith(g + "/") for n in lasting["entries"])])
     plt.show()
     words = {m: tables.name(m) for m in tiny_config.TINY_MODELS}
-    lasting_rows = durability.table_rows(lasting, S, words)
-    margin_rows = durability.table_rows(lasting, S, words, measure="geometric_margin")
+    lasting_rows = geometry_lasts.table_rows(lasting, S, words)
+    margin_rows = geometry_lasts.table_rows(lasting, S, words, measure="geometric_margin")
 
 # %% tags=["remove-input"]
 if lasting:
-    tally, margins, lower = durability.tally(lasting_rows), durability.tally(margin_rows), durability.lower_at_end(lasting, S)
+    tally, margins, lower = geometry_lasts.tally(lasting_rows), geometry_lasts.tally(margin_rows), geometry_lasts.lower_at_end(lasting, S)
     decayed = [r["graph / model"] for r in lasting_rows if r["longer budget"] == "decays"]
     lasting_text = (
         f"At ten times the budget the geometric level persists for {tally['persists']} of {len(lasting_rows)} "
@@ -422,7 +422,7 @@ for g in G:
     assert selfed_level.mean - selfed_level.sd >= 0.3, (g, selfed_level)
     selfed_margin = sp(f"{g}/nn-self-edges", "geometric_margin_full_vocab")
     assert selfed_margin.mean - selfed_margin.sd >= 2, (g, selfed_margin)
-for c in tiny_seeds.comparisons(S):
+for c in tiny_graph_seeds.comparisons(S):
     if c["measure"] == "final_loss":  # Node2Vec: the authors' exact numbers
         assert abs(c["ours"].mean - c["authors"]) <= 0.01, c
 found = tables.found(S)

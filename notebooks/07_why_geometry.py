@@ -46,8 +46,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import geomem_nb as gm
-from geomem_nb import (controls, experiments, graphs, knob_table, page_notes, presets, prose, results, stats,
-                       succinctness, tiny_seeds, viz)
+from geomem_nb import controls, experiments, graphs, page_notes, presets, prose, results, stats, succinctness, viz
+from geomem_nb.studies import knob_table, tiny_graph_seeds
 from geomem_nb import why_geometry_tables as tables
 from geomem_nb.experiments import tiny_knobs
 
@@ -124,9 +124,9 @@ else:
 # (the whole vocabulary), with the authors' seed-7 number. Mean ± sd over chapter 5's seeds.
 
 # %% tags=["hide-input"]
-S5 = tiny_seeds.load_or_run(PRESET, names=[f"{g}/{m}" for g in G for m in ("associative", "associative-fast", "nn",
+S5 = tiny_graph_seeds.load_or_run(PRESET, names=[f"{g}/{m}" for g in G for m in ("associative", "associative-fast", "nn",
                                                                             "transformer", "mamba")])
-sp = tiny_seeds.spread_of
+sp = tiny_graph_seeds.spread_of
 for g in G:
     a = S5["runs"][f"{g}/associative"]["measures"]
     # Two-sided: on every seed the control stored (nearly) every edge; the wide frozen network every one.

@@ -44,17 +44,18 @@ if "google.colab" in sys.modules:
 
 # %% tags=["hide-input"]
 import matplotlib.pyplot as plt
-from geomem_nb import controls, page_notes, prose, results, stats, variants, verdicts, viz
-from geomem_nb import decisive_c17_c19 as dc
+from geomem_nb import controls, page_notes, prose, results, stats, verdicts, viz
+from geomem_nb.studies import what_else_matters, what_else_readings
+from geomem_nb.studies import edges_pauses_phases as dc
 from geomem_nb import what_else_tables as tables
 from geomem_nb.what_else_tables import LEARNED, STAGED_LEARNED, TREE_LEARNED
 
 viz.setup()
-base = variants.base_config()
+base = what_else_matters.base_config()
 chance = 1 / base.degree
 # The spread: at ci the cpu sweep's (shown, not asserted); at cpu its own record (when it is missing, the
 # sweep runs after the live seed, before the claims); at gpu and paper their own, else the cpu one.
-sweep, sweep_preset = variants.load_for(base.preset)
+sweep, sweep_preset = what_else_matters.load_for(base.preset)
 spreads = sweep["spreads"] if sweep else None
 SEEDS_NOTE = tables.seeds_note(base.seed, sweep, sweep_preset, base.preset)
 decisive = results.shipped("cpu/08_decisive_c17_c19")  # the follow-up runs of C17-C19 (loaded, never run here)
@@ -80,9 +81,9 @@ for line in tables.followup_lines(decisive) if decisive else ["The follow-up run
 # failing setting counts only if the run learned its edges and its training paths (at least 0.9 each).
 
 # %% tags=["hide-input"]
-d = runs["directions"] = variants.directions(base)
+d = runs["directions"] = what_else_matters.directions(base)
 runs["mixed"] = d[("both", "forward")]
-one = variants.measure(runs)
+one = what_else_matters.measure(runs)
 cell = tables.Cells(one, spreads)
 viz.value_grid({(f"edges: {e}", f"paths: {p}"): r.metrics["test_exact_match"] for (e, p), r in d.items()},
                title=f"held-out exact match, seed {base.seed} (chance 1/d = {chance:.3f})")
@@ -129,11 +130,11 @@ if D:
 # The same budget with 0, 1, 2 and 4 pause tokens between the leaf and the answer (1 is the run above).
 
 # %% tags=["hide-input"]
-runs["pauses"] = variants.pauses(base, runs["mixed"])
+runs["pauses"] = what_else_matters.pauses(base, runs["mixed"])
 viz.curves({f"{k} pause tokens": r for k, r in runs["pauses"].items()}, "test_exact_match", chance=chance,
            ylabel="held-out exact match")
 plt.show()
-one = variants.measure(runs)
+one = what_else_matters.measure(runs)
 cell = tables.Cells(one, spreads)
 viz.table(tables.pause_rows(cell), columns=["pause tokens", "held-out exact match"], caption=SEEDS_NOTE)
 
@@ -173,8 +174,8 @@ if D:
 # collapse counts only if the edge phase learned its edges and the path phase its training paths.
 
 # %% tags=["hide-input"]
-runs["staged"] = variants.staged(base)
-one = variants.measure(runs)
+runs["staged"] = what_else_matters.staged(base)
+one = what_else_matters.measure(runs)
 cell = tables.Cells(one, spreads)
 staged = {f"staged, path lr {r.config['lr']:g}": r for r in runs["staged"].values()}
 viz.curves({**staged, "mixed": runs["mixed"]}, "test_exact_match", chance=chance, ylabel="held-out exact match")
@@ -217,8 +218,8 @@ if D:
 # training path. Chance is $1/\text{number of leaves}$.
 
 # %% tags=["hide-input"]
-trees = runs["trees"] = variants.trees(base)
-one = variants.measure(runs)
+trees = runs["trees"] = what_else_matters.trees(base)
+one = what_else_matters.measure(runs)
 cell = tables.Cells(one, spreads)
 tree_chance = one["tree/chance"]
 viz.curves({f"{s} split": r for s, r in trees.items()}, "test_exact_match", chance=tree_chance,
@@ -242,7 +243,7 @@ if D8 is not None:
     found = tables.tree_sources(sweep, DECISIVE, D8)
     fig, (ax,) = viz.panels(width=7.0, height=3.0)
     viz.seed_spread({f"{t}, {s} split": sp[f"tree/{s}/test_exact_match"] for (t, _, _, sp) in found if sp
-                     for s in variants.SPLITS}, ax=ax, line=D8["tree/chance"].mean,
+                     for s in what_else_matters.SPLITS}, ax=ax, line=D8["tree/chance"].mean,
                     line_label=f"chance, {g8['tree']}", xlabel="held-out exact match (dots: seeds; bar: mean ± sd)")
     plt.show()
 
@@ -250,7 +251,7 @@ if D8 is not None:
 if D8 is not None:
     viz.table(tables.tree_comparison_rows(found), caption=f"the seed sweep's tree beside the follow-up one "
               f"({g8['steps']} steps); mean ± sd over seeds")
-    print("Follow-up tree:", variants.split_order(D8)[2])
+    print("Follow-up tree:", what_else_readings.split_order(D8)[2])
 
 # %% [markdown]
 # *What to see:* on the follow-up tree both splits are above chance, and the first-token split is
@@ -264,11 +265,11 @@ if D8 is not None:
 # in rows of their own lengths (a recurrence cannot keep packed examples apart) and twice the GPT's steps.
 
 # %% tags=["hide-input"]
-mamba = runs["mamba"] = variants.mamba_vs_gpt(base, runs["mixed"])
-one = variants.measure(runs)
+mamba = runs["mamba"] = what_else_matters.mamba_vs_gpt(base, runs["mixed"])
+one = what_else_matters.measure(runs)
 cell = tables.Cells(one, spreads)
 fig, axes = viz.panels(3, height=3.0)
-for ax, (name, (_, key)) in zip(axes, variants.MAMBA_OBJECTIVES.items()):
+for ax, (name, (_, key)) in zip(axes, what_else_matters.MAMBA_OBJECTIVES.items()):
     viz.curves({"GPT": mamba[("gpt", name)], "Mamba": mamba[("mamba", name)]}, key, ax=ax, chance=chance,
                ylabel=tables.MAMBA_MEASURES[key])
     viz.distinguish(ax)  # on the edges alone the two lie on each other
@@ -322,17 +323,17 @@ if base.preset == "ci":
           (" (the seed sweep's spread is shown beside each number in the tables above)." if sweep else "."))
 else:
     if sweep is None:
-        spreads, _ = variants.sweep(base.preset, variants.SEEDS, known={base.seed: one})
-        sweep = {"seeds": list(variants.SEEDS), "spreads": spreads}
+        spreads, _ = what_else_matters.sweep(base.preset, what_else_matters.SEEDS, known={base.seed: one})
+        sweep = {"seeds": list(what_else_matters.SEEDS), "spreads": spreads}
     S = sweep["spreads"]
 
 # %% tags=["hide-output", "hide-input"]
 if spreads:
     viz.table(tables.comparison_rows(spreads), caption=f"the seed sweep, seeds {', '.join(map(str, sweep['seeds']))} "
               "(the follow-up runs above replace its pause, staged, tree-star and Mamba comparisons)")
-    for name, text in variants.staged_reading(spreads).items():
+    for name, text in what_else_readings.staged_reading(spreads).items():
         print(f"Staged {name}: {text}")
-    print("Tree-star, seed sweep:", variants.split_order(spreads)[2])
+    print("Tree-star, seed sweep:", what_else_readings.split_order(spreads)[2])
 
 # %% [markdown]
 # ## The claims, asserted
@@ -354,15 +355,15 @@ if spreads:
 bar = 0.5 if base.preset == "ci" else 0.8
 assert one["directions/both/forward/test_exact_match"] >= bar, one
 assert one["directions/both/reverse/test_exact_match"] >= 10 * chance, one
-for p in variants.PATHS:
+for p in what_else_matters.PATHS:
     key = f"directions/forward/{p}/"
-    controls.assert_learned(variants.control(one, key, LEARNED), LEARNED, f"forward-only edges, {p} paths")
+    controls.assert_learned(what_else_readings.control(one, key, LEARNED), LEARNED, f"forward-only edges, {p} paths")
     assert one[key + "test_exact_match"] <= 3 * chance, (key, one[key + "test_exact_match"])
-assert all(one[f"pauses/{k}/test_exact_match"] >= 10 * chance for k in variants.PAUSES), one
-controls.assert_learned(variants.control(one, "staged/fast/", STAGED_LEARNED), STAGED_LEARNED, "staged fast")
+assert all(one[f"pauses/{k}/test_exact_match"] >= 10 * chance for k in what_else_matters.PAUSES), one
+controls.assert_learned(what_else_readings.control(one, "staged/fast/", STAGED_LEARNED), STAGED_LEARNED, "staged fast")
 assert all(one["mixed/test_exact_match"] > one[f"staged/{name}/final"] for name in runs["staged"]), one
 assert one["tree/leaf/test_exact_match"] >= 5 * tree_chance, one
-assert all(one[f"mamba/{name}/mamba"] >= 10 * chance for name in variants.MAMBA_OBJECTIVES), one
+assert all(one[f"mamba/{name}/mamba"] >= 10 * chance for name in what_else_matters.MAMBA_OBJECTIVES), one
 
 # %% tags=["hide-input"]
 if S is not None:
@@ -372,30 +373,30 @@ if S is not None:
     # C17: the failing settings learned what they could (every seed), then fail; mixed edges succeed.
     for e, p in (("forward", "forward"), ("forward", "reverse"), ("backward", "forward"), ("backward", "reverse")):
         key = f"directions/{e}/{p}/"
-        controls.assert_learned(variants.control(S, key, LEARNED), LEARNED, f"{e}-only edges, {p} paths (worst seed)")
+        controls.assert_learned(what_else_readings.control(S, key, LEARNED), LEARNED, f"{e}-only edges, {p} paths (worst seed)")
         assert stats.at_chance(em(key + "test_exact_match"), chance), (key, em(key + "test_exact_match"))
     both = em("directions/both/forward/test_exact_match")  # the claim: mixed edges, high forward accuracy
     assert both.mean - both.sd >= 0.8, both
-    for p in variants.PATHS:
+    for p in what_else_matters.PATHS:
         assert stats.above(em(f"directions/both/{p}/test_exact_match"), em(f"directions/forward/{p}/test_exact_match")), p
     # C18: every pause count learned; the order 0 < 1 < 2 < 4 does not hold beyond the spread.
-    P = [em(f"pauses/{k}/test_exact_match") for k in variants.PAUSES]
+    P = [em(f"pauses/{k}/test_exact_match") for k in what_else_matters.PAUSES]
     assert all(s.mean - s.sd >= 10 * chance for s in P), P
     assert not stats.ordered(P), P
     # C19: the collapsing staged run learned its edges and its training paths, then ends at chance;
     # its peak, and the slow run's peak, stay far below the mixed run.
-    controls.assert_learned(variants.control(S, "staged/fast/", STAGED_LEARNED), STAGED_LEARNED, "staged fast (worst seed)")
+    controls.assert_learned(what_else_readings.control(S, "staged/fast/", STAGED_LEARNED), STAGED_LEARNED, "staged fast (worst seed)")
     assert stats.at_chance(em("staged/fast/final"), chance), em("staged/fast/final")
     for name in ("fast", "slow"):
         assert stats.above(em("mixed/test_exact_match"), em(f"staged/{name}/peak")), name
     # C20: the first-token split learned its training paths; the leaf split beats chance beyond the
     # spread; the first-token split stays at chance. The ordering (leaf above first-token) is asserted
     # only when both splits are above chance; otherwise it cannot be read, and the chapter says so.
-    controls.assert_learned(variants.control(S, "tree/first-token/", TREE_LEARNED), TREE_LEARNED,
+    controls.assert_learned(what_else_readings.control(S, "tree/first-token/", TREE_LEARNED), TREE_LEARNED,
                             "tree-star first-token split (worst seed)")
     assert stats.above(em("tree/leaf/test_exact_match"), S["tree/chance"])
     assert stats.at_chance(em("tree/first-token/test_exact_match"), one["tree/chance"])
-    readable, order, order_text = variants.split_order(S)
+    readable, order, order_text = what_else_readings.split_order(S)
     if readable:
         assert order == "leaf", order_text
     # C21: Mamba matches the GPT on the first hop and the edges-only geometry, not on full paths.
@@ -407,7 +408,7 @@ if S is not None:
 if D is not None:
     # C17: every variant learned its edges and training paths; only the leaf's copy fails, later steps follow the edges.
     for v in dc.C17_VARIANTS:
-        controls.assert_learned(variants.control(D, f"c17/{v}/", LEARNED), LEARNED, f"C17 {v} (worst seed)")
+        controls.assert_learned(what_else_readings.control(D, f"c17/{v}/", LEARNED), LEARNED, f"C17 {v} (worst seed)")
     for v in ("as in the sweep", "lower lr"):
         forced = dc.positions(D, v)
         assert stats.at_chance(forced[0], chance), (v, forced[0])
@@ -418,7 +419,7 @@ if D is not None:
     # pause count beats none on the paired area (mean - 2 sd above zero).
     C18_LEARNED = {"train_exact_match": controls.LEARNED}
     for k in dc.PAUSES:
-        controls.assert_learned(variants.control(D, f"c18/{k}/", C18_LEARNED), C18_LEARNED, f"C18 {k} pauses (worst seed)")
+        controls.assert_learned(what_else_readings.control(D, f"c18/{k}/", C18_LEARNED), C18_LEARNED, f"C18 {k} pauses (worst seed)")
     ceiling = verdicts.what_else.CEILING
     assert D["c18/0/test_exact_match"].mean + D["c18/0/test_exact_match"].sd < ceiling, D["c18/0/test_exact_match"]
     gains = {k: dc.paired(D, "held_out_auc", k) for k in dc.PAUSES[1:]}
@@ -435,14 +436,14 @@ if D is not None:
 
 # %% tags=["hide-input"]
 if D8 is not None:
-    for s in variants.SPLITS:
-        controls.assert_learned(variants.control(D8, f"tree/{s}/", TREE_LEARNED), TREE_LEARNED, f"decisive tree, {s} split (worst seed)")
+    for s in what_else_matters.SPLITS:
+        controls.assert_learned(what_else_readings.control(D8, f"tree/{s}/", TREE_LEARNED), TREE_LEARNED, f"decisive tree, {s} split (worst seed)")
         assert stats.above(D8[f"tree/{s}/test_exact_match"], D8["tree/chance"]), s
-    readable, order, order_text = variants.split_order(D8)
+    readable, order, order_text = what_else_readings.split_order(D8)
     assert readable and order == "first-token", order_text
     fp = "mamba/full paths/"
     MAMBA_LEARNED = {"mamba_train_exact_match": controls.LEARNED}
-    controls.assert_learned(variants.control(D8, fp, MAMBA_LEARNED), MAMBA_LEARNED, "decisive Mamba (worst seed)")
+    controls.assert_learned(what_else_readings.control(D8, fp, MAMBA_LEARNED), MAMBA_LEARNED, "decisive Mamba (worst seed)")
     m8 = D8[fp + "mamba"]
     assert m8.mean - m8.sd >= 0.5 and m8.mean - m8.sd >= 10 * D8["chance"].mean, m8
     assert not stats.above(D8[fp + "gpt"], m8) and not stats.above(m8, D8[fp + "gpt"]), (D8[fp + "gpt"], m8)
@@ -451,4 +452,4 @@ if D8 is not None:
 
 # %% tags=["remove-cell"]
 results.record("08_what_else_matters", tables.record(
-    base, chance, one, d, staged, runs, trees, tree_chance, f"{base.preset}/{variants.SEEDS_RECORD}" if S else None), base.preset)
+    base, chance, one, d, staged, runs, trees, tree_chance, f"{base.preset}/{what_else_matters.SEEDS_RECORD}" if S else None), base.preset)

@@ -45,16 +45,17 @@ if "google.colab" in sys.modules:
 # %% tags=["hide-input"]
 import matplotlib.pyplot as plt
 
-from geomem_nb import clock, controls, deviations, first_hop, long_path, page_notes, prose, results, runtime, stats, sweep, viz
+from geomem_nb import controls, deviations, first_hop, page_notes, prose, results, runtime, stats, viz
+from geomem_nb.studies import clock, long_path, path_length_map
 from geomem_nb.viz import clock as clock_viz
 from geomem_nb import path_length_tables as tables
 
 viz.setup()
 PRESET = runtime.preset()
 TRAINED = tables.TRAINED
-rows, source = sweep.load_or_run(PRESET)  # the cpu map when shipped; else (and at ci: two cells) run here
-cpu_rows = sweep.shipped("cpu") or rows
-knob_rows = sweep.shipped("cpu", "knobs")
+rows, source = path_length_map.load_or_run(PRESET)  # the cpu map when shipped; else (and at ci: two cells) run here
+cpu_rows = path_length_map.shipped("cpu") or rows
+knob_rows = path_length_map.shipped("cpu", "knobs")
 example = max(rows, key=lambda r: r["steps"])  # the runs differ only in d, l and steps
 page_notes.setup_note("09_path_length")  # the software, device and saved records, folded
 
@@ -103,7 +104,7 @@ viz.table(tables.map_rows(rows), caption="every run of the map")
 # thirty-three) times the epochs.
 
 # %% tags=["hide-input"]
-(draws,) = sweep.config(dict(degree=100, path_length=6, epochs=300), "cpu").example_draws()
+(draws,) = path_length_map.config(dict(degree=100, path_length=6, epochs=300), "cpu").example_draws()
 share = draws[1][2] / sum(drawn for *_, drawn in draws)
 mix_runs = tables.mix_runs(knob_rows)
 mix = tables.mix_spreads(mix_runs)
@@ -156,7 +157,7 @@ prose.say("In the map and the knob runs the furthest length reached at held-out 
 # model's choice lands.
 
 # %% tags=["hide-input"]
-diagnosed = sweep.shipped("cpu", "first-hop")
+diagnosed = path_length_map.shipped("cpu", "first-hop")
 if diagnosed:
     fig, (ax,) = viz.panels(width=7.0, height=3.4)
     viz.first_hop_shares({tables.diagnosis_label(r): r["first_hop"] for r in diagnosed}, ax=ax)
@@ -226,7 +227,7 @@ if study:
 push = [r for r in study or [] if r["path_length"] == 8]
 choice = tables.push_choice(study) if push else None
 if push:
-    viz.table(tables.push_rows(push), caption=f"d = 100, ℓ = 8, {sweep.PUSH_KNOB}, {push[0]['steps']:,} steps")
+    viz.table(tables.push_rows(push), caption=f"d = 100, ℓ = 8, {path_length_map.PUSH_KNOB}, {push[0]['steps']:,} steps")
     grid = [h["step"] for h in push[0]["history"]]
     fig, axes = viz.panels(2, height=3.2, constrained_layout=True)
     for ax, (name, key) in zip(axes, (("held-out exact match", "test_exact_match"),
@@ -384,9 +385,9 @@ print("under-trained runs (no evidence either way):", tables.under_trained(rows)
 viz.table([{"ℓ = 5 held-out": short["test_exact_match"], "ℓ = 5 diagonal": short["leaf_first_hop_diagonal_accuracy"],
             "ℓ = 8 held-out": long_["test_exact_match"], "ℓ = 8 diagonal": long_["leaf_first_hop_diagonal_accuracy"],
             "ℓ = 8 train": long_["train_exact_match"], "chance": long_["chance"]}], caption="asserted (d = 100, 100 epochs)")
-if sweep.shipped("cpu"):
+if path_length_map.shipped("cpu"):
     for r in cpu_rows:
-        controls.assert_learned(r, TRAINED, sweep.name(r))
+        controls.assert_learned(r, TRAINED, path_length_map.name(r))
     six = [r for r in cpu_rows if r["path_length"] == 6]
     assert all(r["leaf_first_hop_diagonal_accuracy"] >= 0.9 for r in six), six
     assert all(r["test_exact_match"] < 0.5 for r in six if r["degree"] == 100), six
@@ -407,7 +408,7 @@ if sweep.shipped("cpu"):
         assert stats.above(prop["held-out exact match"], half["held-out exact match"]), mix
         assert all(r["leaf_first_hop_diagonal_accuracy"] >= 0.9 and r["edge_recovery"] >= controls.LEARNED for r in runs)
         for r in runs:
-            controls.assert_learned(r, TRAINED, sweep.name(r))
+            controls.assert_learned(r, TRAINED, path_length_map.name(r))
         assert all(knob[(ell, "no reverse edges")]["leaf_first_hop_diagonal_accuracy"] < 0.5 for ell in (6, 8))
         assert all(knob[(ell, "edges first at lr 1e-2")]["edge_recovery"] < controls.LEARNED for ell in (6, 8))
         assert long[(7, "lr 1e-2")]["test_exact_match"] >= 0.5 and long[(7, None)]["test_exact_match"] < 0.5
@@ -415,23 +416,23 @@ if sweep.shipped("cpu"):
         longest = next(r for r in knob_rows if (r["path_length"], r["epochs"], r.get("knob")) == (8, 10000, "lr 1e-2"))
         assert longest["leaf_first_hop_diagonal_accuracy"] >= 0.9 and longest["test_exact_match"] < 0.5, longest
     if diagnosed:  # the diagnosed runs are the map's runs: the same numbers, with the diagnosis recorded
-        mapped = {sweep.name(r): r for r in cpu_rows + (knob_rows or [])}
+        mapped = {path_length_map.name(r): r for r in cpu_rows + (knob_rows or [])}
         for r in diagnosed:
-            assert r["test_exact_match"] == mapped[sweep.name(r)]["test_exact_match"], sweep.name(r)
+            assert r["test_exact_match"] == mapped[path_length_map.name(r)]["test_exact_match"], path_length_map.name(r)
             assert abs(sum(r["first_hop"][f"share_{s}"] for s in first_hop.SHARES) - 1) < 1e-6
         # H1's signature wherever a failing diagnosed run has its full diagonal
         full = [r for r in diagnosed if first_hop.reading(r["first_hop"]) and r["leaf_first_hop_diagonal_accuracy"] >= 0.9]
-        assert full and all(first_hop.reading(r["first_hop"]) == "H1" for r in full), [sweep.name(r) for r in full]
+        assert full and all(first_hop.reading(r["first_hop"]) == "H1" for r in full), [path_length_map.name(r) for r in full]
         # the prose's other readings: only the incomplete-diagonal run reads "not found"; longer arms, larger gap
-        assert [sweep.name(r) for r in diagnosed if first_hop.reading(r["first_hop"]) == "H2/H3"] == ["d100-l8-e3000-lr_1e-2"]
-        gap = {sweep.name(r): r["first_hop"]["logit_gap"] for r in diagnosed}
+        assert [path_length_map.name(r) for r in diagnosed if first_hop.reading(r["first_hop"]) == "H2/H3"] == ["d100-l8-e3000-lr_1e-2"]
+        gap = {path_length_map.name(r): r["first_hop"]["logit_gap"] for r in diagnosed}
         assert gap["d100-l8-e10000-lr_1e-2"] > gap["d100-l6-e1000"] > 0, gap
-if sweep.shipped("cpu", "frontier"):  # the long-path study (its prose, asserted)
-    assert all(long_path.learned(r) for r in study), [sweep.name(r) for r in study if not long_path.learned(r)]
+if path_length_map.shipped("cpu", "frontier"):  # the long-path study (its prose, asserted)
+    assert all(long_path.learned(r) for r in study), [path_length_map.name(r) for r in study if not long_path.learned(r)]
     by_knob = {(k[2] if k[0] == 100 else f"d = {k[0]}"): runs for k, runs in long_path.screen(study).items()}
     sp = {k: long_path.spreads(runs) for k, runs in by_knob.items()}
-    RECIPE, DECAY = sp[sweep.COST_KNOB], sp[sweep.PUSH_KNOB]
-    assert long_path.reached(by_knob[sweep.COST_KNOB]) and long_path.reached(by_knob[sweep.PUSH_KNOB])
+    RECIPE, DECAY = sp[path_length_map.COST_KNOB], sp[path_length_map.PUSH_KNOB]
+    assert long_path.reached(by_knob[path_length_map.COST_KNOB]) and long_path.reached(by_knob[path_length_map.PUSH_KNOB])
     assert long_path.against(RECIPE["held-out exact match"], DECAY["held-out exact match"]) == "above", DECAY
     TRAIN_HOPS = "guesses on training first hops"
     assert DECAY[TRAIN_HOPS].mean < 0.1 and DECAY["logit gap"].mean < 0 < RECIPE[TRAIN_HOPS].mean, (DECAY, RECIPE)
@@ -448,25 +449,25 @@ if sweep.shipped("cpu", "frontier"):  # the long-path study (its prose, asserted
     assert longest["steps"] > push[0]["steps"] and longest["test_exact_match"] < long_path.REACHED
     assert all(r["first_hop"]["share_training_first_hop"] < 0.5 for r in push)
     # the push's setting is the one that carried l = 7 furthest on seed 0 (as the text says)
-    assert choice[0] == sweep.PUSH_KNOB and choice[1] > choice[2], choice
+    assert choice[0] == path_length_map.PUSH_KNOB and choice[1] > choice[2], choice
     # the cost: exponential growth in l, a smaller factor with the decay
-    assert fits[sweep.COST_KNOB] and fits[sweep.PUSH_KNOB], fits
-    assert 1 < fits[sweep.PUSH_KNOB]["factor per l"] < fits[sweep.COST_KNOB]["factor per l"], fits
+    assert fits[path_length_map.COST_KNOB] and fits[path_length_map.PUSH_KNOB], fits
+    assert 1 < fits[path_length_map.PUSH_KNOB]["factor per l"] < fits[path_length_map.COST_KNOB]["factor per l"], fits
 # the clock test measures what it says: a stopped run stopped at the first evaluation at or above 0.5, and
 # a run that did not reach 0.5 ran its whole budget; the answer read off the fit is the one stated
 for r in clock_rows:
     if r.get("stopping") and r["stopping"]["rule"] == "held-out level reached":
         hit = long_path.steps_to(r["history"])
-        assert (hit == r["steps_run"]) if hit is not None else r["steps_run"] == r["steps"], sweep.name(r)
+        assert (hit == r["steps_run"]) if hit is not None else r["steps_run"] == r["steps"], path_length_map.name(r)
 # a clock run that did not reach 0.5 learned what it could (its training paths and edges): its miss counts
 missed = [r for r in clock_rows if r.get("stopping") and r["stopping"]["rule"] == "held-out level reached"
           and long_path.steps_to(r["history"]) is None]
-assert all(long_path.learned(r) for r in missed), [sweep.name(r) for r in missed if not long_path.learned(r)]
+assert all(long_path.learned(r) for r in missed), [path_length_map.name(r) for r in missed if not long_path.learned(r)]
 by_clock = {s["setting"]: {c["l"]: c for c in s["curve"]} for s in found}
-if {"lr 1e-2, weight decay 1.0", sweep.PUSH_KNOB} <= set(by_clock) and 7 in by_clock["lr 1e-2, weight decay 1.0"]:
+if {"lr 1e-2, weight decay 1.0", path_length_map.PUSH_KNOB} <= set(by_clock) and 7 in by_clock["lr 1e-2, weight decay 1.0"]:
     # what the text says: weight decay 1.0 needs several times the push's steps at l = 5, misses l = 7 on
     # every seed, and its weights grow most at l = 6
-    fast, push5 = by_clock["lr 1e-2, weight decay 1.0"], by_clock[sweep.PUSH_KNOB][5]["steps to 0.5"].mean
+    fast, push5 = by_clock["lr 1e-2, weight decay 1.0"], by_clock[path_length_map.PUSH_KNOB][5]["steps to 0.5"].mean
     assert fast[5]["steps to 0.5"].mean >= 2 * push5 and fast[7]["reached 0.5"] == 0, (fast, push5)
     norms = {r["knob"]: r["history"][-1]["weight_norm"] for r in clock_rows
              if r["path_length"] == 6 and "weight_norm" in r["history"][-1]}

@@ -50,29 +50,29 @@ tiny() {
     done
     # Chapter 05's numbers: every model, graph and variant above over seeds (mean ± sd), plus Mamba,
     # the old position init and the narrow cycle network (C13).
-    "$PY" -m geomem_nb.tiny_seeds --preset cpu --out results/cpu/05_tiny_seeds
+    "$PY" -m geomem_nb.studies.tiny_graph_seeds --preset cpu --out results/cpu/05_tiny_seeds
 }
 
 learning_order() {
-    "$PY" -m geomem_nb.learning_order --preset cpu --seeds 0 1 2 --out results/cpu/02_learning_order
+    "$PY" -m geomem_nb.studies.learning_order --preset cpu --seeds 0 1 2 --out results/cpu/02_learning_order
 }
 
 variant_seeds() {
-    "$PY" -m geomem_nb.variants --preset cpu --seeds 0 1 2 --out results/cpu/08_what_else_matters_seeds
+    "$PY" -m geomem_nb.studies.what_else_matters --preset cpu --seeds 0 1 2 --out results/cpu/08_what_else_matters_seeds
 }
 
 # Chapter 09: the sweep skips runs already in its folder, so each half first removes its own runs.
 path_length_map() {
-    "$PY" -m geomem_nb.sweep --preset cpu --clear --workers "$WORKERS" --out results/cpu/09_path_length
+    "$PY" -m geomem_nb.studies.path_length_map --preset cpu --clear --workers "$WORKERS" --out results/cpu/09_path_length
 }
 
 path_length_knobs() {
-    "$PY" -m geomem_nb.sweep --preset cpu --knobs --clear --workers "$WORKERS" --out results/cpu/09_path_length
+    "$PY" -m geomem_nb.studies.path_length_map --preset cpu --knobs --clear --workers "$WORKERS" --out results/cpu/09_path_length
 }
 
 # Chapter 09's first-hop diagnosis: the frontier cells of the map run again, recording it.
 first_hop() {
-    "$PY" -m geomem_nb.sweep --preset cpu --first-hop --clear --workers "$WORKERS" --out results/cpu/09_first_hop
+    "$PY" -m geomem_nb.studies.path_length_map --preset cpu --first-hop --clear --workers "$WORKERS" --out results/cpu/09_first_hop
 }
 
 chapters() {
@@ -82,43 +82,43 @@ chapters() {
 }
 
 decisive_c17_c19() {  # chapter 08's decisive runs for C17-C19 (about 15 minutes on one thread)
-    "$PY" -m geomem_nb.decisive_c17_c19 --preset cpu --seeds 0 1 2 --out results/cpu/08_decisive_c17_c19
+    "$PY" -m geomem_nb.studies.edges_pauses_phases --preset cpu --seeds 0 1 2 --out results/cpu/08_decisive_c17_c19
 }
 
 # Chapter 08's decisive runs for C20/C21 (tree-stars with enough training subtrees; Mamba at
 # its own lr and budget; seeds 1-3, not the probed seed 0) and chapter 07's knob table at the authors'
 # width 512 and 10,000 steps (the seven rows C12 compares).
 decisive_c20_c21() {
-    "$PY" -m geomem_nb.decisive_c20_c21 --preset cpu --seeds 1 2 3 --out results/cpu/08_decisive_c20_c21
+    "$PY" -m geomem_nb.studies.trees_and_mamba --preset cpu --seeds 1 2 3 --out results/cpu/08_decisive_c20_c21
 }
 
 knobs_width512() {
-    "$PY" -m geomem_nb.knob_table --preset cpu --width 512 --steps 10000 --seeds 7 0 1 --c12-rows \
+    "$PY" -m geomem_nb.studies.knob_table --preset cpu --width 512 --steps 10000 --seeds 7 0 1 --c12-rows \
         --out results/cpu/07_knobs_width512
 }
 
-# Chapter 09's long-path study: one knob at a time against the recipe at l = 7, two seeds (sweep.FRONTIER_CELLS).
+# Chapter 09's long-path study: one knob at a time against the recipe at l = 7, two seeds (path_length_map.FRONTIER_CELLS).
 long_path() {
-    "$PY" -m geomem_nb.sweep --preset cpu --frontier --clear --workers "$WORKERS" --out results/cpu/09_long_path
+    "$PY" -m geomem_nb.studies.path_length_map --preset cpu --frontier --clear --workers "$WORKERS" --out results/cpu/09_long_path
 }
 
-# Chapter 09's clock test (sweep.CLOCK_CELLS): the cost curve at other lr x weight decay, each run stopped
+# Chapter 09's clock test (path_length_map.CLOCK_CELLS): the cost curve at other lr x weight decay, each run stopped
 # at held-out 0.5 and checkpointed under outputs/checkpoints/09_clock, so a cut-off run resumes (no --clear:
 # the runs already finished are kept; delete the folder to start over).
 clock() {
-    "$PY" -m geomem_nb.sweep --preset cpu --clock --workers "$WORKERS" --out results/cpu/09_clock
+    "$PY" -m geomem_nb.studies.path_length_map --preset cpu --clock --workers "$WORKERS" --out results/cpu/09_clock
 }
 
-# Chapter 09's reach (sweep.REACH_CELLS): l = 9 with the clock test's cheapest setting on two fresh seeds,
+# Chapter 09's reach (path_length_map.REACH_CELLS): l = 9 with the clock test's cheapest setting on two fresh seeds,
 # each stopped at held-out 0.5 and checkpointed under outputs/checkpoints/09_reach, so a cut-off run resumes.
 reach() {
-    "$PY" -m geomem_nb.sweep --preset cpu --reach --workers "$WORKERS" --out results/cpu/09_reach
+    "$PY" -m geomem_nb.studies.path_length_map --preset cpu --reach --workers "$WORKERS" --out results/cpu/09_reach
 }
 
 # Chapter 05's geometry over a longer budget: every model on every tiny graph at ten times its budget, two
-# seeds (geomem_nb.durability; about half an hour on one core).
+# seeds (geomem_nb.studies.geometry_lasts; about half an hour on one core).
 geometry_lasts() {
-    "$PY" -m geomem_nb.durability --preset cpu --out results/cpu/05_geometry_lasts
+    "$PY" -m geomem_nb.studies.geometry_lasts --preset cpu --out results/cpu/05_geometry_lasts
 }
 
 WORKERS=${WORKERS:-2}

@@ -4,7 +4,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from geomem_nb import graphs, path_length_tables, prose, spectral, spectrum_tables, stats, sweep
+from geomem_nb import graphs, path_length_tables, prose, spectral, spectrum_tables, stats
+from geomem_nb.studies import path_length_map
 from geomem_nb import what_else_tables, why_geometry_tables
 
 
@@ -90,10 +91,10 @@ def test_factor_text_rounds_and_gives_the_range():
 
 
 def test_push_choice_is_the_best_seed0_setting():
-    steps = sweep.STUDY_STEPS
+    steps = path_length_map.STUDY_STEPS
     study = [dict(_run(100, 7, 0, v, knob=k, seed=s), steps=steps) for k, v, s in
-             [(sweep.COST_KNOB, 0.6, 0), (sweep.PUSH_KNOB, 1.0, 0), ("lr 3e-2", 0.9, 1), ("first hop only", None, 0)]]
-    assert path_length_tables.push_choice(study) == (sweep.PUSH_KNOB, 1.0, 0.6)
+             [(path_length_map.COST_KNOB, 0.6, 0), (path_length_map.PUSH_KNOB, 1.0, 0), ("lr 3e-2", 0.9, 1), ("first hop only", None, 0)]]
+    assert path_length_tables.push_choice(study) == (path_length_map.PUSH_KNOB, 1.0, 0.6)
 
 
 def test_knob_label_and_under_trained_in_words():

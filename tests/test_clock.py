@@ -4,7 +4,8 @@ import math
 
 import pytest
 
-from geomem_nb import clock, long_path, stats
+from geomem_nb import stats
+from geomem_nb.studies import clock, long_path
 
 
 def run(ell, knob, seed, hit_at, lr, wd, every=100, steps=100000):

@@ -5,7 +5,8 @@ import json
 import pytest
 import torch
 
-from geomem_nb import decisive_c17_c19 as dc, experiments
+from geomem_nb import experiments
+from geomem_nb.studies import edges_pauses_phases as dc
 from geomem_nb.graphs import path_star
 from geomem_nb.tasks import InWeightsTask
 from test_what_else import tiny_cfg
@@ -67,7 +68,7 @@ def test_the_ci_record_has_every_claims_numbers(tmp_path):
     assert "c17/no leaf echo/greedy/3" in m and "c17/no leaf echo/greedy/4" not in m  # l - 1 targets
     assert all(f"c18/{k}/steps_to_level" in m for k in dc.PAUSES)
     assert m["c19/path_lr"]["mean"] == dc.paper_lrs()[1] and len(rec["curves"]["c19"]) == 1
-    assert rec["graph"]["c18_graph"] == "G(20,6)" and rec["provenance"]["command"].startswith("python -m geomem_nb.decisive_c17_c19")
+    assert rec["graph"]["c18_graph"] == "G(20,6)" and rec["provenance"]["command"].startswith("python -m geomem_nb.studies.edges_pauses_phases")
     import matplotlib
     matplotlib.use("Agg")
     from geomem_nb import viz

@@ -1,24 +1,24 @@
-"""Issue 24's decisive runs: chapter 08's C20/C21 record (``decisive_c20_c21``) and chapter 07's knob
+"""Issue 24's decisive runs: chapter 08's C20/C21 record (``studies.trees_and_mamba``) and chapter 07's knob
 table at a width of choice (``knob_table``), each run small, written, and read back as the verdicts
 and chapters read them."""
 import pytest
 
-from geomem_nb import decisive_c20_c21 as dc, knob_table, variants
+from geomem_nb.studies import trees_and_mamba as dc, knob_table, what_else_matters
 from geomem_nb.experiments import tiny_knobs
 
 TINY = dict(steps=20, warmup=5, eval_every=10, degree=20, width=16, layers=1, heads=2)
 
 
 def test_decisive_record_holds_both_splits_and_mamba_at_its_own_budget(tmp_path):
-    spreads, per_seed = variants.sweep("ci", [0, 1, 2], measure_seed=dc.measure_seed, **TINY)
+    spreads, per_seed = what_else_matters.sweep("ci", [0, 1, 2], measure_seed=dc.measure_seed, **TINY)
     runs = dc.run_seed("ci", 0, **TINY)
     base = runs["base"]
     mamba = runs["mamba"][("mamba", dc.FULL_PATHS)]
     assert mamba.config["model"] == "mamba" and mamba.config["lr"] == pytest.approx(base.lr * dc.MAMBA_LR)
     assert mamba.metrics["steps"] == dc.MAMBA_STEPS["ci"] * base.steps
-    assert {r.config["split"] for r in runs["trees"].values()} == set(variants.SPLITS)
+    assert {r.config["split"] for r in runs["trees"].values()} == set(what_else_matters.SPLITS)
     assert all(r.config["degree"] == dc.TREE["ci"]["degree"] for r in runs["trees"].values())
-    variants.write(tmp_path / "ci" / dc.RECORD, "ci", [0, 1, 2], spreads, 1.0, "test", dc.describe)
+    what_else_matters.write(tmp_path / "ci" / dc.RECORD, "ci", [0, 1, 2], spreads, 1.0, "test", dc.describe)
     got = dc.load("ci", tmp_path)
     assert got["seeds"] == [0, 1, 2] and got["graph"]["tree"] == "T(20,3)" and got["graph"]["mamba_lr"] == 1e-3
     for key in ("tree/first-token/test_exact_match", "tree/leaf/test_exact_match", "mamba/full paths/mamba",

@@ -193,9 +193,9 @@ def test_schedule_text_by_hand():
 
 
 def test_the_decisive_c20_c21_and_wide_knob_runs_show_their_regimes(tmp_path):
-    from geomem_nb import decisive_c20_c21 as dc, variants
+    from geomem_nb.studies import trees_and_mamba as dc, what_else_matters
 
-    graph = dc.describe(variants.base_config("cpu"))
+    graph = dc.describe(what_else_matters.base_config("cpu"))
     for name, rec in ((dc.RECORD, {"preset": "cpu", "seeds": [1, 2, 3], "graph": graph, "measurements": {}, "provenance": {}}),
                       ("07_knobs_width512", {"preset": "cpu", "provenance": {}, "knobs": {"width": 512, "steps": 10000, "seeds": [7, 0, 1],
                                                                         "rows": {"lr 1e-2": {}}}})):

@@ -2,7 +2,8 @@
 import numpy as np
 import pytest
 
-from geomem_nb import first_hop, sweep
+from geomem_nb import first_hop
+from geomem_nb.studies import path_length_map
 from geomem_nb.graphs import path_star
 
 
@@ -60,18 +61,18 @@ def test_bad_shapes_and_directions_are_refused():
 
 def test_diagnosed_cells_are_the_maps_runs():
     """The diagnosis changes what is recorded, not the run: each diagnosed cell is a cell of the map."""
-    mapped = {sweep.name(c) for c in sweep.cells("cpu") + sweep.knob_cells("cpu")}
-    for cell in sweep.first_hop_cells("cpu"):
-        assert sweep.name(cell) in mapped
-        plain, diagnosed = sweep.config(cell, "cpu").record(), sweep.config(cell, "cpu", diagnose=True).record()
+    mapped = {path_length_map.name(c) for c in path_length_map.cells("cpu") + path_length_map.knob_cells("cpu")}
+    for cell in path_length_map.first_hop_cells("cpu"):
+        assert path_length_map.name(cell) in mapped
+        plain, diagnosed = path_length_map.config(cell, "cpu").record(), path_length_map.config(cell, "cpu", diagnose=True).record()
         assert {k for k in plain if plain[k] != diagnosed[k]} == {"diagnose_first_hop"}
-    assert "--diagnose-first-hop" in sweep.command(sweep.config(cell, "cpu", diagnose=True), "x")
+    assert "--diagnose-first-hop" in path_length_map.command(path_length_map.config(cell, "cpu", diagnose=True), "x")
 
 
 def test_a_diagnosed_run_records_it(tmp_path, monkeypatch):
-    monkeypatch.setitem(sweep.FIRST_HOP_CELLS, "ci", [dict(degree=20, path_length=4, epochs=120)])  # a small cell
-    assert sweep.run("ci", tmp_path, group="first-hop") == []
-    (row,) = sweep.collect(tmp_path, "ci", "first-hop")
+    monkeypatch.setitem(path_length_map.FIRST_HOP_CELLS, "ci", [dict(degree=20, path_length=4, epochs=120)])  # a small cell
+    assert path_length_map.run("ci", tmp_path, group="first-hop") == []
+    (row,) = path_length_map.collect(tmp_path, "ci", "first-hop")
     d = row["first_hop"]
     assert sum(d[f"share_{s}"] for s in first_hop.SHARES) == pytest.approx(1.0)
     assert d["share_correct"] == pytest.approx(row["test_hardest_token"])  # teacher-forced root = greedy's

@@ -14,9 +14,9 @@ FLOORS = [
     {"graphs"}, {"tasks"}, {"models"},
     {"batching", "train", "train_node2vec", "evaluate", "geometry", "spectral", "memory_estimate", "selection",
      "succinctness", "first_hop"},
-    {"experiments"}, {"presets", "reproduce"}, {"learning_order", "variants", "tiny_seeds", "sweep", "sweep_cells", "decisive_c20_c21", "knob_table"},
-    {"viz"}, {"deviations", "decisive_c17_c19", "long_path", "clock", "durability", "tiny_tables", "spectrum_tables",
-     "why_geometry_tables", "what_else_tables", "path_length_tables"}, {"verdicts"}, {"claims", "landing", "repository", "chapter_records", "page", "page_notes", "path_star_tables"},
+    {"experiments"}, {"presets", "reproduce", "paper"}, {"studies"},
+    {"viz"}, {"deviations", "tiny_tables", "spectrum_tables", "why_geometry_tables", "what_else_tables",
+     "path_length_tables"}, {"verdicts"}, {"claims", "landing", "repository", "page", "page_notes", "path_star_tables"},
     {"cli", "__main__"},
 ]
 

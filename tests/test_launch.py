@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from geomem_nb import knob_table, launch, sweep, variants
+from geomem_nb import launch
+from geomem_nb.studies import knob_table, path_length_map, what_else_matters
 from geomem_nb.results import REPO
 
 TINY_CELL = dict(degree=(20,), path_length=(4,), epochs=(200,))
@@ -31,14 +32,14 @@ def untimed(x):
 
 
 def test_a_sweep_through_the_launcher_writes_the_direct_runs_record(tmp_path, monkeypatch):
-    monkeypatch.setitem(sweep.GRIDS, "ci", TINY_CELL)
-    (cell,) = sweep.cells("ci")
-    run = sweep.name(cell)
+    monkeypatch.setitem(path_length_map.GRIDS, "ci", TINY_CELL)
+    (cell,) = path_length_map.cells("ci")
+    run = path_length_map.name(cell)
     direct = tmp_path / "direct"
-    cmd = sweep.command(sweep.config(cell, "ci"), direct / run)
+    cmd = path_length_map.command(path_length_map.config(cell, "ci"), direct / run)
     subprocess.run(cmd, env={**os.environ, "OMP_NUM_THREADS": "1", "GEOMEM_PROGRESS": "0"}, cwd=REPO, check=True,
                    capture_output=True)
-    assert sweep.run("ci", tmp_path / "launched", launcher=local(tmp_path)) == []
+    assert path_length_map.run("ci", tmp_path / "launched", launcher=local(tmp_path)) == []
     a = json.loads((direct / run / "metrics.json").read_text())
     b = json.loads((tmp_path / "launched" / run / "metrics.json").read_text())
     assert b["provenance"]["command"] == a["provenance"]["command"].replace("/direct/", "/launched/")
@@ -54,24 +55,24 @@ def test_a_sweep_through_the_launcher_writes_the_direct_runs_record(tmp_path, mo
 
 
 def test_a_failed_cell_is_named_with_its_error(tmp_path, monkeypatch):
-    monkeypatch.setitem(sweep.GRIDS, "ci", TINY_CELL)
-    monkeypatch.setattr(sweep, "command", lambda cfg, out, checkpoint=None: ["python3", "-c", "import sys; sys.exit('no such run')"])
-    (failed,) = sweep.run("ci", tmp_path / "out", launcher=local(tmp_path))
+    monkeypatch.setitem(path_length_map.GRIDS, "ci", TINY_CELL)
+    monkeypatch.setattr(path_length_map, "command", lambda cfg, out, checkpoint=None: ["python3", "-c", "import sys; sys.exit('no such run')"])
+    (failed,) = path_length_map.run("ci", tmp_path / "out", launcher=local(tmp_path))
     assert failed.startswith("d20-l4-e200:") and "no such run" in failed
 
 
 def test_a_seed_study_through_the_launcher_writes_the_direct_record(tmp_path):
-    spreads, per_seed = variants.sweep("ci", [0, 1], **TINY_GRID)
+    spreads, per_seed = what_else_matters.sweep("ci", [0, 1], **TINY_GRID)
     seen = []
-    launched, per_seed_l = variants.sweep("ci", [0, 1], launcher=local(tmp_path), on_seed=lambda s, m: seen.append(s),
+    launched, per_seed_l = what_else_matters.sweep("ci", [0, 1], launcher=local(tmp_path), on_seed=lambda s, m: seen.append(s),
                                           **TINY_GRID)
     assert per_seed_l == per_seed and seen == [0, 1]
-    a = variants.write(tmp_path / "a", "ci", [0, 1], spreads, 1.0, "test")
-    b = variants.write(tmp_path / "b", "ci", [0, 1], launched, 1.0, "test")
+    a = what_else_matters.write(tmp_path / "a", "ci", [0, 1], spreads, 1.0, "test")
+    b = what_else_matters.write(tmp_path / "b", "ci", [0, 1], launched, 1.0, "test")
     a, b = (json.loads(p.read_text()) for p in (a, b))
     a.pop("provenance"), b.pop("provenance")
     assert a == b and len(a["measurements"]) > 20
-    assert len(list((tmp_path / "submitit" / "seeds-geomem_nb.variants").glob("*_result.pkl"))) == 2
+    assert len(list((tmp_path / "submitit" / "seeds-geomem_nb.studies.what_else_matters").glob("*_result.pkl"))) == 2
 
 
 def test_a_seed_cli_through_the_launcher_writes_the_direct_record(tmp_path, monkeypatch):
@@ -88,7 +89,7 @@ def test_a_seed_cli_through_the_launcher_writes_the_direct_record(tmp_path, monk
 
 
 def test_the_decisive_cli_through_the_launcher_writes_the_direct_record(tmp_path, monkeypatch):
-    from geomem_nb import decisive_c17_c19 as dc
+    from geomem_nb.studies import edges_pauses_phases as dc
 
     monkeypatch.setattr(launch.results, "workspace", lambda name: tmp_path / name)
     args = ["--preset", "ci", "--seeds", "3"]  # one seed: the gathering of several is the seed study's test
@@ -173,9 +174,9 @@ def test_workers_default_to_the_local_share_or_every_job(tmp_path, monkeypatch):
     (["--launcher", "slurm"], "partition"), (["--launcher", "cloud"], "--launcher"),
     (["--workers", "0"], "workers")])
 def test_the_sweep_cli_refuses_bad_launchers_before_any_run(argv, named, tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr(sweep, "run", lambda *a, **k: pytest.fail("ran"))
+    monkeypatch.setattr(path_length_map, "run", lambda *a, **k: pytest.fail("ran"))
     with pytest.raises(SystemExit):
-        sweep.main(["--preset", "ci", "--out", str(tmp_path / "out")] + argv)
+        path_length_map.main(["--preset", "ci", "--out", str(tmp_path / "out")] + argv)
     assert named in capsys.readouterr().err and not (tmp_path / "out").exists()
 
 
@@ -183,9 +184,9 @@ def test_the_sweep_cli_refuses_bad_launchers_before_any_run(argv, named, tmp_pat
     (["--partition", "gpu"], "--partition needs --launcher"), (["--launcher", "slurm"], "partition"),
     (["--launcher", "local", "--workers", "0"], "workers")])
 def test_the_seed_clis_refuse_bad_launchers_before_any_run(argv, named, tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr(variants, "sweep", lambda *a, **k: pytest.fail("ran"))
+    monkeypatch.setattr(what_else_matters, "sweep", lambda *a, **k: pytest.fail("ran"))
     with pytest.raises(SystemExit):
-        variants.main(["--preset", "ci", "--seeds", "0", "--out", str(tmp_path)] + argv)
+        what_else_matters.main(["--preset", "ci", "--seeds", "0", "--out", str(tmp_path)] + argv)
     assert named in capsys.readouterr().err and not list(Path(tmp_path).iterdir())
 
 
@@ -199,7 +200,8 @@ def test_records_refuses_an_order_that_cannot_run(capsys):
 
 
 def test_the_learning_order_study_through_the_launcher_is_the_direct_one(tmp_path, monkeypatch):
-    from geomem_nb import learning_order, presets
+    from geomem_nb import presets
+    from geomem_nb.studies import learning_order
 
     small = presets.config("in-weights-small", "ci").with_(**{**TINY_GRID, "steps": 20})
     monkeypatch.setattr(learning_order.presets, "config", lambda name, preset: small)  # the jobs get the config
@@ -223,7 +225,7 @@ def test_make_records_sends_every_group_with_the_chapters_last(monkeypatch):
     groups = set(re.findall(r"^([a-z_0-9]+)\(\) \{", script, re.M)) - {"cli", "in_context"}  # in_context: in runs
     assert sorted(seen["jobs"]) == sorted(groups)
     # chapters comes after every group that writes a record chapters 03, 04, 07 and 08 read
-    from geomem_nb import chapter_records
+    from geomem_nb.studies import chapter_records
 
     bodies = dict(re.findall(r"^([a-z_0-9]+)\(\) \{[ \t]*(?:#[^\n]*)?\n(.*?)^\}", script, re.M | re.S))
     bodies["runs"] += bodies.pop("in_context")

@@ -1,7 +1,7 @@
-"""geomem_nb.learning_order: the step at which each path position is first learned, and what order that is."""
+"""geomem_nb.studies.learning_order: the step at which each path position is first learned, and what order that is."""
 import pytest
 
-from geomem_nb import learning_order as lo
+from geomem_nb.studies import learning_order as lo
 
 def test_learning_order_reads_only_the_positions_a_model_works_out():
     assert lo.learned_positions(5) == [2, 3, 4]

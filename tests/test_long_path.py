@@ -3,7 +3,7 @@ import math
 
 import pytest
 
-from geomem_nb import long_path
+from geomem_nb.studies import long_path
 
 
 def run(ell, knob="lr 1e-2", seed=0, final=0.0, curve=(), degree=100, steps=1000, every=100, **extra):

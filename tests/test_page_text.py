@@ -22,7 +22,7 @@ def kinds(text):
     ("the notebook at /home/me/geomem", "a machine path"),
     ("read from presets.in_context_control", "a code name in prose"),
     ("above verdicts.BIG", "a code name in prose"),
-    ("see first_hop.reading and sweep.PUSH_STEPS", "a code name in prose"),
+    ("see first_hop.reading and path_length_map.PUSH_STEPS", "a code name in prose"),
     ("it uses the machine's two cores", "a remark about the build machine"),
     ("within one 10-minute command", "a remark about the build machine"),
     ("the geo level of the nn", "not the glossary's name (geometric level)"),

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from setuptools import find_packages
 
-from geomem_nb import chapter_records, controls, results
+from geomem_nb import controls, results
+from geomem_nb.studies import chapter_records
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -110,16 +111,16 @@ def test_run_status_is_the_two_sided_rule(metrics, status):
 
 
 def test_gpu_and_paper_read_the_cpu_sweeps_instead_of_running_them(monkeypatch):
-    from geomem_nb import sweep, variants
+    from geomem_nb.studies import path_length_map, what_else_matters
 
-    assert variants.load_for("ci")[1] == "cpu" and variants.load_for("cpu")[1] == "cpu"
-    rec, source = variants.load_for("gpu")
-    assert source == "cpu" and rec == variants.load("cpu") and rec is not None
-    monkeypatch.setattr(sweep, "run", lambda *a, **k: pytest.fail("the gpu map must not run in a chapter"))
-    rows, where = sweep.load_or_run("gpu")
-    assert rows == sweep.shipped("cpu") and where.startswith("results/cpu/09_path_length (the cpu map")
+    assert what_else_matters.load_for("ci")[1] == "cpu" and what_else_matters.load_for("cpu")[1] == "cpu"
+    rec, source = what_else_matters.load_for("gpu")
+    assert source == "cpu" and rec == what_else_matters.load("cpu") and rec is not None
+    monkeypatch.setattr(path_length_map, "run", lambda *a, **k: pytest.fail("the gpu map must not run in a chapter"))
+    rows, where = path_length_map.load_or_run("gpu")
+    assert rows == path_length_map.shipped("cpu") and where.startswith("results/cpu/09_path_length (the cpu map")
     monkeypatch.setattr(results, "RESULTS", None)  # from scratch: nothing to stand in
-    assert variants.load_for("gpu") == (None, "cpu")
+    assert what_else_matters.load_for("gpu") == (None, "cpu")
 
 
 def test_every_announced_command_parses():

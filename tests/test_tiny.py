@@ -158,23 +158,24 @@ def test_tiny_mamba_memorizes_a_small_cycle_and_reports_the_authors_margin_for_b
 
 
 def test_sign_by_graph_reads_the_level_against_zero_beyond_the_spread():
-    from geomem_nb import stats, tiny_seeds
+    from geomem_nb import stats
+    from geomem_nb.studies import tiny_graph_seeds
 
     def entry(*vals):
         return {"measures": {"geometric_level": stats.as_record(stats.spread(list(vals)))}}
 
     rec = {"runs": {"star/nn": entry(-0.1, 0.1, 0.0), "grid/nn": entry(-0.3, -0.2, -0.25),
                     "cycle/nn": entry(0.3, 0.4, 0.35), "irregular/nn": {"measures": {}}}}
-    assert tiny_seeds.sign_by_graph(rec, "nn", "geometric_level") == {
+    assert tiny_graph_seeds.sign_by_graph(rec, "nn", "geometric_level") == {
         "below 0": ["grid"], "within the spread of 0": ["star"], "above 0": ["cycle"]}
 
 
 def test_sign_by_graph_on_the_shipped_record_matches_chapter_05s_prose():
-    from geomem_nb import tiny_seeds
+    from geomem_nb.studies import tiny_graph_seeds
     from geomem_nb.results import load_if_present
 
     rec = load_if_present("cpu/05_tiny_seeds")
     if rec is None:
         pytest.skip("the tiny seeds record is not shipped")
-    side = tiny_seeds.sign_by_graph(rec, "nn", "geometric_level")
+    side = tiny_graph_seeds.sign_by_graph(rec, "nn", "geometric_level")
     assert not side["above 0"] and "star" not in side["below 0"]  # "negative" was false on the star

@@ -10,15 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from geomem_nb import (cli, decisive_c17_c19, decisive_c20_c21, knob_table, launch, learning_order, sweep, tiny_seeds,
-                       variants)
+from geomem_nb import cli, launch
+from geomem_nb.studies import edges_pauses_phases, trees_and_mamba, knob_table, learning_order, path_length_map, tiny_graph_seeds, what_else_matters
 from geomem_nb.runtime import progress
 
 ROOT = Path(__file__).resolve().parent.parent
-MAINS = {"geomem_nb": cli.main, "geomem_nb.sweep": sweep.main, "geomem_nb.variants": variants.main,
-         "geomem_nb.learning_order": learning_order.main, "geomem_nb.knob_table": knob_table.main,
-         "geomem_nb.decisive_c17_c19": decisive_c17_c19.main, "geomem_nb.decisive_c20_c21": decisive_c20_c21.main,
-         "geomem_nb.tiny_seeds": tiny_seeds.main, "geomem_nb.launch": launch.main}
+MAINS = {"geomem_nb": cli.main, "geomem_nb.studies.path_length_map": path_length_map.main, "geomem_nb.studies.what_else_matters": what_else_matters.main,
+         "geomem_nb.studies.learning_order": learning_order.main, "geomem_nb.studies.knob_table": knob_table.main,
+         "geomem_nb.studies.edges_pauses_phases": edges_pauses_phases.main, "geomem_nb.studies.trees_and_mamba": trees_and_mamba.main,
+         "geomem_nb.studies.tiny_graph_seeds": tiny_graph_seeds.main, "geomem_nb.launch": launch.main}
 HELPS = [(m, []) for m in MAINS] + [("geomem_nb", [c]) for c in cli.RUNNERS] + [("geomem_nb", ["reproduce"]),
                                                                                  ("geomem_nb.launch", ["records"])]
 
@@ -61,24 +61,24 @@ def _file(tmp):
 
 # module -> argv ({tmp}: the test's folder), what the one error line must name, environment
 BAD = [
-    ("geomem_nb.sweep", ["--preset", "cpu", "--frontier", "--only", "no-such-cell", "--out", "{tmp}/X"], "--only", {}),
-    ("geomem_nb.sweep", ["--preset", "ci", "--only", "d100-l5-e100", "nope", "--out", "{tmp}/X"], "d100-l8-e100", {}),
-    ("geomem_nb.sweep", ["--preset", "ci"], "--out", {}),
-    ("geomem_nb.sweep", ["--preset", "ci", "--out", "{tmp}/afile/X"], "--out", {}),
-    ("geomem_nb.sweep", ["--out", "{tmp}/X"], "GEOMEM_SCALE", {"GEOMEM_SCALE": "huge"}),
-    ("geomem_nb.sweep", ["--preset", "ci", "--workers", "0", "--out", "{tmp}/X"], "workers", {}),
-    ("geomem_nb.sweep", ["--preset", "ci", "--knobs", "--frontier", "--out", "{tmp}/X"], "--frontier", {}),
-    ("geomem_nb.variants", ["--preset", "ci", "--seeds", "-1", "--out", "{tmp}/X"], "--seeds", {}),
-    ("geomem_nb.variants", ["--preset", "ci", "--seeds", "0", "0", "--out", "{tmp}/X"], "--seeds", {}),
-    ("geomem_nb.variants", ["--preset", "ci", "--out", "{tmp}/afile"], "--out", {}),
-    ("geomem_nb.decisive_c17_c19", ["--preset", "ci", "--seeds", "x", "--out", "{tmp}/X"], "--seeds", {}),
-    ("geomem_nb.decisive_c20_c21", ["--preset", "huge", "--out", "{tmp}/X"], "--preset", {}),
-    ("geomem_nb.learning_order", ["--preset", "ci"], "--out", {}),
-    ("geomem_nb.learning_order", ["--preset", "ci", "--seeds", "1", "1", "--out", "{tmp}/X"], "--seeds", {}),
-    ("geomem_nb.knob_table", ["--preset", "ci", "--width", "0", "--out", "{tmp}/X"], "--width", {}),
-    ("geomem_nb.knob_table", ["--preset", "ci", "--out", "{tmp}/afile"], "--out", {}),
-    ("geomem_nb.tiny_seeds", ["--preset", "ci", "--only", "star/xx", "--out", "{tmp}/X"], "--only", {}),
-    ("geomem_nb.tiny_seeds", ["--preset", "ci", "--out", "{tmp}/afile/X"], "--out", {}),
+    ("geomem_nb.studies.path_length_map", ["--preset", "cpu", "--frontier", "--only", "no-such-cell", "--out", "{tmp}/X"], "--only", {}),
+    ("geomem_nb.studies.path_length_map", ["--preset", "ci", "--only", "d100-l5-e100", "nope", "--out", "{tmp}/X"], "d100-l8-e100", {}),
+    ("geomem_nb.studies.path_length_map", ["--preset", "ci"], "--out", {}),
+    ("geomem_nb.studies.path_length_map", ["--preset", "ci", "--out", "{tmp}/afile/X"], "--out", {}),
+    ("geomem_nb.studies.path_length_map", ["--out", "{tmp}/X"], "GEOMEM_SCALE", {"GEOMEM_SCALE": "huge"}),
+    ("geomem_nb.studies.path_length_map", ["--preset", "ci", "--workers", "0", "--out", "{tmp}/X"], "workers", {}),
+    ("geomem_nb.studies.path_length_map", ["--preset", "ci", "--knobs", "--frontier", "--out", "{tmp}/X"], "--frontier", {}),
+    ("geomem_nb.studies.what_else_matters", ["--preset", "ci", "--seeds", "-1", "--out", "{tmp}/X"], "--seeds", {}),
+    ("geomem_nb.studies.what_else_matters", ["--preset", "ci", "--seeds", "0", "0", "--out", "{tmp}/X"], "--seeds", {}),
+    ("geomem_nb.studies.what_else_matters", ["--preset", "ci", "--out", "{tmp}/afile"], "--out", {}),
+    ("geomem_nb.studies.edges_pauses_phases", ["--preset", "ci", "--seeds", "x", "--out", "{tmp}/X"], "--seeds", {}),
+    ("geomem_nb.studies.trees_and_mamba", ["--preset", "huge", "--out", "{tmp}/X"], "--preset", {}),
+    ("geomem_nb.studies.learning_order", ["--preset", "ci"], "--out", {}),
+    ("geomem_nb.studies.learning_order", ["--preset", "ci", "--seeds", "1", "1", "--out", "{tmp}/X"], "--seeds", {}),
+    ("geomem_nb.studies.knob_table", ["--preset", "ci", "--width", "0", "--out", "{tmp}/X"], "--width", {}),
+    ("geomem_nb.studies.knob_table", ["--preset", "ci", "--out", "{tmp}/afile"], "--out", {}),
+    ("geomem_nb.studies.tiny_graph_seeds", ["--preset", "ci", "--only", "star/xx", "--out", "{tmp}/X"], "--only", {}),
+    ("geomem_nb.studies.tiny_graph_seeds", ["--preset", "ci", "--out", "{tmp}/afile/X"], "--out", {}),
     ("geomem_nb.launch", [], "COMMAND", {}),
     ("geomem_nb.launch", ["run"], "COMMAND", {}),
     ("geomem_nb.launch", ["records", "--", "no_such_group"], "GROUP", {}),
@@ -89,8 +89,8 @@ BAD = [
 
 @pytest.mark.parametrize("module, argv, named, env", BAD, ids=[f"{m} {' '.join(a)}" for m, a, _, _ in BAD])
 def test_bad_input_to_a_study_ends_in_one_line(tmp_path, capsys, monkeypatch, module, argv, named, env):
-    for target, fn in ((sweep, "run"), (variants, "sweep"), (decisive_c17_c19, "sweep"), (learning_order, "study"),
-                       (tiny_seeds, "study"), (knob_table, "table"), (launch, "run")):
+    for target, fn in ((path_length_map, "run"), (what_else_matters, "sweep"), (edges_pauses_phases, "sweep"), (learning_order, "study"),
+                       (tiny_graph_seeds, "study"), (knob_table, "table"), (launch, "run")):
         monkeypatch.setattr(target, fn, lambda *a, **k: pytest.fail("ran"))
     for k, v in env.items():
         monkeypatch.setenv(k, v)
@@ -103,7 +103,7 @@ def test_bad_input_to_a_study_ends_in_one_line(tmp_path, capsys, monkeypatch, mo
 
 
 def test_the_issues_sweep_command_ends_in_one_line_not_a_traceback(tmp_path):
-    r = subprocess.run([sys.executable, "-m", "geomem_nb.sweep", "--preset", "cpu", "--frontier", "--only",
+    r = subprocess.run([sys.executable, "-m", "geomem_nb.studies.path_length_map", "--preset", "cpu", "--frontier", "--only",
                         "no-such-cell", "--out", str(tmp_path / "X")], capture_output=True, text=True, cwd=ROOT,
                        env={**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1"}, timeout=300)
     assert r.returncode == 2 and r.stdout == "", r
@@ -112,8 +112,8 @@ def test_the_issues_sweep_command_ends_in_one_line_not_a_traceback(tmp_path):
 
 
 def test_sweep_list_names_the_groups_cells(capsys):
-    code, out, _ = call(capsys, "geomem_nb.sweep", ["--preset", "ci", "--frontier", "--list"])
-    assert code == 0 and out.split() == [sweep.name(c) for c in sweep.selected("ci", "frontier")]
+    code, out, _ = call(capsys, "geomem_nb.studies.path_length_map", ["--preset", "ci", "--frontier", "--list"])
+    assert code == 0 and out.split() == [path_length_map.name(c) for c in path_length_map.selected("ci", "frontier")]
 
 
 class Terminal(io.StringIO):
@@ -150,3 +150,19 @@ def test_a_run_logged_to_a_file_has_no_carriage_returns(tmp_path):
                        cwd=ROOT, env={**env, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1"}, timeout=300)
     assert r.returncode == 0, r.stderr
     assert "\r" not in r.stderr and "nn on cycle:7: 100% (40/40" in r.stderr, r.stderr
+
+
+def test_the_studies_list_names_every_study_with_a_command(capsys):
+    """``python -m geomem_nb.studies`` lists exactly the studies that have a command line of their own."""
+    import importlib
+    import pkgutil
+
+    from geomem_nb import studies
+    from geomem_nb.studies.__main__ import STUDIES, main
+
+    with_main = {m.name for m in pkgutil.iter_modules(studies.__path__)
+                 if m.name != "__main__" and hasattr(importlib.import_module(f"geomem_nb.studies.{m.name}"), "main")}
+    assert with_main == set(STUDIES)
+    assert main() == 0
+    out = capsys.readouterr().out
+    assert all(f"  {name} " in out for name in STUDIES)

@@ -1,7 +1,8 @@
 """The verdict rules on hand-built records: each rule must say what the numbers say."""
 import pytest
 
-from geomem_nb import learning_order, verdicts as v
+from geomem_nb import verdicts as v
+from geomem_nb.studies import learning_order
 
 
 def in_weights(d, ell, test, train=1.0, diagonal=1.0, first_hop=None, **config):

@@ -78,27 +78,28 @@ def test_curves_marks_where_a_staged_run_switches_phase_and_accepts_adapters():
 
 def test_variants_sweep_measures_every_variant_and_writes_spreads(tmp_path):
     """Chapter 08's grid on a toy graph: every measurement is a number per seed, stored as a spread."""
-    from geomem_nb import stats, variants
+    from geomem_nb import stats
+    from geomem_nb.studies import what_else_matters, what_else_readings
 
     tiny = dict(degree=16, path_length=4, layers=1, width=32, heads=2, batch_size=64, steps=10, eval_every=10,
                 warmup=2)
-    spreads, per_seed = variants.sweep("ci", [0, 1], **tiny)
+    spreads, per_seed = what_else_matters.sweep("ci", [0, 1], **tiny)
     assert len(per_seed) == 2 and spreads["chance"].mean == pytest.approx(1 / 16)
     assert {"directions/forward/forward/edge_recovery", "staged/fast/edge_phase_edge_recovery",
             "tree/first-token/train_exact_match", "mamba/edges only/mamba", "pauses/4/test_exact_match"} <= set(spreads)
     assert all(s.n == 2 for s in spreads.values())
-    assert all(0 <= x <= 1 for k in variants.PAUSES for x in spreads[f"pauses/{k}/held_out_auc"].values)  # C18's speed
+    assert all(0 <= x <= 1 for k in what_else_matters.PAUSES for x in spreads[f"pauses/{k}/held_out_auc"].values)  # C18's speed
     assert spreads["staged/slow/path_lr"].mean == pytest.approx(spreads["staged/fast/path_lr"].mean / 10)  # C19's regime
-    variants.write(tmp_path / "ci" / variants.SEEDS_RECORD, "ci", [0, 1], spreads, 1.0, "test")
-    loaded = variants.load("ci", root=tmp_path)
+    what_else_matters.write(tmp_path / "ci" / what_else_matters.SEEDS_RECORD, "ci", [0, 1], spreads, 1.0, "test")
+    loaded = what_else_matters.load("ci", root=tmp_path)
     assert loaded["seeds"] == [0, 1] and loaded["spreads"]["chance"].values == spreads["chance"].values
     assert isinstance(loaded["spreads"]["staged/slow/peak"], stats.Spread)
-    checks = variants.beyond_spread(spreads)
+    checks = what_else_readings.beyond_spread(spreads)
     assert checks and not any(checks.values())  # two seeds never count as a spread
-    worst = variants.control(spreads, "directions/forward/forward/", {"edge_recovery": 0.9})
+    worst = what_else_readings.control(spreads, "directions/forward/forward/", {"edge_recovery": 0.9})
     assert worst["edge_recovery"] == min(p["directions/forward/forward/edge_recovery"] for p in per_seed)
     with pytest.raises(ValueError, match="seeds"):
-        variants.sweep("ci", [0, 0], **tiny)
+        what_else_matters.sweep("ci", [0, 0], **tiny)
 
 
 def _spreads(**kw):
@@ -107,28 +108,28 @@ def _spreads(**kw):
 
 
 def test_split_order_needs_both_splits_above_chance():
-    from geomem_nb import variants
+    from geomem_nb.studies import what_else_readings
 
     chance = (0.01, 0.01, 0.01)
     # the first-token split at zero: "leaf above first-token" would hold vacuously, so it is unreadable
     zero = _spreads(tree__chance=chance, tree__leaf__test_exact_match=(0.1, 0.12, 0.14),
                     **{"tree__first-token__test_exact_match": (0.0, 0.0, 0.0)})
-    readable, order, text = variants.split_order(zero)
+    readable, order, text = what_else_readings.split_order(zero)
     assert not readable and order is None and "cannot be read" in text and "first-token" in text
     both = _spreads(tree__chance=chance, tree__leaf__test_exact_match=(0.5, 0.55, 0.6),
                     **{"tree__first-token__test_exact_match": (0.1, 0.12, 0.14)})
-    assert variants.split_order(both)[:2] == (True, "leaf")
+    assert what_else_readings.split_order(both)[:2] == (True, "leaf")
     close = _spreads(tree__chance=chance, tree__leaf__test_exact_match=(0.1, 0.2, 0.3),
                      **{"tree__first-token__test_exact_match": (0.15, 0.2, 0.25)})
-    assert variants.split_order(close)[:2] == (True, None)
+    assert what_else_readings.split_order(close)[:2] == (True, None)
 
 
 def test_staged_reading_says_whether_a_peak_falls():
-    from geomem_nb import variants
+    from geomem_nb.studies import what_else_readings
 
     sp = _spreads(staged__fast__peak=(0.0, 0.02, 0.1), staged__fast__final=(0.0, 0.0, 0.0),
                   staged__slow__peak=(0.8, 0.85, 0.9), staged__slow__final=(0.1, 0.15, 0.2))
-    r = variants.staged_reading(sp)
+    r = what_else_readings.staged_reading(sp)
     assert r["fast"].endswith("no fall from its peak beyond the spread")
     assert r["slow"].endswith("peaks, then falls beyond the spread")
 
@@ -136,9 +137,9 @@ def test_staged_reading_says_whether_a_peak_falls():
 def test_held_out_auc_is_the_mean_of_the_held_out_curve():
     from types import SimpleNamespace
 
-    from geomem_nb import variants
+    from geomem_nb.studies import what_else_matters
     run = SimpleNamespace(history=[{"step": 10, "test_exact_match": 0.0}, {"step": 20, "test_exact_match": 0.5},
                                    {"step": 30, "test_exact_match": 1.0}, {"step": 30, "edge_recovery": 1.0}])
-    assert variants.held_out_auc(run) == pytest.approx(0.5)
-    staged = variants.staged_lrs(variants.base_config("ci"))
-    assert staged["slow"][1] == pytest.approx(staged["fast"][1] / 10) and staged["fast"][0] == variants.base_config("ci").edge_lr
+    assert what_else_matters.held_out_auc(run) == pytest.approx(0.5)
+    staged = what_else_matters.staged_lrs(what_else_matters.base_config("ci"))
+    assert staged["slow"][1] == pytest.approx(staged["fast"][1] / 10) and staged["fast"][0] == what_else_matters.base_config("ci").edge_lr

@@ -26,7 +26,7 @@ from .budgets import budget_rows, why_stopped
 from .chapters import in_weights_rows, paper_staged_lrs, schedule_text, tiny_rows
 from .configs import epochs, family, graph_name, set_epochs, training_examples
 from .page import html, html_escape, preset_configs, reproduce_configs, shipped_runs, table
-from .paper import FAMILIES, IN_CONTEXT, IN_WEIGHTS, ORDER, PAPER, paper, paper_text, sci
+from ..paper import FAMILIES, IN_CONTEXT, IN_WEIGHTS, ORDER, PAPER, paper, paper_text, sci
 from .regime import differs, facts, regime
 
 __all__ = ["budget_rows", "in_weights_rows", "schedule_text", "paper_staged_lrs", "tiny_rows", "why_stopped",

@@ -13,16 +13,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .. import decisive_c20_c21, knob_table, presets, variants
+from .. import presets
+from ..studies import trees_and_mamba, knob_table, what_else_matters
 from ..tiny_tables import name as model_name
 from ..experiments import tiny_config, tiny_knobs
 from ..results import RESULTS, read_record
 from .configs import graph_name, planned_steps, set_epochs
-from .paper import IN_WEIGHTS, paper, sci
+from ..paper import IN_WEIGHTS, paper, sci
 
 STUDY_02, HARDEST_03, GEOMETRY_04 = "02_learning_order", "03_hardest_token", "04_path_star_geometry"
-SEEDS_08, MAP_09, TINY_05, WHY_07 = variants.SEEDS_RECORD, "09_path_length", "05_tiny_seeds", "07_why_geometry"
-DECISIVE_C20_C21, KNOBS_07 = decisive_c20_c21.RECORD, knob_table.RECORD
+SEEDS_08, MAP_09, TINY_05, WHY_07 = what_else_matters.SEEDS_RECORD, "09_path_length", "05_tiny_seeds", "07_why_geometry"
+LASTS_05 = "05_geometry_lasts"
+DECISIVE_C20_C21, KNOBS_07 = trees_and_mamba.RECORD, knob_table.RECORD
 REBUILT = "the record's {kept}; the rest from the code that wrote it ({code})"
 
 
@@ -113,13 +115,13 @@ def _seeds_record(root: Path, record: str, describe, kept: str, code: str):
     rec = _load(root, record)
     if rec is None:
         return None
-    base = variants.base_config(rec["preset"])
+    base = what_else_matters.base_config(rec["preset"])
     _check(record, "graph", rec["graph"], describe(base))
     return base, f"seeds {', '.join(map(str, rec['seeds']))}", REBUILT.format(kept=kept, code=code)
 
 
 def seeds_08(root: Path) -> list:
-    got = _seeds_record(root, SEEDS_08, variants.describe, "graph, steps and seeds",
+    got = _seeds_record(root, SEEDS_08, what_else_matters.describe, "graph, steps and seeds",
                         "chapter 8's seed sweep, the in-weights-small preset")
     if got is None:
         return []
@@ -128,20 +130,20 @@ def seeds_08(root: Path) -> list:
             _iw_row(SEEDS_08, "forward-only or backward-only edges (C17)", base.with_(edges="forward").record(),
                     seeds, src)]
     rows += [_iw_row(SEEDS_08, f"staged {name} (C19)", base.with_(**o).record(), seeds, src)
-             for name, o in variants.staged_overrides(base).items()]
-    rows.append(_iw_row(SEEDS_08, "tree-star, both splits (C20)", base.with_(**variants.tree_config(base)).record(),
+             for name, o in what_else_matters.staged_overrides(base).items()]
+    rows.append(_iw_row(SEEDS_08, "tree-star, both splits (C20)", base.with_(**what_else_matters.tree_config(base)).record(),
                         seeds, src))
-    for name, (objective, _) in variants.MAMBA_OBJECTIVES.items():
+    for name, (objective, _) in what_else_matters.MAMBA_OBJECTIVES.items():
         if objective != "full-path":  # the GPT's full-path run is the mixed one above
             rows.append(_iw_row(SEEDS_08, f"GPT, {name} (C21)", base.with_(objective=objective).record(), seeds, src))
         rows.append(_iw_row(SEEDS_08, f"Mamba, {name} (C21)",
-                            base.with_(**variants.mamba_overrides(base, objective)).record(), seeds, src))
+                            base.with_(**what_else_matters.mamba_overrides(base, objective)).record(), seeds, src))
     return rows
 
 
 def decisive_c17_c19_rows(root: Path) -> list:
-    """Chapter 8's decisive runs of C17-C19 (``decisive_c17_c19``)."""
-    from .. import decisive_c17_c19 as dc  # same floor; imported here as it reads this package's paper rates
+    """Chapter 8's decisive runs of C17-C19 (``studies.edges_pauses_phases``)."""
+    from ..studies import edges_pauses_phases as dc  # same floor; imported here as it reads this package's paper rates
 
     rec = _load(root, dc.RECORD)
     if rec is None:
@@ -162,20 +164,20 @@ def decisive_c17_c19_rows(root: Path) -> list:
 
 def decisive_c20_c21_rows(root: Path) -> list:
     """Chapter 8's decisive C20/C21 runs: the tree-star splits, the GPT and Mamba on full paths."""
-    got = _seeds_record(root, DECISIVE_C20_C21, decisive_c20_c21.describe, "graph, trees, steps, lr and seeds",
+    got = _seeds_record(root, DECISIVE_C20_C21, trees_and_mamba.describe, "graph, trees, steps, lr and seeds",
                         "chapter 8's decisive C20 and C21 runs, the in-weights-small preset")
     if got is None:
         return []
     base, seeds, src = got
     return [_iw_row(DECISIVE_C20_C21, "decisive tree-star, both splits (C20)",
-                    base.with_(**decisive_c20_c21.tree_config(base)).record(), seeds, src),
+                    base.with_(**trees_and_mamba.tree_config(base)).record(), seeds, src),
             _iw_row(DECISIVE_C20_C21, "GPT, full paths (C21, beside Mamba)", base.record(), seeds, src),
             _iw_row(DECISIVE_C20_C21, "decisive Mamba, full paths (C21)",
-                    base.with_(**decisive_c20_c21.mamba_overrides(base)).record(), seeds, src)]
+                    base.with_(**trees_and_mamba.mamba_overrides(base)).record(), seeds, src)]
 
 
-# the map, the long-path study, the first-hop diagnosis and the clock test (with the l = 8 control)
-CHAPTER_09 = (MAP_09, "09_long_path", "09_first_hop", "09_clock")
+# the map, the long-path study, the first-hop diagnosis, the clock test (with the l = 8 control) and the reach
+CHAPTER_09 = (MAP_09, "09_long_path", "09_first_hop", "09_clock", "09_reach")
 
 
 def map_09(root: Path) -> list:
@@ -185,7 +187,7 @@ def map_09(root: Path) -> list:
         for path in sorted((Path(root) / "cpu" / folder).glob("*/metrics.json")):
             m = read_record(path)
             cfg = m["config"]
-            if not cfg.get("stop_at"):  # a clock run stops when it reaches its held-out level
+            if not cfg.get("stop_at"):  # a clock or reach run stops when it reaches its held-out level
                 _check(f"{folder}/{path.parent.name}", "steps", m["steps"], planned_steps(cfg))
             rows.append(_iw_row(folder, path.parent.name, cfg, f"seed {cfg.get('seed', 0)}", "the record's config"))
     return rows
@@ -221,6 +223,12 @@ def tiny_rows(root: Path = RESULTS) -> list:
     for entry, r in (rec or {}).get("runs", {}).items():
         rows.append(_tiny_row(TINY_05, entry, r["config"], f"seeds {', '.join(map(str, r['seeds']))}",
                               "the record's config"))
+    lasts = _load(root, LASTS_05)  # the same entries at ten times the budget, configs from their preset
+    for entry, e in (lasts or {}).get("entries", {}).items():
+        graph, model = entry.split("/")
+        cfg = presets.config("tiny", lasts["preset"], graph=graph, model=model, steps=e["steps"]).validate().record()
+        rows.append(_tiny_row(LASTS_05, entry, cfg, f"seeds {', '.join(map(str, e['seeds']))}",
+                              f"the preset's config at {lasts['factor']}× the budget"))
     for path in sorted((Path(root) / "cpu").glob("tiny-*/metrics.json")):
         m = read_record(path)
         rows.append(_tiny_row(path.parent.name, "one run", m["config"], f"seed {m['config']['seed']}",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from ..experiments import InWeightsConfig
-from .paper import IN_CONTEXT, IN_WEIGHTS
+from ..paper import IN_CONTEXT, IN_WEIGHTS
 
 def family(config: dict) -> str | None:
     """in-context (labels in the prompt), in-weights (pause tokens after a leaf), or None (tiny graphs)."""

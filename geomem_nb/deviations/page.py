@@ -12,7 +12,7 @@ from ..runtime import PRESETS
 from .budgets import budget_rows
 from .chapters import in_weights_rows, tiny_rows
 from .configs import epochs, family, planned_steps
-from .paper import FAMILIES, IN_CONTEXT, IN_WEIGHTS, ORDER, paper, paper_text, sci
+from ..paper import FAMILIES, IN_CONTEXT, IN_WEIGHTS, ORDER, paper, paper_text, sci
 from .summary import budget_brief, effects, family_rows, record_rows
 from .regime import differs, facts, regime, stopping
 

@@ -7,7 +7,7 @@ import math
 
 from ..train import TrainConfig, lr_at
 from .configs import config_steps, epochs, family, graph_name, planned_steps, training_examples
-from .paper import IN_WEIGHTS, num, paper, paper_text, sci
+from ..paper import IN_WEIGHTS, num, paper, paper_text, sci
 
 _SET_WORDS = {"hardest-token": "first-hop-only"}  # a training set in words
 

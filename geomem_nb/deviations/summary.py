@@ -5,7 +5,7 @@ beneath them (``page``)."""
 from __future__ import annotations
 
 from .configs import epochs
-from .paper import IN_WEIGHTS
+from ..paper import IN_WEIGHTS
 
 BRIEF = 3  # at most this many distinct values are listed; more are summed up
 

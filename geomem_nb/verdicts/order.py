@@ -1,7 +1,7 @@
 """C2: the order in which the path tokens are learned, read greedy and teacher-forced."""
 from __future__ import annotations
 
-from .. import learning_order
+from ..studies import learning_order
 from .base import PAPER_GRAPHS, Get, Verdict, judge, not_run, rule, where_run
 from .grading import outcome
 

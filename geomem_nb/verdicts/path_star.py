@@ -6,7 +6,7 @@ from .. import controls
 from ..deviations import epochs, regime
 from .base import (FORMAT, IN_CONTEXT_GRAPHS, PAPER_GRAPHS, POSITIVE_CONTROL, Get, Verdict, differs, far_above,
                    graph_label, in_context_line, in_weights_line, inconclusive, judge, listing, not_run, rule)
-from .reach import cost_lines, map_reach, push_lines, study_reach
+from .reach import cost_lines, map_reach, push_lines, reach_line, study_reach
 
 
 def _graph(d: int, ell: int) -> str:
@@ -52,7 +52,7 @@ def c1(get: Get) -> Verdict:
         (shown if far_above(m["test_exact_match"], m["chance"]) else failed).append(
             f"{_graph(d, ell)} ({m['test_exact_match']:.2f})")
         parts.append(_c1_part(m))
-    for reach in (map_reach(get), study_reach(get)):
+    for reach in (map_reach(get), study_reach(get), reach_line(get)):
         if reach:
             evidence.append(reach)
     longer = cost_lines(get) + push_lines(get)  # chapter 9: what one more node costs, and the push to l = 8

@@ -1,7 +1,7 @@
 """C18: pause tokens, read on the endpoint and on speed, paired by seed."""
 from __future__ import annotations
 
-from .. import decisive_c17_c19 as dc
+from ..studies import edges_pauses_phases as dc
 from ..stats import above, ordered
 from .base import Get, Verdict, bound, judge, not_run, rule
 from .grading import outcome

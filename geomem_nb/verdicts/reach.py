@@ -1,9 +1,9 @@
 """Chapter 9's runs as the path-star rules read them: the long-path study, the cpu map and its knob runs."""
 from __future__ import annotations
 
-from .. import long_path
-from ..sweep import (COST_KNOB, FOLDERS, PUSH_KNOB, PUSH_STEPS, cells as sweep_cells, knob_cells as sweep_knob_cells,
-                     name as sweep_name, selected)
+from ..studies import long_path
+from ..studies.path_length_map import (COST_KNOB, FOLDERS, PUSH_KNOB, PUSH_STEPS, REACH_SEEDS, cells as sweep_cells,
+                                      knob_cells as sweep_knob_cells, name as sweep_name, selected)
 from .base import Get
 
 # the l = 8 control without the push's weight decay: two seeds at the push's budget where run, else the
@@ -30,10 +30,31 @@ def study_reach(get: Get) -> str | None:
             + "; furthest l reached: " + (long_path.label(best) if best else "none"))
 
 
+def reach_runs(get: Get) -> list[tuple[str, dict]]:
+    """(name, metrics with the cell's settings) of chapter 9's reach runs (l = 9 on fresh seeds), as far as
+    they are there."""
+    found = [(f"cpu/{FOLDERS['reach']}/{sweep_name(c)}", c) for c in selected("cpu", "reach")]
+    return [(n, {**get(n), **c, "steps": get(n)["steps"]}) for n, c in found if get(n)]
+
+
+def reach_line(get: Get) -> str | None:
+    """The reach in one line: l = 9 with the push's setting on seeds that played no part in choosing it."""
+    runs = [m for _, m in reach_runs(get)]
+    if not runs:
+        return None
+    ell = max(m["path_length"] for m in runs)
+    seen = ", ".join(f"seed {m['seed']} {m['test_exact_match']:.2f}" + (
+        f" at step {s:,}" if (s := long_path.steps_to(m["history"])) else f" after {m['steps']:,} steps") for m in runs)
+    return (f"chapter 9 reach at l = {ell} (cpu, d = 100, {PUSH_KNOB}; seeds {', '.join(map(str, REACH_SEEDS))}, which "
+            f"played no part in choosing the setting; each run stops at held-out 0.5): held-out exact match {seen}; "
+            f"reached on every seed: {'yes' if long_path.reached(runs) and len(runs) == len(REACH_SEEDS) else 'no'}")
+
+
 def cost_lines(get: Get) -> list[str]:
     """The study's cost of one more node on the path, per setting: the factor per +1 in l with its
-    interval and the range left when each length is left out (each length ran at its own budget)."""
-    runs, out = [m for _, m in study_runs(get)], []
+    interval and the range left when each length is left out (each length ran at its own budget; the
+    push's setting with the reach's l = 9 runs)."""
+    runs, out = [m for _, m in study_runs(get) + reach_runs(get)], []
     for knob in (COST_KNOB, PUSH_KNOB):
         fit = long_path.growth(long_path.cost_curve(runs, knob)) if runs else None
         if not fit:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from ..graphs import TINY_GRAPHS
 from ..stats import above
-from ..tiny_seeds import authors_fiedler_share
+from ..studies.tiny_graph_seeds import authors_fiedler_share
 from .base import Get, Verdict, differs, inconclusive, judge, not_run, rule
 from .grading import beyond
-from .tiny_graphs import _ms, _per_graph, _sp, learned_sp, left_out, named, seeds_of, tiny_runs, tiny_seeds
+from .tiny_graphs import _ms, _per_graph, _sp, after_budget, learned_sp, left_out, named, seeds_of, tiny_runs, tiny_seeds
 
 
 MINIMAL_SHARE = 0.9  # "only the Fiedler pair": at least this share of the non-trivial energy on it
@@ -73,6 +73,7 @@ def c14(get: Get) -> Verdict:
     concentrates = {g: m["spectral_concentration"] >= 0.9 for g, m in runs.items()}
     decays = {g: m["dynamics"]["other_projection"][1] < 0.1 * m["dynamics"]["other_projection"][0] for g, m in runs.items()}
     # one deterministic full-batch run per graph: a graph where it does not concentrate departs
+    evidence.append(after_budget(get, ("node2vec",), read="read at the authors' budget (one run per graph)"))
     parts = {g: "holds" if concentrates[g] and decays[g] else "partly" if concentrates[g] else "differs" for g in runs}
     said = {"holds": "concentrate on the top eigenspaces (0.9 or more) and the rest decays",
             "partly": "concentrate without the rest decaying", "differs": "do not concentrate"}
@@ -120,6 +121,7 @@ def c15(get: Get) -> Verdict:
     control = "the chance concentration of an embedding unrelated to the graph: " + ", ".join(
         f"{g} {_sp(rec, f'{g}/node2vec', 'concentration_chance').mean:.2f}" for g in TINY_GRAPHS)
     dropped = left_out(rec, [f"{g}/{m}" for m in models for g in TINY_GRAPHS])
+    evidence.append(after_budget(get, ("node2vec", *models)))
     n = sum(map(len, found.values()))
     reason = (f"On four tiny graphs (cpu, {seeds_of(rec)} seeds) Node2Vec's geometry is cleaner than the {' and '.join(map(named, models))}'s "
               f"beyond the spread in {len(found['holds'])} of {n} comparisons (spectral concentration and geometric "

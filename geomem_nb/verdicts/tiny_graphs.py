@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..graphs import TINY_GRAPHS
 from .. import controls
 from ..stats import above, from_record, spread
+from ..studies.geometry_lasts import change
 from .base import Get, Verdict, differs, inconclusive, judge, listing, not_run, rule
 
 
@@ -27,13 +28,39 @@ def _per_graph(runs: dict, fmt) -> str:
     return ", ".join(f"{g} {fmt(m)}" for g, m in runs.items())
 
 
-TINY_SEEDS = "cpu/05_tiny_seeds"  # chapter 5's multi-seed record (geomem_nb.tiny_seeds)
+TINY_SEEDS = "cpu/05_tiny_seeds"  # chapter 5's multi-seed record (geomem_nb.studies.tiny_graph_seeds)
 
 
 def tiny_seeds(get: Get) -> dict | None:
     """Chapter 5's multi-seed record, or None."""
     rec = get(TINY_SEEDS)
     return rec if rec and rec.get("runs") else None
+
+
+LASTS = "cpu/05_geometry_lasts"  # the same models at ten times the budget (geomem_nb.studies.geometry_lasts)
+MOVES = ("persists", "rises", "decays")
+
+
+def after_budget(get: Get, models, measure: str = "geometric_level",
+                 read: str = "read at the authors' budget (chapter 5's multi-seed record)") -> str:
+    """Which budget a tiny-graph rule reads, and what happens after it: for each of ``models``, on how
+    many graphs ``measure`` persists, rises or decays at ten times the budget (``geometry_lasts.change``
+    against chapter 5's multi-seed record)."""
+    rec, seeds = get(LASTS), tiny_seeds(get)
+    if not rec or not seeds:
+        return read + "; the longer-budget record is not there"
+    parts = []
+    for m in models:
+        moves = [change(e, (seeds["runs"].get(f"{g}/{m}") or {}).get("measures"), measure).get("with the longer budget")
+                 for g in TINY_GRAPHS if (e := rec["entries"].get(f"{g}/{m}"))]
+        moves = [w for w in moves if w]
+        if moves:
+            parts.append(f"{named(m)}: " + ", ".join(f"{w} on {moves.count(w)}" for w in MOVES if moves.count(w))
+                         + f" of {len(moves)} graphs")
+    runs = next(iter(rec["entries"].values()))["runs"]
+    return (f"{read}; after it, at {rec['factor']}× chapter 5's budget ({len(runs)} seeds), the "
+            f"{measure.replace('_', ' ')} of each model against its value at the budget: "
+            + ("; ".join(parts) if parts else "was not recorded for these models"))
 
 
 def _sp(rec: dict, entry: str, measure: str):
@@ -95,6 +122,8 @@ def c7(get: Get) -> Verdict:
         evidence.append("width 512: every edge stored by step " + ", ".join(
             f"{g} {max(s.values):.0f} (worst seed)" for g, s in fast_steps.items()))
 
+    evidence.append(after_budget(get, ("associative", "associative-fast", "transformer")))
+
     def worst(model, g):
         s = _sp(rec, f"{g}/{model}", "topk_recovery")
         return None if s is None else min(s.values)
@@ -147,6 +176,7 @@ def c16(get: Get) -> Verdict:
                  if (s := _sp(rec, f"{g}/{m}", "topk_recovery")) is None or min(s.values) < 1.0]
     if unlearned:
         evidence.append("not every edge recovered on every seed: " + ", ".join(unlearned))
+    evidence.append(after_budget(get, models))
     flat = all((s := _sp(rec, f"{g}/associative", "geometric_level")) and abs(s.mean) + s.sd <= 0.1 for g in TINY_GRAPHS)
     flat = flat and len(_spectral_misses(rec, ("associative",))) == len(TINY_GRAPHS)  # at chance on both readings
     control = "the frozen-embedding model, which stores every edge with no geometry on either reading" if flat else None

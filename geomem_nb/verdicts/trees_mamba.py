@@ -1,13 +1,14 @@
 """Tree-star graphs (C20) and Mamba (C21), read from chapter 8's sweep and its decisive run."""
 from __future__ import annotations
 
-from .. import controls, decisive_c20_c21
+from .. import controls
+from ..studies import trees_and_mamba
 from ..stats import above, at_chance
 from .base import Get, Verdict, far_above, judge, not_run, rule
 from .grading import beyond
 from .what_else import _learned_worst, _seeds, _spreads
 
-DECISIVE_C20_C21 = f"cpu/{decisive_c20_c21.RECORD}"
+DECISIVE_C20_C21 = f"cpu/{trees_and_mamba.RECORD}"
 
 
 def _decisive_c20_c21(get: Get) -> tuple[dict, str, dict] | None:

@@ -1,7 +1,8 @@
 """C19: two-phase training (edges, then paths) against interleaving, at the paper's learning rates."""
 from __future__ import annotations
 
-from .. import controls, variants
+from .. import controls
+from ..studies import what_else_matters
 from ..stats import above
 from .base import BIG, Get, Verdict, differs, inconclusive, judge, not_run, rule
 from .what_else import FAR, PAPER_STAGED_LR, _decisive, _learned_worst, _paired_gain, _seeds
@@ -12,7 +13,7 @@ def _staged_lrs(sp: dict, rec: dict) -> dict:
     ``staged/<name>/path_lr``) where stored, else the config of the record's preset."""
     if all(f"staged/{n}/path_lr" in sp for n in ("fast", "slow")):
         return {n: (sp[f"staged/{n}/edge_lr"].mean, sp[f"staged/{n}/path_lr"].mean) for n in ("fast", "slow")}
-    return variants.staged_lrs(variants.base_config(rec.get("preset", "cpu")))
+    return what_else_matters.staged_lrs(what_else_matters.base_config(rec.get("preset", "cpu")))
 
 
 def _far(x: float, paper: float) -> bool:

@@ -2,7 +2,8 @@
 spread) and edge directions with the reversal curse (C17)."""
 from __future__ import annotations
 
-from .. import controls, decisive_c17_c19 as dc, variants
+from .. import controls
+from ..studies import edges_pauses_phases as dc, what_else_readings
 from ..deviations import paper_staged_lrs
 from ..stats import above, at_chance, from_record
 from .base import Get, Verdict, bound, inconclusive, judge, not_run, rule
@@ -38,9 +39,9 @@ def _decisive(get: Get) -> tuple[dict, str, dict] | None:
 
 def _learned_worst(sp: dict, prefix: str, keys=("train_exact_match",)) -> bool:
     """Every seed of a control reached the learned bar on its learnable targets (chapter 8's own
-    reading: ``variants.control`` takes the worst seed)."""
+    reading: ``what_else_readings.control`` takes the worst seed)."""
     bars = {k: controls.LEARNED for k in keys}
-    return controls.learned(variants.control(sp, prefix, bars), bars)
+    return controls.learned(what_else_readings.control(sp, prefix, bars), bars)
 
 
 def _paired_gain(a, b) -> float:

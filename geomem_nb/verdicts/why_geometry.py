@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import re
 
-from .. import knob_table, succinctness as sc
+from .. import succinctness as sc
+from ..studies import knob_table
 from ..graphs import tiny_graph
 from ..experiments.tiny_knobs import C12_KNOBS  # the knobs C12 names (re-exported by verdicts)
 from ..stats import from_record
 from .base import Get, Verdict, differs, inconclusive, judge, listing, not_run, rule
 from .grading import combine, outcome
-from .tiny_graphs import TINY_GRAPHS, tiny_runs
+from .tiny_graphs import TINY_GRAPHS, after_budget, tiny_runs
 
 ONE_SEED = "one seed, so no spread: a comparison needs 3 or more"
 
@@ -102,6 +103,8 @@ def c10(get: Get) -> Verdict:
         return inconclusive("under-trained control", "a run of the race never got there (the frozen network never "
                             "stored every edge, or a bilinear network never reached half its geometric margin)",
                             "the race trained until every run stores its edges and forms its geometry", evidence)
+    evidence.append(after_budget(get, ("associative-fast", "nn"), "geometric_margin",
+                                 "read on chapter 7's race, run until each run stored its edges or formed its geometry"))
     fast = frozen["steps_to_full_recovery"] <= 2
     slower = all(v["half_geometric_margin_step"] >= 10 * frozen["steps_to_full_recovery"] for v in learn.values())
     seeds = frozen.get("seeds") or []

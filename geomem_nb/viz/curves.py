@@ -118,7 +118,7 @@ def race(histories: dict, keys=("topk_recovery", "geometric_margin", "geometric_
 
 def path_length_map(rows: list, key: str, ax=None, ylabel: str | None = None):
     """One sweep measure against the path length l: a line per (degree, epochs), darker = more epochs,
-    and each degree's chance 1/d dotted (``sweep.collect`` rows)."""
+    and each degree's chance 1/d dotted (``path_length_map.collect`` rows)."""
     ax = axes_or_new(ax)
     groups = sorted({(r["degree"], r["epochs"]) for r in rows})
     degrees = sorted({d for d, _ in groups})

@@ -1,15 +1,15 @@
 """Chapter 08's decisive runs for C20 and C21, over seeds: the tree-star splits on a tree with enough
 training subtrees for the first-token split to be learnable (C20), and Mamba given the budget it needs
 on full paths (C21), each beside the GPT run on the same graph. One record of spreads (mean ± sd), in
-the layout of chapter 08's seed sweep (``variants``), which these runs sit beside.
+the layout of chapter 08's seed sweep (``what_else_matters``), which these runs sit beside.
 
-    python -m geomem_nb.decisive_c20_c21 --preset cpu --seeds 1 2 3 --out results/cpu/08_decisive_c20_c21
+    python -m geomem_nb.studies.trees_and_mamba --preset cpu --seeds 1 2 3 --out results/cpu/08_decisive_c20_c21
 """
 from __future__ import annotations
 
 import sys
 
-from . import variants
+from . import what_else_matters
 
 RECORD = "08_decisive_c20_c21"
 # C20: chapter 08's T(37,5) holds out about 9 of 37 first-hop subtrees, and trains on too few of them
@@ -38,8 +38,8 @@ def tree_config(base) -> dict:
 
 def trees(base) -> dict:
     """Split -> run on the decisive tree-star (C20)."""
-    return {s: variants._run(base, f"decisive tree-star, {s} split", split=s, **tree_config(base))
-            for s in variants.SPLITS}
+    return {s: what_else_matters._run(base, f"decisive tree-star, {s} split", split=s, **tree_config(base))
+            for s in what_else_matters.SPLITS}
 
 
 def mamba_overrides(base) -> dict:
@@ -50,17 +50,17 @@ def mamba_overrides(base) -> dict:
 
 
 def run_seed(preset: str | None = None, seed: int | None = None, **overrides) -> dict:
-    """The decisive runs of one seed, in ``variants.run_seed``'s layout (``variants.measure`` reads it):
+    """The decisive runs of one seed, in ``what_else_matters.run_seed``'s layout (``what_else_matters.measure`` reads it):
     the tree-star splits, and Mamba and the GPT on full paths."""
-    base = variants.base_config(preset, seed, **overrides)
-    gpt = variants._run(base, "gpt, full paths")
-    mamba = variants._run(base, "decisive mamba, full paths", **mamba_overrides(base))
+    base = what_else_matters.base_config(preset, seed, **overrides)
+    gpt = what_else_matters._run(base, "gpt, full paths")
+    mamba = what_else_matters._run(base, "decisive mamba, full paths", **mamba_overrides(base))
     return {"base": base, "trees": trees(base), "mamba": {("mamba", FULL_PATHS): mamba, ("gpt", FULL_PATHS): gpt}}
 
 
 def measure(runs: dict) -> dict:
-    """``variants.measure``'s numbers, with each full-path run's training paths and steps (their controls)."""
-    m = variants.measure(runs)
+    """``what_else_matters.measure``'s numbers, with each full-path run's training paths and steps (their controls)."""
+    m = what_else_matters.measure(runs)
     for model in ("mamba", "gpt"):
         r = runs["mamba"][(model, FULL_PATHS)]
         m[f"mamba/{FULL_PATHS}/{model}_train_exact_match"] = r.metrics["train_exact_match"]
@@ -82,19 +82,19 @@ def describe(base) -> dict:
 
 def load(preset: str, root=None) -> dict | None:
     """{seeds, provenance, spreads, graph} of the shipped record at ``preset``, or None."""
-    return variants.load(preset, root, record=RECORD)
+    return what_else_matters.load(preset, root, record=RECORD)
 
 
 WHAT = """Run, over seeds, the follow-up runs of two of chapter 8's claims, each beside the transformer on
     the same graph: the tree-star splits on a tree with enough training subtrees for the first-token split
     to be learnable (C20), and Mamba with the training budget it needs on full paths (C21). Writes the
     spread of each number over the seeds (mean ± sd) to metrics.json in --out."""
-EXAMPLES = ["python -m geomem_nb.decisive_c20_c21 --preset ci --seeds 1 --out outputs/ci/decisive_c20_c21",
-            "python -m geomem_nb.decisive_c20_c21 --preset cpu --seeds 1 2 3"]
+EXAMPLES = ["python -m geomem_nb.studies.trees_and_mamba --preset ci --seeds 1 --out outputs/ci/decisive_c20_c21",
+            "python -m geomem_nb.studies.trees_and_mamba --preset cpu --seeds 1 2 3"]
 
 
 def main(argv=None) -> int:
-    return variants.main(argv, module="geomem_nb.decisive_c20_c21", record=RECORD, what=WHAT, examples=EXAMPLES,
+    return what_else_matters.main(argv, module="geomem_nb.studies.trees_and_mamba", record=RECORD, what=WHAT, examples=EXAMPLES,
                          seeds=SEEDS, measure_seed=measure_seed, describe=describe)
 
 

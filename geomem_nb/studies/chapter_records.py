@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from . import results, sweep
-from .checks import check_choice
+from .. import results
+from . import path_length_map
+from ..checks import check_choice
 
 @dataclass(frozen=True)
 class Need:
@@ -48,7 +49,7 @@ _PAPER_IW = Need(_IW_PAPER, "the paper-scale in-weights runs (12-layer GPT, d = 
                  "left out (they need a GPU)", f"{_M} reproduce in-weights-g5000-5 --out results/in-weights-g5000-5 "
                  "(and in-weights-g10000-6, in-weights-g10000-10), on a GPU")
 _TINY_SEEDS = Need(("cpu/05_tiny_seeds",), "the tiny-graph runs over seeds", "computed here at this preset",
-                   f"{_M}.tiny_seeds --preset cpu --out results/cpu/05_tiny_seeds")
+                   f"{_M}.studies.tiny_graph_seeds --preset cpu --out results/cpu/05_tiny_seeds")
 _IC_CONTROL = Need(("cpu/in-context-hardest-token",), "the in-context first-hop-only control",
                    "computed here at this preset", f"{_M} in-context --degree 2 --path-length 5 --objective "
                    "hardest-token --preset cpu --warm-start-steps 1500 --steps 3000 --out results/cpu/in-context-hardest-token")
@@ -71,7 +72,7 @@ NEEDS = {
     "02_in_weights_path_star": [
         Need(("cpu/02_learning_order",), "the C2 learning-order study over three seeds",
              "computed here at this preset, at the preset's learning rate only",
-             f"{_M}.learning_order --preset cpu --seeds 0 1 2 --out results/cpu/02_learning_order"),
+             f"{_M}.studies.learning_order --preset cpu --seeds 0 1 2 --out results/cpu/02_learning_order"),
         Need(("cpu/in-context-teacherless",), "the in-context teacherless contrast of C2", "left out",
              f"{_M} in-context --degree 2 --path-length 5 --objective teacherless --preset cpu --steps 3000 "
              "--eval-every 50 --eval-examples 500 --out results/cpu/in-context-teacherless"),
@@ -91,34 +92,41 @@ NEEDS = {
         _TINY_SEEDS,
         Need(("cpu/07_knobs_width512",), "the knob table at the authors' width 512 and 10,000 steps (C12), "
              "beside this preset's table", "left out (the table at this preset's width is shown alone)",
-             f"{_M}.knob_table --preset cpu --width 512 --steps 10000 --seeds 7 0 1 --c12-rows "
+             f"{_M}.studies.knob_table --preset cpu --width 512 --steps 10000 --seeds 7 0 1 --c12-rows "
              "--out results/cpu/07_knobs_width512")],
     "08_what_else_matters": [
         Need(("cpu/08_what_else_matters_seeds",), "the spread over three seeds of every variant",
              "computed here from cpu up (at ci: one seed, no spread shown)",
-             f"{_M}.variants --preset cpu --seeds 0 1 2 --out results/cpu/08_what_else_matters_seeds"),
+             f"{_M}.studies.what_else_matters --preset cpu --seeds 0 1 2 --out results/cpu/08_what_else_matters_seeds"),
         Need(("cpu/08_decisive_c17_c19",), "the decisive runs of C17-C19 over three seeds (the reverse-path "
              "diagnosis, pause tokens on a frontier cell, two phases at the paper's learning rates)",
              "left out (the sections say so; the claims page then reads the sweep alone)",
-             f"{_M}.decisive_c17_c19 --preset cpu --seeds 0 1 2 --out results/cpu/08_decisive_c17_c19"),
+             f"{_M}.studies.edges_pauses_phases --preset cpu --seeds 0 1 2 --out results/cpu/08_decisive_c17_c19"),
         Need(("cpu/in-weights", "cpu/in-weights-mamba"), "Mamba against the GPT on chapter 02's cpu graph",
              "left out", _iw("in-weights") + "; " + _iw("in-weights-mamba", "--model mamba --steps 3000 ")),
         Need(("cpu/08_decisive_c20_c21",), "the decisive runs over three seeds: tree-star splits with enough "
              "training subtrees (C20), Mamba at its own lr and budget (C21)", "left out (the grid's own tree-star "
              "and Mamba runs are shown alone)",
-             f"{_M}.decisive_c20_c21 --preset cpu --seeds 1 2 3 --out results/cpu/08_decisive_c20_c21")],
+             f"{_M}.studies.trees_and_mamba --preset cpu --seeds 1 2 3 --out results/cpu/08_decisive_c20_c21")],
     "09_path_length": [
         Need(("cpu/09_path_length",), "the cpu map over path length, degree and epochs, its knob runs and the "
              "recipe's reach", "left out (this preset's own map runs here: at ci two cells)",
-             f"{_M}.sweep --preset cpu --out results/cpu/09_path_length; the same with --knobs",
-             lambda: sweep.shipped("cpu") and sweep.shipped("cpu", "knobs")),
+             f"{_M}.studies.path_length_map --preset cpu --out results/cpu/09_path_length; the same with --knobs",
+             lambda: path_length_map.shipped("cpu") and path_length_map.shipped("cpu", "knobs")),
         Need(("cpu/09_first_hop",), "the first-hop diagnosis of the frontier cells (where the wrong first "
-             "hops land)", "left out", f"{_M}.sweep --preset cpu --first-hop --out results/cpu/09_first_hop",
-             lambda: sweep.shipped("cpu", "first-hop")),
+             "hops land)", "left out", f"{_M}.studies.path_length_map --preset cpu --first-hop --out results/cpu/09_first_hop",
+             lambda: path_length_map.shipped("cpu", "first-hop")),
         Need(("cpu/09_long_path",), "the long-path study: one knob at a time against the recipe at l = 7 over two "
              "seeds, and the cost curve", "left out (at ci its two cells run here)",
-             f"{_M}.sweep --preset cpu --frontier --out results/cpu/09_long_path",
-             lambda: sweep.shipped("cpu", "frontier")),
+             f"{_M}.studies.path_length_map --preset cpu --frontier --out results/cpu/09_long_path",
+             lambda: path_length_map.shipped("cpu", "frontier")),
+        Need(("cpu/09_clock",), "the clock test: the cost curve at other lr × weight decay, two seeds each",
+             "left out (at ci one short cell runs here)",
+             f"{_M}.studies.path_length_map --preset cpu --clock --out results/cpu/09_clock",
+             lambda: path_length_map.shipped("cpu", "clock", whole=False)),
+        Need(("cpu/09_reach",), "the reach: l = 9 with the push's setting on two fresh seeds", "left out",
+             f"{_M}.studies.path_length_map --preset cpu --reach --out results/cpu/09_reach",
+             lambda: path_length_map.shipped("cpu", "reach", whole=False)),
         _PAPER_IW],
 }
 

@@ -1,12 +1,12 @@
 """Chapter 9's runs as data: the map's grid, its knob runs, the diagnosed runs, the long-path study and the
-clock test, at each preset (``selected``), each a dict of degree, path length, budget and knob. ``sweep``
+clock test, at each preset (``selected``), each a dict of degree, path length, budget and knob. ``path_length_map``
 runs them and reads them back."""
 from __future__ import annotations
 
 import itertools
 
-from .checks import check_choice
-from .runtime import PRESETS
+from ..checks import check_choice
+from ..runtime import PRESETS
 
 BASE = "in-weights-small"  # the model, batch, lr and warm-up of every run
 # The grid at each preset. ci: the frontier in two runs (one that should succeed, one that should not).

@@ -6,7 +6,7 @@ geometric margin changes sign from one seed to the next. The bilinear models (wh
 widely) get 5 seeds, the others 3. The record (``results/cpu/05_tiny_seeds/metrics.json``) is written
 by one command::
 
-    python -m geomem_nb.tiny_seeds --preset cpu --out results/cpu/05_tiny_seeds
+    python -m geomem_nb.studies.tiny_graph_seeds --preset cpu --out results/cpu/05_tiny_seeds
 
 and chapter 05 loads it (``load_or_run``), so the chapter's `ci` run stays fast.
 """
@@ -15,15 +15,15 @@ from __future__ import annotations
 import sys
 import time
 
-from . import presets
-from .experiments import tiny
-from .experiments.tiny_config import TINY_GRAPHS, TINY_MODELS
-from .results import git_commit, provenance, write_json
-from .runtime import PRESETS
-from .checks import check_choice
-from .guard import check_folder
-from .stats import as_record, spread
-from .usage import Parser
+from .. import presets
+from ..experiments import tiny
+from ..experiments.tiny_config import TINY_GRAPHS, TINY_MODELS
+from ..results import git_commit, provenance, write_json
+from ..runtime import PRESETS
+from ..checks import check_choice
+from ..guard import check_folder
+from ..stats import as_record, spread
+from ..usage import Parser
 
 SEEDS = (7, 0, 1)             # the authors' seed 7 and two more
 WIDE_SPREAD_SEEDS = (7, 0, 1, 2, 3)  # the bilinear models: their margins change sign across seeds
@@ -96,7 +96,7 @@ def load_or_run(preset: str, record: str = "cpu/05_tiny_seeds", names=None) -> d
     """The multi-seed record if it is shipped and matches today's configurations (the tiny runs are the
     same at every preset, so the cpu record serves every preset); otherwise the study is run here, only
     for the entries ``names`` (default: all) when a chapter shows only those."""
-    from .results import load_if_present
+    from ..results import load_if_present
 
     names = list(entries()) if names is None else list(names)
     rec = load_if_present(record)
@@ -149,7 +149,7 @@ def authors_fiedler_share() -> float:
 
 def spread_of(rec: dict, name: str, measure: str):
     """The ``stats.Spread`` of ``measure`` for entry ``name`` (None if absent or missing on a seed)."""
-    from .stats import from_record
+    from ..stats import from_record
 
     m = rec["runs"].get(name, {}).get("measures", {}).get(measure)
     return None if m is None or "mean" not in m else from_record(m)
@@ -205,12 +205,12 @@ WHAT = """Measure chapter 5's tiny-graph numbers over seeds: every model, graph 
     authors' settings, trained with several seeds (5 for the bilinear networks, whose geometric margin
     changes sign from one seed to the next; 3 for the others), each number summarized as mean ± sd. Writes
     metrics.json to --out; --only runs just the entries it names (GRAPH/MODEL, such as star/nn)."""
-EXAMPLES = ["python -m geomem_nb.tiny_seeds --preset cpu --out results/cpu/05_tiny_seeds",
-            "python -m geomem_nb.tiny_seeds --preset ci --only star/nn cycle/transformer --out outputs/ci/tiny_seeds"]
+EXAMPLES = ["python -m geomem_nb.studies.tiny_graph_seeds --preset cpu --out results/cpu/05_tiny_seeds",
+            "python -m geomem_nb.studies.tiny_graph_seeds --preset ci --only star/nn cycle/transformer --out outputs/ci/tiny_seeds"]
 
 
 def main(argv=None) -> None:
-    p = Parser(prog="python -m geomem_nb.tiny_seeds", what=WHAT, examples=EXAMPLES)
+    p = Parser(prog="python -m geomem_nb.studies.tiny_graph_seeds", what=WHAT, examples=EXAMPLES)
     p.add_argument("--preset", choices=PRESETS, default="cpu", help="the runs' size (default cpu)")
     p.add_argument("--out", required=True, help="folder for metrics.json")
     p.add_argument("--only", nargs="+", metavar="ENTRY", help="run only these entries (default: all)")
@@ -222,7 +222,7 @@ def main(argv=None) -> None:
         check_folder(a.out, "--out")
     t0, commit = time.perf_counter(), git_commit()
     record = study(a.preset, a.only)
-    command = "python -m geomem_nb.tiny_seeds " + " ".join(argv if argv is not None else sys.argv[1:])
+    command = "python -m geomem_nb.studies.tiny_graph_seeds " + " ".join(argv if argv is not None else sys.argv[1:])
     record.update(preset=a.preset, provenance=provenance("cpu", time.perf_counter() - t0, command, commit=commit))
     write_json(record, f"{a.out}/metrics.json")
 

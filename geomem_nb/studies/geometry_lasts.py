@@ -7,7 +7,7 @@ The longer run keeps the recipe (its cosine schedule stretched over the longer b
 with a larger budget, not the budgeted run continued. Compared: its final value with the budgeted runs'
 final value (``05_tiny_seeds``, same seeds), and its own peak with its own end.
 
-    python -m geomem_nb.durability --preset cpu --out results/cpu/05_geometry_lasts
+    python -m geomem_nb.studies.geometry_lasts --preset cpu --out results/cpu/05_geometry_lasts
 """
 from __future__ import annotations
 
@@ -15,15 +15,15 @@ import sys
 import time
 from pathlib import Path
 
-from . import presets
-from .checks import check_choice, check_int
-from .experiments import tiny
-from .experiments.tiny_config import SNAPSHOTS, TINY_GRAPHS, TINY_MODELS
-from .guard import check_folder
-from .results import load_if_present, provenance, write_json
-from .runtime import PRESETS
-from .stats import spread
-from .usage import Parser
+from .. import presets
+from ..checks import check_choice, check_int
+from ..experiments import tiny
+from ..experiments.tiny_config import SNAPSHOTS, TINY_GRAPHS, TINY_MODELS
+from ..guard import check_folder
+from ..results import load_if_present, provenance, write_json
+from ..runtime import PRESETS
+from ..stats import spread
+from ..usage import Parser
 
 FACTOR = 10
 SEEDS = (7, 0)  # the authors' seed and the next of 05_tiny_seeds
@@ -93,16 +93,16 @@ def load(preset: str) -> tuple[dict | None, str]:
     if rec is not None:
         return rec, f"results/{RECORD}"
     if preset != "ci":
-        return None, f"not shipped: python -m geomem_nb.durability --preset cpu --out results/{RECORD}"
+        return None, f"not shipped: python -m geomem_nb.studies.geometry_lasts --preset cpu --out results/{RECORD}"
     return {"entries": study("ci"), "factor": FACTOR, "preset": "ci"}, "the ci entries, run here"
 
 
 def main(argv=None) -> int:
-    p = Parser(prog="python -m geomem_nb.durability",
+    p = Parser(prog="python -m geomem_nb.studies.geometry_lasts",
                what="""Train every model of chapter 5 on every tiny graph for ten times its budget, on two
                seeds, and record the geometric level (and the bilinear models' geometric margin) over
                training: does the geometry the verdicts read at the budget last?""",
-               examples=["python -m geomem_nb.durability --preset cpu --out results/cpu/05_geometry_lasts"])
+               examples=["python -m geomem_nb.studies.geometry_lasts --preset cpu --out results/cpu/05_geometry_lasts"])
     p.add_argument("--preset", choices=PRESETS, default="cpu")
     p.add_argument("--out", required=True, help="the record's folder (metrics.json is written there)")
     p.add_argument("--only", nargs="+", metavar="GRAPH/MODEL", help="just these entries")
@@ -115,14 +115,11 @@ def main(argv=None) -> int:
     start = time.perf_counter()
     rec = {"entries": study(a.preset, a.only), "factor": FACTOR, "preset": a.preset}
     argv_text = " ".join(sys.argv[1:] if argv is None else argv)
-    rec["provenance"] = provenance("cpu", time.perf_counter() - start, f"python -m geomem_nb.durability {argv_text}")
+    rec["provenance"] = provenance("cpu", time.perf_counter() - start, f"python -m geomem_nb.studies.geometry_lasts {argv_text}")
     out.mkdir(parents=True, exist_ok=True)
     write_json(rec, out / "metrics.json")
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())
 
 
 def table_rows(rec: dict, budgeted: dict | None, names: dict | None = None,
@@ -158,3 +155,7 @@ def lower_at_end(rec: dict, budgeted: dict | None, models=("transformer", "mamba
             if "budgeted final" in c:
                 out[name] = c["longer final"].mean - c["budgeted final"]
     return out
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -3,7 +3,7 @@ comes from and, where the paper (or its authors' release) says so, why the setti
 page prints the paper's values."""
 from __future__ import annotations
 
-from ..checks import check_choice
+from .checks import check_choice
 
 IN_WEIGHTS, IN_CONTEXT = "in-weights", "in-context"
 FAMILIES = (IN_WEIGHTS, IN_CONTEXT)

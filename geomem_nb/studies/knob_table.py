@@ -3,7 +3,7 @@ regularizer notebook ran the bilinear network on the 15-cycle at width 512 for 1
 where chapter 07's cpu table runs width 128. Each row over seeds (the authors' seed 7 and more), each
 knob's direction judged beyond the spread, in the layout of chapter 07's ``knobs`` record.
 
-    python -m geomem_nb.knob_table --preset cpu --width 512 --steps 10000 --seeds 7 0 1 --c12-rows \\
+    python -m geomem_nb.studies.knob_table --preset cpu --width 512 --steps 10000 --seeds 7 0 1 --c12-rows \\
         --out results/cpu/07_knobs_width512
 """
 from __future__ import annotations
@@ -12,13 +12,13 @@ import sys
 import time
 from functools import partial
 
-from . import launch, results
-from .experiments import tiny_knobs
-from .results import provenance, write_json
-from .stats import from_record
-from .guard import check_folder
-from .runtime import PRESETS, device, device_name
-from .usage import Parser, add_seeds
+from .. import launch, results
+from ..experiments import tiny_knobs
+from ..results import provenance, write_json
+from ..stats import from_record
+from ..guard import check_folder
+from ..runtime import PRESETS, device, device_name
+from ..usage import Parser, add_seeds
 
 RECORD = "07_knobs_width512"
 WIDTH, STEPS = 512, 10000  # the authors' regularizer notebook (paper-claims.md §3.4)
@@ -72,12 +72,12 @@ WHAT = """Build chapter 7's table of training knobs (claim C12) as a record of i
     direction judged beyond the spread over seeds. The authors ran width 512 for 10,000 full-batch steps;
     chapter 7's own table uses width 128. Writes metrics.json to --out. With --launcher, each seed is a job
     of its own."""
-EXAMPLES = ["python -m geomem_nb.knob_table --preset ci --width 32 --steps 200 --seeds 7 --out outputs/ci/knobs",
-            "python -m geomem_nb.knob_table --preset cpu --width 512 --steps 10000 --seeds 7 0 1 --c12-rows"]
+EXAMPLES = ["python -m geomem_nb.studies.knob_table --preset ci --width 32 --steps 200 --seeds 7 --out outputs/ci/knobs",
+            "python -m geomem_nb.studies.knob_table --preset cpu --width 512 --steps 10000 --seeds 7 0 1 --c12-rows"]
 
 
 def main(argv=None) -> int:
-    p = Parser(prog="python -m geomem_nb.knob_table", what=WHAT, examples=EXAMPLES)
+    p = Parser(prog="python -m geomem_nb.studies.knob_table", what=WHAT, examples=EXAMPLES)
     p.add_argument("--preset", default="cpu", choices=PRESETS, help="the knob table's preset (its graph and model)")
     p.add_argument("--width", type=int, default=WIDTH, help=f"the embedding width (default {WIDTH})")
     p.add_argument("--steps", type=int, default=STEPS, help=f"full-batch training steps (default {STEPS})")
@@ -95,7 +95,7 @@ def main(argv=None) -> int:
     t0 = time.perf_counter()
     knobs = table(args.preset, args.width, args.steps, args.seeds, tiny_knobs.C12_ROWS if args.c12_rows else None,
                   launcher)
-    command = " ".join(["python -m geomem_nb.knob_table"] + (sys.argv[1:] if argv is None else list(argv)))
+    command = " ".join(["python -m geomem_nb.studies.knob_table"] + (sys.argv[1:] if argv is None else list(argv)))
     write_json({"preset": args.preset, "knobs": knobs,
                 "provenance": provenance(device_name(device()), time.perf_counter() - t0, command)},
                out / "metrics.json")

@@ -6,7 +6,7 @@ order is read on positions 2..l-1 (v1 .. v_{l-2}), 1-indexed as in ``evaluate``.
 cascade means the leaf-side positions cross the accuracy level strictly before the root-side ones,
 v_{l-2} first and the first hop v1 last.
 
-``python -m geomem_nb.learning_order --preset cpu --seeds 0 1 2 --out results/cpu/02_learning_order``
+``python -m geomem_nb.studies.learning_order --preset cpu --seeds 0 1 2 --out results/cpu/02_learning_order``
 runs the study (several seeds, the preset's lr and a tenth of it, a fine evaluation grid) and
 writes its record: the crossings of greedy per-position accuracy (``crossings``) and of teacher-forced
 per-position accuracy (``crossings_teacher_forced``), since the paper's Fig. 24 does not say which."""
@@ -17,13 +17,13 @@ import sys
 import time
 import numpy as np
 
-from . import launch, presets
-from .experiments import in_weights
-from .results import git_commit, provenance, write_json
-from .runtime import PRESETS
-from .guard import check_folder
-from .stats import as_record, from_record, spread
-from .usage import Parser, add_seeds
+from .. import launch, presets
+from ..experiments import in_weights
+from ..results import git_commit, provenance, write_json
+from ..runtime import PRESETS
+from ..guard import check_folder
+from ..stats import as_record, from_record, spread
+from ..usage import Parser, add_seeds
 
 LEVEL = 0.5              # a position counts as learned when its held-out accuracy first reaches this
 EVALS = 60               # evaluations over a run: a fine grid, so that crossings rarely tie
@@ -163,12 +163,12 @@ WHAT = """Measure which tokens of a path a model learns first (claim C2; the pap
     evaluated often; for each position of the path, the step at which its held-out accuracy first reaches
     one half (read both greedily and teacher-forced). Writes metrics.json to --out. With --launcher, each
     run is a job of its own."""
-EXAMPLES = ["python -m geomem_nb.learning_order --preset ci --seeds 0 --out outputs/ci/learning_order",
-            "python -m geomem_nb.learning_order --preset cpu --seeds 0 1 2 --out results/cpu/02_learning_order"]
+EXAMPLES = ["python -m geomem_nb.studies.learning_order --preset ci --seeds 0 --out outputs/ci/learning_order",
+            "python -m geomem_nb.studies.learning_order --preset cpu --seeds 0 1 2 --out results/cpu/02_learning_order"]
 
 
 def main(argv=None) -> None:
-    p = Parser(prog="python -m geomem_nb.learning_order", what=WHAT, examples=EXAMPLES)
+    p = Parser(prog="python -m geomem_nb.studies.learning_order", what=WHAT, examples=EXAMPLES)
     p.add_argument("--preset", choices=PRESETS, default="cpu", help="the runs' size (default cpu)")
     add_seeds(p, (0, 1, 2))
     p.add_argument("--out", required=True, help="folder for metrics.json")
@@ -179,8 +179,8 @@ def main(argv=None) -> None:
         check_folder(a.out, "--out")
     t0, commit = time.perf_counter(), git_commit()
     record = study(a.preset, a.seeds, launcher=launcher)
-    from .runtime import device, device_name
-    command = " ".join(["python -m geomem_nb.learning_order"] + list(sys.argv[1:] if argv is None else argv))
+    from ..runtime import device, device_name
+    command = " ".join(["python -m geomem_nb.studies.learning_order"] + list(sys.argv[1:] if argv is None else argv))
     record.update(preset=a.preset, provenance=provenance(device_name(device()), time.perf_counter() - t0,
                                                          command, commit))
     write_json(record, f"{a.out}/metrics.json")

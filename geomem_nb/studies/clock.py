@@ -14,13 +14,14 @@ import math
 
 import numpy as np
 
-from . import long_path, results, stats, sweep
-from .checks import check_choice
-from .runtime import PRESETS
+from .. import results, stats
+from . import long_path, path_length_map
+from ..checks import check_choice
+from ..runtime import PRESETS
 
 DEGREE = 100
 PAIR = ("lr 1e-2, weight decay 0.1", "lr 3e-3, weight decay 0.33")  # equal lr x wd
-SETTINGS = (sweep.COST_KNOB, sweep.PUSH_KNOB, *sweep.CLOCK_KNOBS)  # the cost curves compared
+SETTINGS = (path_length_map.COST_KNOB, path_length_map.PUSH_KNOB, *path_length_map.CLOCK_KNOBS)  # the cost curves compared
 COMMAND = "bash results/make_records.sh clock"
 
 
@@ -29,19 +30,19 @@ def load(preset: str) -> tuple[list[dict], str]:
     and the clock test's, as far as they are shipped (the clock test is hours of one core; its runs are
     read as they finish). Without the shipped records: at ci the clock test's one ci cell runs here."""
     check_choice("preset", preset, PRESETS)
-    rows = [r for r in (sweep.shipped("cpu", "frontier") or []) if r["degree"] == DEGREE]
+    rows = [r for r in (path_length_map.shipped("cpu", "frontier") or []) if r["degree"] == DEGREE]
     rows = [r for r in rows if r.get("knob") in SETTINGS]
     if results.RESULTS is not None:
-        rows += sweep.collect(results.RESULTS / "cpu" / sweep.FOLDERS["clock"], "cpu", "clock")
+        rows += path_length_map.collect(results.RESULTS / "cpu" / path_length_map.FOLDERS["clock"], "cpu", "clock")
     if rows:
-        return rows, f"results/cpu/{sweep.FOLDERS['frontier']} and results/cpu/{sweep.FOLDERS['clock']}"
+        return rows, f"results/cpu/{path_length_map.FOLDERS['frontier']} and results/cpu/{path_length_map.FOLDERS['clock']}"
     if preset != "ci":
         return [], f"not shipped; the clock test is hours of one core: {COMMAND}"
-    here = results.workspace("outputs") / "ci" / sweep.FOLDERS["clock"]
-    failed = sweep.run("ci", here, group="clock", workers=1)
+    here = results.workspace("outputs") / "ci" / path_length_map.FOLDERS["clock"]
+    failed = path_length_map.run("ci", here, group="clock", workers=1)
     if failed:
         raise RuntimeError("runs failed: " + "; ".join(failed))
-    return sweep.collect(here, "ci", "clock"), f"{here.name} (the ci cell, run here)"
+    return path_length_map.collect(here, "ci", "clock"), f"{here.name} (the ci cell, run here)"
 
 
 def clock(run: dict) -> float:
@@ -153,7 +154,7 @@ def _factor(g: dict | None) -> str:
     return text
 
 
-def table_rows(found: list[dict], lengths=tuple(sweep.COST_BUDGETS)) -> list[dict]:
+def table_rows(found: list[dict], lengths=tuple(path_length_map.COST_BUDGETS)) -> list[dict]:
     """One row per setting for ``viz.table``: lr x weight decay, the steps to 0.5 at each l (mean ± sd over
     the seeds that reached it; "not run yet" where no run is in), and the factor per +1 in l."""
     out = []

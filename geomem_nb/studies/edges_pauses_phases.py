@@ -9,7 +9,7 @@
 * C19: two-phase training at the paper's phase-1 and phase-2 peak lr (ratio 1/200), a fine evaluation
   grid in phase 2 and edge recovery at each phase-2 evaluation.
 
-    python -m geomem_nb.decisive_c17_c19 --preset cpu --seeds 0 1 2 --out results/cpu/08_decisive_c17_c19
+    python -m geomem_nb.studies.edges_pauses_phases --preset cpu --seeds 0 1 2 --out results/cpu/08_decisive_c17_c19
 """
 from __future__ import annotations
 
@@ -19,10 +19,11 @@ from pathlib import Path
 
 import numpy as np
 
-from . import launch, results, stats, variants
-from .deviations.paper import IN_WEIGHTS, paper
-from .results import provenance, write_json
-from .runtime import device, device_name
+from .. import launch, results, stats
+from . import what_else_matters
+from ..paper import IN_WEIGHTS, paper
+from ..results import provenance, write_json
+from ..runtime import device, device_name
 
 RECORD = "08_decisive_c17_c19"
 SEEDS = (0, 1, 2)
@@ -35,8 +36,8 @@ CI = dict(degree=20, steps=40, eval_every=8, warmup=4, batch_size=64)
 
 
 def base_config(preset: str | None = None, seed: int | None = None, **overrides):
-    """Chapter 08's base run (``variants.base_config``), shrunk to ``CI`` at the ci preset."""
-    return variants.base_config(preset, seed, **{**(CI if preset == "ci" else {}), **overrides})
+    """Chapter 08's base run (``what_else_matters.base_config``), shrunk to ``CI`` at the ci preset."""
+    return what_else_matters.base_config(preset, seed, **{**(CI if preset == "ci" else {}), **overrides})
 
 
 def paper_lrs() -> tuple[float, float]:
@@ -81,7 +82,7 @@ def c17(base) -> tuple[dict, dict]:
     """C17's numbers for one seed (keys 'c17/<variant>/...'), and nothing to curve."""
     m = {}
     for name, o in c17_overrides(base).items():
-        r = variants._run(base, f"C17 {name}", **o)
+        r = what_else_matters._run(base, f"C17 {name}", **o)
         for k in ("test_exact_match", "train_exact_match", "edge_recovery"):
             m[f"c17/{name}/{k}"] = r.metrics[k]
         m[f"c17/{name}/lr"] = r.config["lr"]
@@ -95,10 +96,10 @@ def c18(base) -> tuple[dict, dict]:
     m, curves = {}, {}
     cell = frontier(base)
     for k in PAUSES:
-        r = variants._run(base, f"C18 {k} pauses", pause_tokens=k, **cell)
+        r = what_else_matters._run(base, f"C18 {k} pauses", pause_tokens=k, **cell)
         step, reached = steps_to(r.history)
         m.update({f"c18/{k}/test_exact_match": r.metrics["test_exact_match"], f"c18/{k}/held_out_auc":
-                  variants.held_out_auc(r), f"c18/{k}/steps_to_level": step, f"c18/{k}/reached": float(reached),
+                  what_else_matters.held_out_auc(r), f"c18/{k}/steps_to_level": step, f"c18/{k}/reached": float(reached),
                   f"c18/{k}/train_exact_match": r.metrics["train_exact_match"]})
         curves[str(k)] = [[h["step"], h["test_exact_match"]] for h in r.history]
     return m, curves
@@ -108,7 +109,7 @@ def c19(base) -> tuple[dict, dict]:
     """C19's numbers for one seed (keys 'c19/...') and its phase-2 curves (held-out exact match, train
     exact match, edge recovery)."""
     o = c19_overrides(base)
-    r = variants._run(base, "C19 staged at the paper's lrs", **o)
+    r = what_else_matters._run(base, "C19 staged at the paper's lrs", **o)
     ph = [h for h in r.history if h["phase"] == "paths"]
     em = np.array([h["test_exact_match"] for h in ph])
     edges = np.array([h["edge_recovery"] for h in ph])
@@ -137,9 +138,9 @@ def run_seed(preset: str | None, seed: int, **overrides) -> tuple[dict, dict]:
 def sweep(preset: str | None, seeds, launcher: launch.Launcher | None = None, **overrides) -> tuple[dict, dict]:
     """({measurement: Spread over ``seeds``}, {claim: [curves of each seed]}); ``launcher``: one job per
     seed through it (default: here, one after another)."""
-    seeds = variants.check_seeds(seeds)
+    seeds = what_else_matters.check_seeds(seeds)
     if launcher is not None:
-        per_seed = launch.each(partial(variants.seed_job, run_seed, preset, overrides), seeds, launcher, "seeds-" + RECORD)
+        per_seed = launch.each(partial(what_else_matters.seed_job, run_seed, preset, overrides), seeds, launcher, "seeds-" + RECORD)
     else:
         per_seed = [run_seed(preset, s, **overrides) for s in seeds]
     spreads = {k: stats.spread([m[k] for m, _ in per_seed]) for k in per_seed[0][0]}
@@ -231,12 +232,12 @@ WHAT = """Run, over seeds, the follow-up runs of three of chapter 8's claims (C1
     token (C17); pause tokens on a run still far from its ceiling, read on learning speed (C18); two-phase
     training at the paper's two learning rates (C19). Writes the spread of each number over the seeds
     (mean ± sd) and the learning curves to metrics.json in --out."""
-EXAMPLES = ["python -m geomem_nb.decisive_c17_c19 --preset ci --seeds 0 --out outputs/ci/decisive_c17_c19",
-            "python -m geomem_nb.decisive_c17_c19 --preset cpu --seeds 0 1 2"]
+EXAMPLES = ["python -m geomem_nb.studies.edges_pauses_phases --preset ci --seeds 0 --out outputs/ci/decisive_c17_c19",
+            "python -m geomem_nb.studies.edges_pauses_phases --preset cpu --seeds 0 1 2"]
 
 
 def main(argv=None) -> int:
-    args, out, command = variants.seeds_cli("geomem_nb.decisive_c17_c19", WHAT, EXAMPLES, RECORD, argv, SEEDS)
+    args, out, command = what_else_matters.seeds_cli("geomem_nb.studies.edges_pauses_phases", WHAT, EXAMPLES, RECORD, argv, SEEDS)
     t0 = time.perf_counter()
     spreads, curves = sweep(args.preset, args.seeds, args.launcher)
     path = write(out, args.preset, args.seeds, spreads, curves, time.perf_counter() - t0, command)

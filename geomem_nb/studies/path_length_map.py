@@ -4,10 +4,10 @@ in-weights`` process, sent as one job through ``launch`` (by default local, ``--
 one thread each; ``--launcher slurm --partition P``: a cluster, every cell at once), writing its own
 ``metrics.json``; a run whose folder already holds one is not run again. ``collect`` reads the folder back as one row per run.
 
-    python -m geomem_nb.sweep --preset cpu --out results/cpu/09_path_length [--workers 2] [--knobs] [--clear]
-    python -m geomem_nb.sweep --preset cpu --out results/cpu/09_path_length --launcher slurm --partition P
-    python -m geomem_nb.sweep --preset cpu --first-hop --out results/cpu/09_first_hop
-    python -m geomem_nb.sweep --preset cpu --frontier --out results/cpu/09_long_path
+    python -m geomem_nb.studies.path_length_map --preset cpu --out results/cpu/09_path_length [--workers 2] [--knobs] [--clear]
+    python -m geomem_nb.studies.path_length_map --preset cpu --out results/cpu/09_path_length --launcher slurm --partition P
+    python -m geomem_nb.studies.path_length_map --preset cpu --first-hop --out results/cpu/09_first_hop
+    python -m geomem_nb.studies.path_length_map --preset cpu --frontier --out results/cpu/09_long_path
 """
 from __future__ import annotations
 
@@ -16,16 +16,16 @@ import sys
 from functools import partial
 from pathlib import Path
 
-from . import launch, presets
-from .checks import check_choice, check_int
-from .experiments import InWeightsConfig
-from . import results
-from .results import REPO, read_record
-from .runtime import PRESETS, preset as env_preset
+from .. import launch, presets
+from ..checks import check_choice, check_int
+from ..experiments import InWeightsConfig
+from .. import results
+from ..results import REPO, read_record
+from ..runtime import PRESETS, preset as env_preset
 
-from .sweep_cells import (  # the runs as data; re-exported: every reader of the map names them here
+from .path_length_cells import (  # the runs as data; re-exported: every reader of the map names them here
     BASE, GRIDS, EXTRA, KNOBS, STUDY_KNOBS, KNOB_CELLS, FIRST_HOP_CELLS, STUDIED, STUDY_STEPS, COST_KNOB,
-    PUSH_KNOB, PUSH_STEPS, COST_KNOBS, FRONTIER_CELLS, CLOCK_KNOBS, COST_BUDGETS, CLOCK_CELLS, REACH_CELLS, CHECKPOINTED,
+    PUSH_KNOB, PUSH_STEPS, COST_KNOBS, FRONTIER_CELLS, CLOCK_KNOBS, COST_BUDGETS, CLOCK_CELLS, REACH_CELLS, REACH_SEEDS, CHECKPOINTED,
     GROUPS, EVALUATIONS, DIAGNOSED, DROPPED, MEASURES, cells, knob_cells, first_hop_cells, frontier_cells,
     clock_cells, reach_cells, selected)
 
@@ -129,12 +129,13 @@ FOLDERS = {"grid": "09_path_length", "knobs": "09_path_length", "first-hop": "09
            "frontier": "09_long_path", "clock": "09_clock", "reach": "09_reach"}
 
 
-def shipped(preset: str, group: str = "grid") -> list[dict] | None:
-    """The rows of ``group`` in ``results/<preset>/<FOLDERS[group]>`` when every run is there, else None."""
+def shipped(preset: str, group: str = "grid", whole: bool = True) -> list[dict] | None:
+    """The rows of ``group`` in ``results/<preset>/<FOLDERS[group]>`` when every run is there (``whole``
+    False: when any is: a group whose runs resume across sessions), else None."""
     if results.RESULTS is None:  # from scratch
         return None
     rows = collect(results.RESULTS / preset / FOLDERS[group], preset, group)
-    return rows if rows and len(rows) == len(selected(preset, group)) else None
+    return rows if rows and (not whole or len(rows) == len(selected(preset, group))) else None
 
 
 def load_or_run(preset: str | None = None, workers: int = 2) -> tuple[list[dict], str]:
@@ -145,7 +146,7 @@ def load_or_run(preset: str | None = None, workers: int = 2) -> tuple[list[dict]
     if rows:
         return rows, f"results/{preset}/09_path_length"
     # The map is dozens of runs: at gpu and paper a chapter shows the cpu map rather than run its own
-    # (python -m geomem_nb.sweep --preset gpu --out ... runs it).
+    # (python -m geomem_nb.studies.path_length_map --preset gpu --out ... runs it).
     rows = shipped("cpu") if preset in ("gpu", "paper") else None
     if rows:
         return rows, f"results/cpu/09_path_length (the cpu map: the {preset} map is not run in the chapter)"
@@ -157,20 +158,20 @@ def load_or_run(preset: str | None = None, workers: int = 2) -> tuple[list[dict]
 
 
 def main(argv=None) -> int:
-    from .guard import check_folder
-    from .usage import Parser
+    from ..guard import check_folder
+    from ..usage import Parser
 
-    p = Parser(prog="python -m geomem_nb.sweep", what="""Run chapter 9's map of in-weights training runs over
+    p = Parser(prog="python -m geomem_nb.studies.path_length_map", what="""Run chapter 9's map of in-weights training runs over
         the path length, the degree and the epochs: one run per cell of the map, each its own process,
         writing its metrics.json into a folder of --out named after the cell. A cell whose folder already
         holds a result is not run again (--clear runs it anew). --knobs, --first-hop, --frontier (the
         long-path study), --clock or --reach run that group of cells instead of the map; --list names a group's
         cells. The runs share this machine (--workers at a time, default 2, one thread each) or go to a
         SLURM cluster (--launcher slurm).""", examples=[
-        "python -m geomem_nb.sweep --preset ci --out outputs/ci/09_path_length",
-        "python -m geomem_nb.sweep --preset cpu --frontier --list",
-        "python -m geomem_nb.sweep --preset cpu --frontier --only d100-l7-s14768-lr_1e-2 --out outputs/cpu/09_long_path",
-        "python -m geomem_nb.sweep --preset cpu --out results/cpu/09_path_length --launcher slurm --partition P"])
+        "python -m geomem_nb.studies.path_length_map --preset ci --out outputs/ci/09_path_length",
+        "python -m geomem_nb.studies.path_length_map --preset cpu --frontier --list",
+        "python -m geomem_nb.studies.path_length_map --preset cpu --frontier --only d100-l7-s14768-lr_1e-2 --out outputs/cpu/09_long_path",
+        "python -m geomem_nb.studies.path_length_map --preset cpu --out results/cpu/09_path_length --launcher slurm --partition P"])
     p.add_argument("--preset", choices=PRESETS, default=None, help="the runs' size (default: GEOMEM_SCALE, else cpu)")
     p.add_argument("--out", help="the folder of the runs, one folder per cell (needed unless --list)")
     launch.add_arguments(p, local_workers=2)

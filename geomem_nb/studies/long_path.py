@@ -1,4 +1,4 @@
-"""Chapter 09's long-path study, read out: its runs (``sweep`` group "frontier") grouped by setting over
+"""Chapter 09's long-path study, read out: its runs (``path_length_map`` group "frontier") grouped by setting over
 seeds, which settings reach their path length, the steps each run needed, the cost of each +1 in l,
 and that cost carried to the paper's G(10^4, 10).
 
@@ -10,10 +10,11 @@ import math
 
 import numpy as np
 
-from . import controls, results, stats, sweep
-from .runtime import PRESETS
-from .checks import check_choice
-from .experiments import InWeightsConfig
+from .. import controls, results, stats
+from . import path_length_map
+from ..runtime import PRESETS
+from ..checks import check_choice
+from ..experiments import InWeightsConfig
 
 REACHED = 0.5
 MIN_SEEDS = 2
@@ -26,23 +27,23 @@ DIAGNOSIS = {"guesses on training first hops": "share_training_first_hop",
              "right among held-out hops": "accuracy_among_held_out", "logit gap": "logit_gap"}
 
 
-COMMAND = "python -m geomem_nb.sweep --preset cpu --frontier --out results/cpu/09_long_path"
+COMMAND = "python -m geomem_nb.studies.path_length_map --preset cpu --frontier --out results/cpu/09_long_path"
 
 
 def load(preset: str) -> tuple[list[dict] | None, str]:
     """The study's runs and where they come from: the shipped ``cpu`` record at every preset (the study
     is hours of CPU); without it, at ``ci`` its two-cell version runs here (seconds), else nothing."""
     check_choice("preset", preset, PRESETS)
-    rows = sweep.shipped("cpu", "frontier")
+    rows = path_length_map.shipped("cpu", "frontier")
     if rows:
-        return rows, f"results/cpu/{sweep.FOLDERS['frontier']}"
+        return rows, f"results/cpu/{path_length_map.FOLDERS['frontier']}"
     if preset != "ci":
         return None, f"not shipped; the study is hours of CPU: {COMMAND}"
-    here = results.workspace("outputs") / "ci" / sweep.FOLDERS["frontier"]
-    failed = sweep.run("ci", here, group="frontier")
+    here = results.workspace("outputs") / "ci" / path_length_map.FOLDERS["frontier"]
+    failed = path_length_map.run("ci", here, group="frontier")
     if failed:
         raise RuntimeError("runs failed: " + "; ".join(failed))
-    return sweep.collect(here, "ci", "frontier"), f"{here.name} (the ci cells, run here)"
+    return path_length_map.collect(here, "ci", "frontier"), f"{here.name} (the ci cells, run here)"
 
 
 def setting(row: dict) -> tuple:
@@ -151,7 +152,7 @@ def against(recipe: stats.Spread, other: stats.Spread) -> str:
 
 def epochs_for(steps: float, degree: int, path_length: int) -> float:
     """The epochs that ``steps`` of the cost curve's recipe draw on G(degree, path_length)."""
-    per_hundred = sweep.config(dict(degree=degree, path_length=path_length, epochs=100, knob=sweep.COST_KNOB), "cpu").steps
+    per_hundred = path_length_map.config(dict(degree=degree, path_length=path_length, epochs=100, knob=path_length_map.COST_KNOB), "cpu").steps
     return steps * 100 / per_hundred
 
 

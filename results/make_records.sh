@@ -109,7 +109,7 @@ clock() {
     "$PY" -m geomem_nb.studies.path_length_map --preset cpu --clock --workers "$WORKERS" --out results/cpu/09_clock
 }
 
-# Chapter 09's reach (path_length_map.REACH_CELLS): l = 9 with the clock test's cheapest setting on two fresh seeds,
+# Chapter 09's reach (path_length_map.REACH_CELLS): l = 9, 10, 8, 7 with the clock test's cheapest setting on one schedule, two fresh seeds,
 # each stopped at held-out 0.5 and checkpointed under outputs/checkpoints/09_reach, so a cut-off run resumes.
 reach() {
     "$PY" -m geomem_nb.studies.path_length_map --preset cpu --reach --workers "$WORKERS" --out results/cpu/09_reach

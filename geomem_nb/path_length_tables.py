@@ -6,10 +6,13 @@ from __future__ import annotations
 
 from . import controls, deviations, first_hop, stats
 from .studies import long_path, path_length_map
-from .prose import yes_no
+from .prose import words, yes_no
 
 TRAINED = {"train_exact_match": controls.LEARNED}  # a run that fits its training paths
 SETTING_WORDS = {path_length_map.COST_KNOB: f"the recipe ({path_length_map.COST_KNOB})"}
+# the reach's runs: the push's setting with every length on one schedule, on seeds that did not choose it
+ONE_SCHEDULE = (f"{path_length_map.PUSH_KNOB}, one {path_length_map.REACH_STEPS:,}-step schedule "
+                f"(seeds {', '.join(map(str, path_length_map.REACH_SEEDS))})")
 
 
 def setting_words(knob: str | None) -> str:
@@ -155,10 +158,13 @@ def push_rows(push: list[dict]) -> list[dict]:
              "training minutes": r["train_seconds"] / 60} for r in push]
 
 
-def cost(study: list[dict], knobs: list[dict] | None) -> tuple[dict, dict, dict, list[dict]]:
-    """The cost curves of the recipe and the push's setting, the recipe's lower bound at l = 8 (the
-    map's longest failing run), the fitted growth of each, and one table of all of it."""
+def cost(study: list[dict], knobs: list[dict] | None, reach: list[dict] | None = None) -> tuple[dict, dict, dict, list[dict]]:
+    """The cost curves of the recipe and the push's setting (and with ``reach``, the push's setting on one
+    schedule), the recipe's lower bound at l = 8 (the map's longest failing run), the fitted growth of
+    each, and one table of all of it."""
     curves = {k: long_path.cost_curve(study, k) for k in path_length_map.COST_KNOBS}
+    if reach:
+        curves[ONE_SCHEDULE] = long_path.cost_curve(reach, path_length_map.PUSH_KNOB)
     longest = [r for r in knobs or [] if r["path_length"] >= 8 and r.get("knob") == path_length_map.COST_KNOB
                and r["degree"] == 100 and r["test_exact_match"] < long_path.REACHED]
     bounds = {path_length_map.COST_KNOB: {r["path_length"]: r["steps"] for r in sorted(longest, key=lambda r: r["steps"])}}
@@ -170,6 +176,54 @@ def cost(study: list[dict], knobs: list[dict] | None) -> tuple[dict, dict, dict,
     table += [{"setting": setting_words(k), "l": ell, "seeds": 1, "seeds that reached 0.5": 0, "budget (steps)": steps,
                "steps to 0.5": f"more than {steps:,} (the map's run)"} for k, b in bounds.items() for ell, steps in b.items()]
     return curves, bounds, fits, table
+
+
+def reach_rows(reach: list[dict]) -> list[dict]:
+    """One row per reach run: where it stopped (the first evaluation at held-out 0.5, or its budget),
+    what it scored there, and whether it learned its training paths and edges."""
+    return [{"ℓ": r["path_length"], "seed": r["seed"],
+             "steps to 0.5": long_path.steps_to(r["history"]) or f"not within {r['steps_run']:,}",
+             "held-out exact match": r["test_exact_match"], "diagonal": r["leaf_first_hop_diagonal_accuracy"],
+             "train exact match": r["train_exact_match"], "edges": r["edge_recovery"],
+             "training minutes": r["train_seconds"] / 60}
+            for r in sorted(reach, key=lambda r: (r["path_length"], r["seed"]))]
+
+
+def reach_by_length(reach: list[dict]) -> dict[int, list[dict]]:
+    """The reach's runs per path length, shortest first."""
+    out: dict[int, list[dict]] = {}
+    for r in sorted(reach, key=lambda r: (r["path_length"], r["seed"])):
+        out.setdefault(r["path_length"], []).append(r)
+    return out
+
+
+def reach_text(reach: list[dict]) -> str:
+    """The reach in words: each length's seeds (held-out exact match where it stopped, and when), and
+    the furthest length reached on every seed."""
+    by = reach_by_length(reach)
+    done = [ell for ell, runs in by.items() if long_path.reached(runs) and len(runs) == len(path_length_map.REACH_SEEDS)]
+    parts = [f"ℓ = {ell}: " + ", ".join(
+        f"seed {r['seed']} {r['test_exact_match']:.2f} " + (f"at step {s:,}" if (s := long_path.steps_to(r["history"]))
+                                                             else f"after {r['steps_run']:,} steps")
+        for r in runs) for ell, runs in by.items()]
+    head = (f"**Furthest length reached on every seed: ℓ = {max(done)}** (seeds {words(path_length_map.REACH_SEEDS)}; "
+            "cpu, d = 100, 2 layers, width 64)." if done else "No length reached on every seed.")
+    return f"{head} Held-out exact match where each run stopped: {'; '.join(parts)}."
+
+
+def peak_text(peaks: list[dict]) -> str:
+    """Each run's held-out exact match and diagonal at the end of training against their peaks."""
+    return "At the end of training against the peak: " + "; ".join(
+        f"{setting_words(p['run'].get('knob'))}, seed {p['run'].get('seed', 0)}: held-out "
+        f"{p['held-out exact match']['end']:.2f} (peak {p['held-out exact match']['peak']:.2f}), diagonal "
+        f"{p['diagonal']['end']:.2f} (peak {p['diagonal']['peak']:.2f})" for p in peaks) + "."
+
+
+def peak_rows(peaks: list[dict]) -> list[dict]:
+    """``long_path.peak_and_end`` as a table: per run, each measure at the end and at its peak."""
+    return [{"setting": setting_words(p["run"].get("knob")), "ℓ": p["run"]["path_length"], "seed": p["run"].get("seed", 0),
+             **{f"{name} {k}": p[name][k] for name in long_path.PEAKS for k in ("end", "peak")},
+             "held-out peak at step": p["held-out exact match"]["peak step"], "budget": p["run"]["steps"]} for p in peaks]
 
 
 def _pair(x) -> tuple[float, float] | None:
@@ -218,6 +272,17 @@ def bill_rows(rows: list[dict], big_run: dict | None, fits: dict) -> list[dict]:
                                  "extrapolated to ℓ = 10",
                          "epochs needed at l = 10": f"{need:.3g}", **long_path.gpu_bill(need, big_run)})
     return bill
+
+
+def bill_text(bill: list[dict]) -> str:
+    """The cheapest of the bill's extrapolations (the best setting's), in words."""
+    fitted = [b for b in bill if b["from"].startswith("the cost curve")]
+    if not fitted:
+        return ""
+    best = min(fitted, key=lambda b: b["GPU minutes"])
+    return (f"From the best setting, {best['from'].removeprefix('the cost curve of ')}: about "
+            f"{float(best['epochs needed at l = 10']):,.0f} epochs, {best['GPU minutes']:,.0f} GPU minutes at the shipped "
+            "run's step rate, against the paper's 50,000 epochs.")
 
 
 def under_trained(rows: list[dict]) -> str:

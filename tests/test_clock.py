@@ -93,3 +93,14 @@ def test_the_table_reads_every_length_and_says_what_is_missing():
     assert row["factor per +1 in ℓ"].startswith("×4.") and "95%" in row["factor per +1 in ℓ"]
     (partial,) = clock.table_rows(clock.settings(rows[:2]))
     assert partial["ℓ = 7"] == "not run yet" and partial["factor per +1 in ℓ"] == "—"
+
+
+def test_related_work_sits_beside_our_cheapest_factor_and_the_clock_power():
+    rows = curve_rows("lr 1e-2, weight decay 0.1", 1e-2, 0.1, 200, 4.0) + curve_rows("lr 1e-2", 1e-2, 0.01, 200, 7.0)
+    found = clock.settings(rows)
+    table = clock.related_rows(found, {"beta": 0.24, "interval": (0.12, 0.35)})
+    assert [r["work"] for r in table] == [r["work"] for r in clock.RELATED] + ["this book"]
+    ours = table[-1]
+    assert "×4." in ours["what one more hop costs"] and "weight decay 0.1" in ours["what one more hop costs"]
+    assert "+0.24" in ours["the optimizer's clock"] and all("key" not in r for r in table)
+    assert clock.related_rows([], None)[-1]["the optimizer's clock"] == "—"

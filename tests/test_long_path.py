@@ -71,3 +71,41 @@ def test_learned_reads_the_targets_each_objective_trains():
                  history=[{"step": 1, "train_hardest_token": 0.95}])
     assert long_path.learned(first) and not long_path.learned(dict(first, history=[{"step": 1, "train_hardest_token": 0.4}]))
     assert not long_path.learned(dict(first, history=[]))
+
+
+def test_peak_and_end_reads_the_longest_runs_that_trained_their_whole_budget():
+    """A run that decays after its peak shows both; a run stopped at 0.5 is left out (it has no later),
+    and so are shorter lengths."""
+    def hist(values):
+        return [{"step": 100 * (i + 1), "test_exact_match": v, "leaf_first_hop_diagonal_accuracy": 1.0}
+                for i, v in enumerate(values)]
+    decays = run(8, final=0.1, history=hist([0.0, 0.4, 0.1]), stopping={"rule": "end of budget"})
+    holds = run(8, seed=1, final=0.9, history=hist([0.2, 0.9, 0.9]), stopping={"rule": "end of budget"})
+    stopped = run(9, seed=2, final=0.6, history=hist([0.1, 0.6]), stopping={"rule": "held-out level reached"})
+    shorter = run(7, final=1.0, history=hist([1.0]))
+    peaks = long_path.peak_and_end([decays, holds, stopped, shorter])
+    assert [p["run"]["seed"] for p in peaks] == [0, 1]
+    first, second = (p["held-out exact match"] for p in peaks)
+    assert (first["end"], first["peak"], first["peak step"]) == (0.1, 0.4, 200)
+    assert (second["end"], second["peak"], second["peak step"]) == (0.9, 0.9, 200)  # the first step at the peak
+    assert not long_path.ran_to_end(stopped) and long_path.ran_to_end(shorter)
+
+
+def test_the_reach_in_words_names_the_furthest_length_reached_on_every_seed():
+    from geomem_nb import path_length_tables as tables
+
+    def r(ell, seed, final, at):
+        return run(ell, seed=seed, final=final, steps=200000, steps_run=at, curve=[final], every=at, train_seconds=60)
+    reach = [r(9, 2, 0.64, 24000), r(9, 3, 0.52, 32000), r(10, 2, 0.6, 80000), r(10, 3, 0.2, 200000)]
+    text = tables.reach_text(reach)
+    assert text.startswith("**Furthest length reached on every seed: ℓ = 9** (seeds 2 and 3")
+    assert "seed 3 0.20 after 200,000 steps" in text and "seed 2 0.64 at step 24,000" in text
+    assert tables.reach_text([r(9, 2, 0.64, 24000)]).startswith("No length reached on every seed")
+    rows = tables.reach_rows(reach)
+    assert [(x["ℓ"], x["seed"]) for x in rows] == [(9, 2), (9, 3), (10, 2), (10, 3)]
+    assert rows[-1]["steps to 0.5"] == "not within 200,000"
+
+
+def test_a_study_group_is_refused_by_name():
+    with pytest.raises(ValueError, match="group"):
+        long_path.load("cpu", "clock")

@@ -27,23 +27,23 @@ DIAGNOSIS = {"guesses on training first hops": "share_training_first_hop",
              "right among held-out hops": "accuracy_among_held_out", "logit gap": "logit_gap"}
 
 
-COMMAND = "python -m geomem_nb.studies.path_length_map --preset cpu --frontier --out results/cpu/09_long_path"
+COMMANDS = {g: f"python -m geomem_nb.studies.path_length_map --preset cpu --{g} --out results/cpu/{path_length_map.FOLDERS[g]}"
+            for g in ("frontier", "reach")}
+PEAKS = {"held-out exact match": "test_exact_match", "diagonal": "leaf_first_hop_diagonal_accuracy"}
 
 
-def load(preset: str) -> tuple[list[dict] | None, str]:
-    """The study's runs and where they come from: the shipped ``cpu`` record at every preset (the study
-    is hours of CPU); without it, at ``ci`` its two-cell version runs here (seconds), else nothing."""
+def load(preset: str, group: str = "frontier") -> tuple[list[dict] | None, str]:
+    """The study's runs (``group``: "frontier", or "reach": l = 7 to 10 on one schedule) and where they
+    come from: the shipped ``cpu`` record at every preset (hours of CPU; the reach as far as it has run);
+    without it, at ``ci`` the group's ci cells run here (seconds), else nothing."""
     check_choice("preset", preset, PRESETS)
-    rows = path_length_map.shipped("cpu", "frontier")
+    check_choice("group", group, ("frontier", "reach"))
+    rows = path_length_map.shipped("cpu", group, whole=group == "frontier")
     if rows:
-        return rows, f"results/cpu/{path_length_map.FOLDERS['frontier']}"
+        return rows, f"results/cpu/{path_length_map.FOLDERS[group]}"
     if preset != "ci":
-        return None, f"not shipped; the study is hours of CPU: {COMMAND}"
-    here = results.workspace("outputs") / "ci" / path_length_map.FOLDERS["frontier"]
-    failed = path_length_map.run("ci", here, group="frontier")
-    if failed:
-        raise RuntimeError("runs failed: " + "; ".join(failed))
-    return path_length_map.collect(here, "ci", "frontier"), f"{here.name} (the ci cells, run here)"
+        return None, f"not shipped; the study is hours of CPU: {COMMANDS[group]}"
+    return path_length_map.run_here(group)
 
 
 def setting(row: dict) -> tuple:
@@ -163,6 +163,28 @@ def gpu_bill(epochs: float, big_run: dict) -> dict:
     steps_per_epoch = big.steps_for_epochs(100) / 100
     rate = big_run["steps"] / big_run["train_seconds"]
     return {"steps per epoch": steps_per_epoch, "steps/s": rate, "GPU minutes": epochs * steps_per_epoch / rate / 60}
+
+
+def ran_to_end(run: dict) -> bool:
+    """The run trained its whole budget (not stopped at a held-out level)."""
+    return (run.get("stopping") or {}).get("rule") != "held-out level reached"
+
+
+def peak_and_end(rows: list[dict]) -> list[dict]:
+    """Does what a long run reaches last? For the runs at the longest l among those that ran their whole
+    budget: each measure of ``PEAKS`` at the run's end, at its peak over the evaluations, and the step of
+    the peak (the first evaluation at the peak)."""
+    whole = [r for r in rows if ran_to_end(r)]
+    longest = max((r["path_length"] for r in whole), default=None)
+    out = []
+    for r in (r for r in whole if r["path_length"] == longest):
+        row = {"run": r}
+        for name, key in PEAKS.items():
+            seen = [(h[key], -h["step"]) for h in r["history"] if h.get(key) is not None]
+            peak, step = max(seen)
+            row[name] = {"end": r[key], "peak": peak, "peak step": -step}
+        out.append(row)
+    return out
 
 
 def learned(run: dict) -> bool:

@@ -138,6 +138,16 @@ def shipped(preset: str, group: str = "grid", whole: bool = True) -> list[dict] 
     return rows if rows and (not whole or len(rows) == len(selected(preset, group))) else None
 
 
+def run_here(group: str, workers: int = 2) -> tuple[list[dict], str]:
+    """The ci cells of ``group``, run here under outputs/ci (seconds), and where they come from: what a
+    chapter shows of a study whose records are not beside it."""
+    here = results.workspace("outputs") / "ci" / FOLDERS[group]
+    failed = run("ci", here, workers=workers, group=group)
+    if failed:
+        raise RuntimeError("runs failed: " + "; ".join(failed))
+    return collect(here, "ci", group), f"{here.name} (the ci {'cell' if len(selected('ci', group)) == 1 else 'cells'}, run here)"
+
+
 def load_or_run(preset: str | None = None, workers: int = 2) -> tuple[list[dict], str]:
     """The grid of ``preset``: its shipped records (``results/<preset>/09_path_length``) when complete,
     else run (missing cells only) into ``outputs/<preset>/09_path_length``. Returns (rows, folder)."""

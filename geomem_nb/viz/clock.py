@@ -30,8 +30,6 @@ def clock_costs(found: list[dict]):
     return fig
 
 
-
-
 def weight_norms(rows: list[dict], ell: int, names: dict):
     """The weight norm over training at path length ``ell`` for every run that recorded it (the clock
     test's runs), one colour per setting (``names``: knob -> words), each seed a line; a run stopped at
@@ -50,4 +48,27 @@ def weight_norms(rows: list[dict], ell: int, names: dict):
     ax.set_ylabel("weight norm")
     ax.set_title(f"ℓ = {ell}: the size of the weights until held-out 0.5")
     ax.legend(loc="best")
+    return fig
+
+
+def reach_curves(runs: list[dict], level: float = 0.5):
+    """The reach's runs over training, one colour per path length, each seed a line (a run stopped at
+    held-out ``level`` ends there): held-out exact match (left) and the leaf/first-hop diagonal (right)."""
+    fig, axes = panels(2, per_row=2, height=3.0)
+    lengths = sorted({r["path_length"] for r in runs})
+    colors = dict(zip(lengths, SETTING_COLORS))
+    for ax, key, name in zip(axes, ("test_exact_match", "leaf_first_hop_diagonal_accuracy"),
+                             ("held-out exact match", "leaf/first-hop diagonal")):
+        seen = set()
+        for r in sorted(runs, key=lambda r: (r["path_length"], r["seed"])):
+            hist = [h for h in r["history"] if h.get(key) is not None]
+            ell = r["path_length"]
+            ax.plot([h["step"] for h in hist], [h[key] for h in hist], color=colors[ell],
+                    label=None if ell in seen else f"ℓ = {ell}")
+            seen.add(ell)
+        ax.set_xlabel("training step")
+        ax.set_ylabel(name)
+        ax.set_ylim(-0.03, 1.03)
+    axes[0].axhline(level, color="gray", linestyle=":", linewidth=1)
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncol=len(lengths))
     return fig

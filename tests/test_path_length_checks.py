@@ -1,0 +1,57 @@
+"""Chapter 9's named checks: every one holds on the shipped records, and each kind turns false when a
+record is changed against the sentence it checks."""
+import copy
+
+import pytest
+
+from geomem_nb import path_length_checks as checks
+from geomem_nb import path_length_tables as tables
+from geomem_nb.studies import long_path, path_length_map
+
+CPU, KNOBS = path_length_map.shipped("cpu"), path_length_map.shipped("cpu", "knobs")
+STUDY = path_length_map.shipped("cpu", "frontier")
+needs_records = pytest.mark.skipif(not (CPU and KNOBS and STUDY), reason="the shipped cpu records are not here")
+
+
+@needs_records
+def test_every_check_holds_on_the_shipped_records():
+    mix_runs = tables.mix_runs(KNOBS)
+    found = {**checks.map_checks(CPU, KNOBS), **checks.mix_checks(tables.mix_spreads(mix_runs), mix_runs)}
+    _, _, fits, _ = tables.cost(STUDY, KNOBS)
+    found.update(checks.study_checks(STUDY, tables.push_choice(STUDY), fits, checks.longest_recipe_run(KNOBS)))
+    assert len(found) > 25 and not checks.failed(found)
+
+
+@needs_records
+def test_a_changed_record_fails_the_sentence_it_contradicts():
+    rows = copy.deepcopy(CPU)
+    six = next(r for r in rows if r["path_length"] == 6)
+    six["leaf_first_hop_diagonal_accuracy"] = 0.5
+    assert checks.failed(checks.map_checks(rows, KNOBS)) == ["ℓ = 6: the diagonal at least 0.9 in every run"]
+    study = copy.deepcopy(STUDY)
+    for r in study:
+        if r["path_length"] == 8:
+            r["first_hop"]["share_training_first_hop"] = 0.9
+    _, _, fits, _ = tables.cost(study, KNOBS)
+    assert "…with few of its wrong first hops on training ones" in checks.failed(
+        checks.study_checks(study, tables.push_choice(study), fits, None))
+
+
+def _stopped(steps_to, steps_run, learned=True, ell=9, seed=2):
+    history = [{"step": steps_to or steps_run, "test_exact_match": 0.6 if steps_to else 0.1}]
+    return {"path_length": ell, "seed": seed, "steps": 200000, "steps_run": steps_run, "history": history,
+            "stopping": {"rule": "held-out level reached"}, "config": {"objective": "full-path"},
+            "test_exact_match": history[-1]["test_exact_match"], "train_exact_match": 1.0 if learned else 0.5,
+            "edge_recovery": 1.0}
+
+
+def test_the_reach_checks_catch_a_run_that_stopped_wrong_or_missed_untrained():
+    good = [_stopped(24000, 24000), _stopped(32000, 32000, seed=3)]
+    assert not checks.failed(checks.reach_checks([], good))
+    assert "ℓ = 9 is reached on both fresh seeds" in checks.reach_checks([], good)
+    assert checks.failed(checks.reach_checks([], [_stopped(24000, 28000)])) == [
+        "every stopped run stopped at its first evaluation at 0.5, or ran its whole budget"]
+    missed = [_stopped(None, 200000, learned=False), _stopped(24000, 24000, seed=3)]
+    assert set(checks.failed(checks.reach_checks([], missed))) == {
+        "every stopped run that missed 0.5 learned its training paths and edges", "ℓ = 9 is reached on both fresh seeds"}
+    assert long_path.ran_to_end({"stopping": {"rule": "end of budget"}})

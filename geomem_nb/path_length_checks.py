@@ -129,6 +129,18 @@ def reach_checks(clock_rows: list[dict], reach: list[dict]) -> dict[str, bool]:
     return out
 
 
+def peak_checks(peaks: list[dict], tol: float = 0.05) -> dict[str, bool]:
+    """The longest runs that trained their whole budget: the push keeps what it reached; its control
+    without the extra weight decay never passes 0.5 and keeps its diagonal full."""
+    push = [p for p in peaks if p["run"].get("knob") == path_length_map.PUSH_KNOB]
+    control = [p for p in peaks if p["run"].get("knob") == path_length_map.COST_KNOB]
+    held, diag = "held-out exact match", "diagonal"
+    return {"the push ends within 0.05 of its peak, held-out and diagonal": bool(push) and all(
+        p[k]["peak"] - p[k]["end"] <= tol for p in push for k in (held, diag)),
+            "its control never passes 0.5 held out": bool(control) and all(p[held]["peak"] < long_path.REACHED for p in control),
+            "…and ends with its diagonal full": bool(control) and all(p[diag]["end"] >= 0.9 for p in control)}
+
+
 def failed(checks: dict[str, bool]) -> list[str]:
     """The checks that do not hold."""
     return [k for k, ok in checks.items() if not ok]

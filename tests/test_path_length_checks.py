@@ -55,3 +55,15 @@ def test_the_reach_checks_catch_a_run_that_stopped_wrong_or_missed_untrained():
     assert set(checks.failed(checks.reach_checks([], missed))) == {
         "every stopped run that missed 0.5 learned its training paths and edges", "ℓ = 9 is reached on both fresh seeds"}
     assert long_path.ran_to_end({"stopping": {"rule": "end of budget"}})
+
+
+def test_the_peak_checks_catch_a_push_that_falls_after_its_peak():
+    def peak(knob, held, diag):
+        return {"run": {"knob": knob}, "held-out exact match": dict(zip(("end", "peak"), held)),
+                "diagonal": dict(zip(("end", "peak"), diag))}
+    push, control = path_length_map.PUSH_KNOB, path_length_map.COST_KNOB
+    kept = [peak(push, (0.84, 0.86), (1.0, 1.0)), peak(control, (0.0, 0.08), (1.0, 1.0))]
+    assert not checks.failed(checks.peak_checks(kept))
+    fell = [peak(push, (0.5, 0.9), (1.0, 1.0)), peak(control, (0.0, 0.6), (0.5, 1.0))]
+    assert len(checks.failed(checks.peak_checks(fell))) == 3
+    assert len(checks.failed(checks.peak_checks([]))) == 3  # nothing to read is not a pass

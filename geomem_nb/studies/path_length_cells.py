@@ -137,33 +137,20 @@ def knob_cells(preset: str) -> list[dict]:
     return KNOB_CELLS.get(preset, [])
 
 
+# the groups whose cells are one list at ci and one for every larger preset (gpu and paper run cpu's)
+CI_OR_CPU = {"first-hop": FIRST_HOP_CELLS, "frontier": FRONTIER_CELLS, "clock": CLOCK_CELLS, "reach": REACH_CELLS}
+
+
 def first_hop_cells(preset: str) -> list[dict]:
-    """The diagnosed runs at ``preset`` (``FIRST_HOP_CELLS``; gpu and paper: cpu's)."""
-    check_choice("preset", preset, PRESETS)
-    return FIRST_HOP_CELLS["ci" if preset == "ci" else "cpu"]
-
-
-def frontier_cells(preset: str) -> list[dict]:
-    """The long-path study's runs at ``preset`` (``FRONTIER_CELLS``; gpu and paper: cpu's)."""
-    check_choice("preset", preset, PRESETS)
-    return FRONTIER_CELLS["ci" if preset == "ci" else "cpu"]
-
-
-def clock_cells(preset: str) -> list[dict]:
-    """The clock test's runs at ``preset`` (``CLOCK_CELLS``; gpu and paper: cpu's)."""
-    check_choice("preset", preset, PRESETS)
-    return CLOCK_CELLS["ci" if preset == "ci" else "cpu"]
-
-
-def reach_cells(preset: str) -> list[dict]:
-    """The reach runs at ``preset`` (``REACH_CELLS``; gpu and paper: cpu's)."""
-    check_choice("preset", preset, PRESETS)
-    return REACH_CELLS["ci" if preset == "ci" else "cpu"]
+    """The diagnosed runs at ``preset`` (``FIRST_HOP_CELLS``)."""
+    return selected(preset, "first-hop")
 
 
 def selected(preset: str, group: str = "grid") -> list[dict]:
-    """The runs of ``group`` at ``preset``: the map's grid, its knob runs, the diagnosed runs, the study's
-    or the clock test's."""
+    """The runs of ``group`` at ``preset``: the map's grid, its knob runs, the diagnosed runs, the study's,
+    the clock test's or the reach's."""
     check_choice("group", group, GROUPS)
-    return {"grid": cells, "knobs": knob_cells, "first-hop": first_hop_cells, "frontier": frontier_cells,
-            "clock": clock_cells, "reach": reach_cells}[group](preset)
+    if group in CI_OR_CPU:
+        check_choice("preset", preset, PRESETS)
+        return CI_OR_CPU[group]["ci" if preset == "ci" else "cpu"]
+    return {"grid": cells, "knobs": knob_cells}[group](preset)

@@ -26,8 +26,8 @@ from ..runtime import PRESETS, preset as env_preset
 from .path_length_cells import (  # the runs as data; re-exported: every reader of the map names them here
     BASE, GRIDS, EXTRA, KNOBS, STUDY_KNOBS, KNOB_CELLS, FIRST_HOP_CELLS, STUDIED, STUDY_STEPS, COST_KNOB,
     PUSH_KNOB, PUSH_STEPS, COST_KNOBS, FRONTIER_CELLS, CLOCK_KNOBS, COST_BUDGETS, CLOCK_CELLS, REACH_CELLS,
-    REACH_SEEDS, REACH_STEPS, REACH_LENGTHS, CHECKPOINTED, GROUPS, EVALUATIONS, DIAGNOSED, DROPPED, MEASURES, cells, knob_cells, first_hop_cells, frontier_cells,
-    clock_cells, reach_cells, selected)
+    REACH_SEEDS, REACH_STEPS, REACH_LENGTHS, CHECKPOINTED, GROUPS, EVALUATIONS, DIAGNOSED, DROPPED, MEASURES,
+    cells, knob_cells, first_hop_cells, selected)
 
 
 def name(cell: dict) -> str:

@@ -1,9 +1,10 @@
-"""Chapter 9's runs as the path-star rules read them: the long-path study, the cpu map and its knob runs."""
+"""Chapter 9's runs as the path-star rules read them: the long-path study, the reach, the cpu map and its
+knob runs."""
 from __future__ import annotations
 
 from ..studies import long_path
-from ..studies.path_length_map import (COST_KNOB, FOLDERS, PUSH_KNOB, PUSH_STEPS, REACH_SEEDS, cells as sweep_cells,
-                                      knob_cells as sweep_knob_cells, name as sweep_name, selected)
+from ..studies.path_length_map import (COST_KNOB, FOLDERS, PUSH_KNOB, PUSH_STEPS, REACH_SEEDS, REACH_STEPS,
+                                      cells as sweep_cells, knob_cells as sweep_knob_cells, name as sweep_name, selected)
 from .base import Get
 
 # the l = 8 control without the push's weight decay: two seeds at the push's budget where run, else the
@@ -12,10 +13,15 @@ L8_CONTROL = [dict(degree=100, path_length=8, steps=PUSH_STEPS, knob=COST_KNOB, 
 L8_ONE_RUN = "cpu/09_first_hop/d100-l8-e10000-lr_1e-2"
 
 
-def study_runs(get: Get) -> list[tuple[str, dict]]:
-    """(name, metrics with the cell's settings) of chapter 9's long-path study, as far as it is there."""
-    found = [(f"cpu/{FOLDERS['frontier']}/{sweep_name(c)}", c) for c in selected("cpu", "frontier")]
+def group_runs(get: Get, group: str) -> list[tuple[str, dict]]:
+    """(name, metrics with the cell's settings) of one of chapter 9's run groups, as far as it is there."""
+    found = [(f"cpu/{FOLDERS[group]}/{sweep_name(c)}", c) for c in selected("cpu", group)]
     return [(n, {**get(n), **c, "steps": get(n)["steps"]}) for n, c in found if get(n)]
+
+
+def study_runs(get: Get) -> list[tuple[str, dict]]:
+    """The long-path study's runs (``group_runs``)."""
+    return group_runs(get, "frontier")
 
 
 def study_reach(get: Get) -> str | None:
@@ -30,41 +36,42 @@ def study_reach(get: Get) -> str | None:
             + "; furthest l reached: " + (long_path.label(best) if best else "none"))
 
 
-def reach_runs(get: Get) -> list[tuple[str, dict]]:
-    """(name, metrics with the cell's settings) of chapter 9's reach runs (l = 9 on fresh seeds), as far as
-    they are there."""
-    found = [(f"cpu/{FOLDERS['reach']}/{sweep_name(c)}", c) for c in selected("cpu", "reach")]
-    return [(n, {**get(n), **c, "steps": get(n)["steps"]}) for n, c in found if get(n)]
-
-
 def reach_line(get: Get) -> str | None:
-    """The reach in one line: l = 9 with the push's setting on seeds that played no part in choosing it."""
-    runs = [m for _, m in reach_runs(get)]
+    """The reach in one line: the push's setting on seeds that played no part in choosing it, every length
+    on one schedule; each length's seeds, and the furthest length reached on every seed."""
+    runs = [m for _, m in group_runs(get, "reach")]
     if not runs:
         return None
-    ell = max(m["path_length"] for m in runs)
-    seen = ", ".join(f"seed {m['seed']} {m['test_exact_match']:.2f}" + (
-        f" at step {s:,}" if (s := long_path.steps_to(m["history"])) else f" after {m['steps']:,} steps") for m in runs)
-    return (f"chapter 9 reach at l = {ell} (cpu, d = 100, {PUSH_KNOB}; seeds {', '.join(map(str, REACH_SEEDS))}, which "
-            f"played no part in choosing the setting; each run stops at held-out 0.5): held-out exact match {seen}; "
-            f"reached on every seed: {'yes' if long_path.reached(runs) and len(runs) == len(REACH_SEEDS) else 'no'}")
+    by: dict[int, list] = {}
+    for m in sorted(runs, key=lambda m: (m["path_length"], m["seed"])):
+        by.setdefault(m["path_length"], []).append(m)
+    done = [ell for ell, rs in by.items() if len(rs) == len(REACH_SEEDS) and long_path.reached(rs)]
+    seen = "; ".join(f"l = {ell}: " + ", ".join(
+        f"seed {m['seed']} {m['test_exact_match']:.2f}" + (f" at step {s:,}" if (s := long_path.steps_to(m["history"]))
+                                                           else f" after {m['steps']:,} steps") for m in rs)
+        for ell, rs in by.items())
+    return (f"chapter 9 reach (cpu, d = 100, {PUSH_KNOB}, one {REACH_STEPS:,}-step schedule; seeds "
+            f"{', '.join(map(str, REACH_SEEDS))}, which played no part in choosing the setting; each run stops at "
+            f"held-out 0.5): held-out exact match {seen}; furthest length reached on every seed: "
+            + (f"l = {max(done)}" if done else "none"))
 
 
 def cost_lines(get: Get) -> list[str]:
     """The study's cost of one more node on the path, per setting: the factor per +1 in l with its
-    interval and the range left when each length is left out (each length ran at its own budget; the
-    push's setting with the reach's l = 9 runs)."""
-    runs, out = [m for _, m in study_runs(get) + reach_runs(get)], []
-    for knob in (COST_KNOB, PUSH_KNOB):
+    interval and the range left when each length is left out (each length ran at its own budget), and
+    the push's setting on the reach's one schedule."""
+    study, reach, out = [m for _, m in study_runs(get)], [m for _, m in group_runs(get, "reach")], []
+    curves = [(knob, study, "each length ran at its own budget and schedule") for knob in (COST_KNOB, PUSH_KNOB)]
+    curves.append((PUSH_KNOB, reach, "every length on one schedule, seeds 2 and 3"))
+    for knob, runs, how in curves:
         fit = long_path.growth(long_path.cost_curve(runs, knob)) if runs else None
         if not fit:
             continue
         interval, loo = fit.get("interval"), fit.get("leave one out")
         out.append(f"chapter 9 cost of a longer path, {knob} (cpu, lengths {', '.join(map(str, fit['lengths']))}): "
-                   f"about ×{fit['factor per l']:.0f} steps per node"
+                   f"about ×{fit['factor per l']:.1f} steps per node"
                    + (f" (95% interval ×{interval[0]:.1f} to ×{interval[1]:.1f})" if interval else "")
-                   + (f"; leaving one length out: ×{loo[0]:.1f} to ×{loo[1]:.1f}" if loo else "")
-                   + "; each length ran at its own budget and schedule")
+                   + (f"; leaving one length out: ×{loo[0]:.1f} to ×{loo[1]:.1f}" if loo else "") + f"; {how}")
     return out
 
 

@@ -350,7 +350,7 @@ if spreads:
 # chance and not apart from the GPT.
 # :::
 
-# %% tags=["hide-input"]
+# %% tags=["hide-output", "hide-input"]
 bar = 0.5 if base.preset == "ci" else 0.8
 checks = what_else_checks.one_seed_checks(one, chance, tree_chance, bar)
 if S is not None:

@@ -427,7 +427,7 @@ prose.say(tables.bill_text(bill) if bill else "")
 # each must hold. The clock test's answer is the one its fit gives.
 # :::
 
-# %% tags=["hide-input"]
+# %% tags=["hide-output", "hide-input"]
 cell = {(r["degree"], r["path_length"], r["epochs"]): r for r in rows}
 short, long_ = cell[(100, 5, 100)], cell[(100, 8, 100)]
 assert short["test_exact_match"] >= 0.5 and short["leaf_first_hop_diagonal_accuracy"] >= 0.9, short

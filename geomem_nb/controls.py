@@ -43,6 +43,11 @@ def tag(metrics: dict, bars: dict) -> str:
     return f" [under-trained: {'; '.join(missing)}]" if missing else ""
 
 
+def failed(checks: dict[str, bool]) -> list[str]:
+    """The named checks (a chapter's sentence -> whether its records bear it out) that do not hold."""
+    return [k for k, ok in checks.items() if not ok]
+
+
 def assert_learned(metrics: dict, bars: dict, name: str) -> None:
     """The 'learned' half of a two-sided control: raise AssertionError naming the run and what it missed."""
     missing = shortfalls(metrics, bars)

@@ -139,8 +139,3 @@ def peak_checks(peaks: list[dict], tol: float = 0.05) -> dict[str, bool]:
         p[k]["peak"] - p[k]["end"] <= tol for p in push for k in (held, diag)),
             "its control never passes 0.5 held out": bool(control) and all(p[held]["peak"] < long_path.REACHED for p in control),
             "…and ends with its diagonal full": bool(control) and all(p[diag]["end"] >= 0.9 for p in control)}
-
-
-def failed(checks: dict[str, bool]) -> list[str]:
-    """The checks that do not hold."""
-    return [k for k, ok in checks.items() if not ok]

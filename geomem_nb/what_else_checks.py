@@ -100,8 +100,3 @@ def trees_mamba_checks(D8: dict, sweep: dict | None) -> dict[str, bool]:
     if sweep:
         out["…and above the seed sweep's Mamba beyond the spread"] = stats.above(m8, sweep[fp + "mamba"])
     return out
-
-
-def failed(checks: dict[str, bool]) -> list[str]:
-    """The checks that do not hold."""
-    return [k for k, ok in checks.items() if not ok]

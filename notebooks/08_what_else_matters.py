@@ -44,7 +44,7 @@ if "google.colab" in sys.modules:
 
 # %% tags=["hide-input"]
 import matplotlib.pyplot as plt
-from geomem_nb import page_notes, prose, results, stats, verdicts, viz
+from geomem_nb import controls, page_notes, prose, results, stats, verdicts, viz
 from geomem_nb.studies import what_else_matters, what_else_readings
 from geomem_nb.studies import edges_pauses_phases as dc
 from geomem_nb import what_else_checks, what_else_tables as tables
@@ -361,7 +361,7 @@ if D8 is not None:
     checks.update(what_else_checks.trees_mamba_checks(D8, spreads))
 viz.table([{"the chapter says": k, "the records": prose.yes_no(ok)} for k, ok in checks.items()],
           caption="every statement about the runs, checked (on the worst seed where a control must have learned)")
-assert not what_else_checks.failed(checks), what_else_checks.failed(checks)
+assert not controls.failed(checks), controls.failed(checks)
 if D is not None:  # the follow-up runs are what the claims page reads for C17-C19
     found = {c: verdicts.RULES[c](results.shipped) for c in ("C17", "C18", "C19")}
     assert [v.status for v in found.values()] == ["partly", "inconclusive", "inconclusive"], found

@@ -45,7 +45,7 @@ if "google.colab" in sys.modules:
 # %% tags=["hide-input"]
 import matplotlib.pyplot as plt
 
-from geomem_nb import controls, deviations, first_hop, page_notes, prose, results, runtime, stats, viz
+from geomem_nb import controls, deviations, first_hop, page_notes, prose, results, runtime, viz
 from geomem_nb.studies import clock, long_path, path_length_map
 from geomem_nb.viz import clock as clock_viz
 from geomem_nb import path_length_checks, path_length_tables as tables
@@ -453,7 +453,7 @@ if peaks:
     checks.update(path_length_checks.peak_checks(peaks))
 viz.table([{"the chapter says": k, "the records": prose.yes_no(ok)} for k, ok in checks.items()],
           caption="every statement about the shipped runs, checked")
-assert not path_length_checks.failed(checks), path_length_checks.failed(checks)
+assert not controls.failed(checks), controls.failed(checks)
 by_clock = {s["setting"]: {c["l"]: c for c in s["curve"]} for s in found}
 if {"lr 1e-2, weight decay 1.0", path_length_map.PUSH_KNOB} <= set(by_clock) and 7 in by_clock["lr 1e-2, weight decay 1.0"]:
     # what the text says: weight decay 1.0 needs several times the push's steps at l = 5, misses l = 7 on

@@ -4,6 +4,7 @@ import copy
 
 import pytest
 
+from geomem_nb import controls
 from geomem_nb import path_length_checks as checks
 from geomem_nb import path_length_tables as tables
 from geomem_nb.studies import long_path, path_length_map
@@ -19,7 +20,7 @@ def test_every_check_holds_on_the_shipped_records():
     found = {**checks.map_checks(CPU, KNOBS), **checks.mix_checks(tables.mix_spreads(mix_runs), mix_runs)}
     _, _, fits, _ = tables.cost(STUDY, KNOBS)
     found.update(checks.study_checks(STUDY, tables.push_choice(STUDY), fits, checks.longest_recipe_run(KNOBS)))
-    assert len(found) > 25 and not checks.failed(found)
+    assert len(found) > 25 and not controls.failed(found)
 
 
 @needs_records
@@ -27,13 +28,13 @@ def test_a_changed_record_fails_the_sentence_it_contradicts():
     rows = copy.deepcopy(CPU)
     six = next(r for r in rows if r["path_length"] == 6)
     six["leaf_first_hop_diagonal_accuracy"] = 0.5
-    assert checks.failed(checks.map_checks(rows, KNOBS)) == ["ℓ = 6: the diagonal at least 0.9 in every run"]
+    assert controls.failed(checks.map_checks(rows, KNOBS)) == ["ℓ = 6: the diagonal at least 0.9 in every run"]
     study = copy.deepcopy(STUDY)
     for r in study:
         if r["path_length"] == 8:
             r["first_hop"]["share_training_first_hop"] = 0.9
     _, _, fits, _ = tables.cost(study, KNOBS)
-    assert "…with few of its wrong first hops on training ones" in checks.failed(
+    assert "…with few of its wrong first hops on training ones" in controls.failed(
         checks.study_checks(study, tables.push_choice(study), fits, None))
 
 
@@ -47,12 +48,12 @@ def _stopped(steps_to, steps_run, learned=True, ell=9, seed=2):
 
 def test_the_reach_checks_catch_a_run_that_stopped_wrong_or_missed_untrained():
     good = [_stopped(24000, 24000), _stopped(32000, 32000, seed=3)]
-    assert not checks.failed(checks.reach_checks([], good))
+    assert not controls.failed(checks.reach_checks([], good))
     assert "ℓ = 9 is reached on both fresh seeds" in checks.reach_checks([], good)
-    assert checks.failed(checks.reach_checks([], [_stopped(24000, 28000)])) == [
+    assert controls.failed(checks.reach_checks([], [_stopped(24000, 28000)])) == [
         "every stopped run stopped at its first evaluation at 0.5, or ran its whole budget"]
     missed = [_stopped(None, 200000, learned=False), _stopped(24000, 24000, seed=3)]
-    assert set(checks.failed(checks.reach_checks([], missed))) == {
+    assert set(controls.failed(checks.reach_checks([], missed))) == {
         "every stopped run that missed 0.5 learned its training paths and edges", "ℓ = 9 is reached on both fresh seeds"}
     assert long_path.ran_to_end({"stopping": {"rule": "end of budget"}})
 
@@ -63,7 +64,7 @@ def test_the_peak_checks_catch_a_push_that_falls_after_its_peak():
                 "diagonal": dict(zip(("end", "peak"), diag))}
     push, control = path_length_map.PUSH_KNOB, path_length_map.COST_KNOB
     kept = [peak(push, (0.84, 0.86), (1.0, 1.0)), peak(control, (0.0, 0.08), (1.0, 1.0))]
-    assert not checks.failed(checks.peak_checks(kept))
+    assert not controls.failed(checks.peak_checks(kept))
     fell = [peak(push, (0.5, 0.9), (1.0, 1.0)), peak(control, (0.0, 0.6), (0.5, 1.0))]
-    assert len(checks.failed(checks.peak_checks(fell))) == 3
-    assert len(checks.failed(checks.peak_checks([]))) == 3  # nothing to read is not a pass
+    assert len(controls.failed(checks.peak_checks(fell))) == 3
+    assert len(controls.failed(checks.peak_checks([]))) == 3  # nothing to read is not a pass

@@ -4,7 +4,7 @@ import copy
 
 import pytest
 
-from geomem_nb import results, stats, verdicts
+from geomem_nb import controls, results, stats, verdicts
 from geomem_nb import what_else_checks as checks
 from geomem_nb.studies import edges_pauses_phases as dc
 from geomem_nb.studies import what_else_matters
@@ -31,7 +31,7 @@ def test_every_check_holds_on_the_shipped_records():
              **checks.trees_mamba_checks(D8, S)}
     one = {k: v.mean if isinstance(v, stats.Spread) else v for k, v in S.items()}  # a seed at the sweep's means
     found.update(checks.one_seed_checks(one, CHANCE, tree_chance, 0.8))
-    assert len(found) > 35 and not checks.failed(found)
+    assert len(found) > 35 and not controls.failed(found)
 
 
 @needs
@@ -39,8 +39,8 @@ def test_a_changed_record_fails_the_sentence_it_contradicts():
     S, D, D8 = _follow_ups()
     S = copy.deepcopy(S)
     S["mamba/full paths/mamba"] = S["mamba/full paths/gpt"]  # Mamba level with the GPT on full paths
-    assert checks.failed(checks.sweep_checks(S, CHANCE, S["tree/chance"].mean)) == ["the GPT above Mamba on full paths"]
+    assert controls.failed(checks.sweep_checks(S, CHANCE, S["tree/chance"].mean)) == ["the GPT above Mamba on full paths"]
     D = copy.deepcopy(D)
     D["c19/fall"] = stats.spread([0.0, 0.3, 0.0])
-    assert checks.failed(checks.follow_up_checks(D, CHANCE, 0.8, verdicts.what_else.CEILING, verdicts.BIG)) == [
+    assert controls.failed(checks.follow_up_checks(D, CHANCE, 0.8, verdicts.what_else.CEILING, verdicts.BIG)) == [
         "C19: no seed falls from its peak"]

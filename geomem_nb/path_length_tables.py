@@ -197,18 +197,22 @@ def reach_by_length(reach: list[dict]) -> dict[int, list[dict]]:
     return out
 
 
+def reach_head(reach: list[dict]) -> str:
+    """The furthest length the reach got to on every seed, with its scale."""
+    done = [ell for ell, runs in reach_by_length(reach).items()
+            if long_path.reached(runs) and len(runs) == len(path_length_map.REACH_SEEDS)]
+    return (f"**Furthest length reached on every seed: ℓ = {max(done)}** (seeds {words(path_length_map.REACH_SEEDS)}; "
+            "cpu, d = 100, 2 layers, width 64)." if done else "No length reached on every seed.")
+
+
 def reach_text(reach: list[dict]) -> str:
-    """The reach in words: each length's seeds (held-out exact match where it stopped, and when), and
-    the furthest length reached on every seed."""
-    by = reach_by_length(reach)
-    done = [ell for ell, runs in by.items() if long_path.reached(runs) and len(runs) == len(path_length_map.REACH_SEEDS)]
+    """The reach in words: the furthest length reached on every seed, then each length's seeds (held-out
+    exact match where each run stopped, and when)."""
     parts = [f"ℓ = {ell}: " + ", ".join(
         f"seed {r['seed']} {r['test_exact_match']:.2f} " + (f"at step {s:,}" if (s := long_path.steps_to(r["history"]))
                                                              else f"after {r['steps_run']:,} steps")
-        for r in runs) for ell, runs in by.items()]
-    head = (f"**Furthest length reached on every seed: ℓ = {max(done)}** (seeds {words(path_length_map.REACH_SEEDS)}; "
-            "cpu, d = 100, 2 layers, width 64)." if done else "No length reached on every seed.")
-    return f"{head} Held-out exact match where each run stopped: {'; '.join(parts)}."
+        for r in runs) for ell, runs in reach_by_length(reach).items()]
+    return f"{reach_head(reach)} Held-out exact match where each run stopped: {'; '.join(parts)}."
 
 
 def peak_text(peaks: list[dict]) -> str:

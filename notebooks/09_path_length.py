@@ -57,10 +57,13 @@ rows, source = path_length_map.load_or_run(PRESET)  # the cpu map when shipped; 
 cpu_rows = path_length_map.shipped("cpu") or rows
 knob_rows = path_length_map.shipped("cpu", "knobs")
 example = max(rows, key=lambda r: r["steps"])  # the runs differ only in d, l and steps
+reach, reach_source = long_path.load(PRESET, "reach")  # l = 7 to 10 on one schedule, fresh seeds
 page_notes.setup_note("09_path_length")  # the software, device and saved records, folded
 
 # %% tags=["remove-input"]
-prose.say("**Regime** (every run of the map; the knob runs change one setting each): "
+prose.say((tables.reach_head(reach) + f" That is with the setting this chapter finds cheapest ({path_length_map.PUSH_KNOB}); "
+           "the map below uses the recipe. " if reach else "")
+          + "**Regime** (every run of the map; the knob runs change one setting each): "
           + deviations.regime(example).removeprefix("Regime: "))
 
 # %% [markdown]
@@ -262,7 +265,6 @@ prose.say(f"The push's setting ({choice[0]}) was chosen on seed 0 at ℓ = 7, wh
 # model as the push; only the budget (so the schedule) and the seeds differ.
 
 # %% tags=["hide-input"]
-reach, reach_source = long_path.load(PRESET, "reach")
 if reach:
     clock_viz.reach_curves(reach)
     plt.show()

@@ -4,7 +4,8 @@ records are not shipped is left out (not counted as holding)."""
 from __future__ import annotations
 
 from . import controls, first_hop, stats
-from .path_length_tables import TRAINED, reach_by_length
+from .path_length_tables import ONE_SCHEDULE, TRAINED
+from .reach_tables import reach_by_length
 from .studies import long_path, path_length_map
 
 DIAGONAL = "leaf_first_hop_diagonal_accuracy"
@@ -123,10 +124,53 @@ def reach_checks(clock_rows: list[dict], reach: list[dict]) -> dict[str, bool]:
            all((hit == r["steps_run"]) if hit is not None else r["steps_run"] == r["steps"] for r, hit in hits),
            "every stopped run that missed 0.5 learned its training paths and edges":
            all(hit is not None or long_path.learned(r) for r, hit in hits)}
-    nine = reach_by_length(reach).get(9, [])
-    if len(nine) == len(path_length_map.REACH_SEEDS):
-        out["ℓ = 9 is reached on both fresh seeds"] = long_path.reached(nine)
+    by = reach_by_length(reach)
+    for ell in (9, 10):
+        if len(by.get(ell, [])) == len(path_length_map.REACH_SEEDS):
+            out[f"ℓ = {ell} is reached on both fresh seeds"] = long_path.reached(by[ell])
+    if all(len(by.get(ell, [])) == len(path_length_map.REACH_SEEDS) for ell in (8, 9, 10)):
+        out.update(reach_order_checks(by))
     return out
+
+
+def schedule_checks(curves: dict, fits: dict) -> dict[str, bool]:
+    """The push's setting on its cost curve (each length at its own budget) against one schedule
+    (``path_length_tables.cost`` curves and fits), as the chapter reads them."""
+    curve, one = fits.get(path_length_map.PUSH_KNOB), fits.get(ONE_SCHEDULE)
+    if not (curve and one and curve["interval"] and one["interval"]):
+        return {}
+    own = {c["l"]: c["steps to 0.5"] for c in curves[path_length_map.PUSH_KNOB] if c["steps to 0.5"]}
+    long = {c["l"]: c for c in curves[ONE_SCHEDULE] if c["steps to 0.5"]}
+    shared = sorted(set(own) & set(long))
+    return {"on one schedule the factor per +1 in ℓ is below the cost curve's, the 95% intervals apart":
+            one["interval"][1] < curve["interval"][0],
+            "the shortest shared length takes more steps on the long schedule than at its own budget":
+            bool(shared) and long[shared[0]]["steps to 0.5"].mean > own[shared[0]].mean,
+            "the cost curve's extrapolation is above every seed's steps at the lengths it did not run":
+            all(curve["at"](ell) > max(c["seed steps"]) for ell, c in long.items() if ell not in own),
+            "on one schedule the longest length takes less than twice the shortest's steps (mean over seeds)":
+            long[max(long)]["steps to 0.5"].mean < 2 * long[min(long)]["steps to 0.5"].mean}
+
+
+def _first_diagonal_before_crossing(run: dict, level: float = 0.9) -> bool:
+    """The diagonal reached ``level`` at an evaluation before held-out exact match first reached 0.5."""
+    cross = long_path.steps_to(run["history"])
+    return any(h["step"] < cross and (h.get(DIAGONAL) or 0) >= level for h in run["history"])
+
+
+def reach_order_checks(by: dict[int, list[dict]]) -> dict[str, bool]:
+    """What the reach's figure shows: the diagonal rises first at l = 8 and 10, while at l = 9 the held-out
+    path crosses 0.5 with the diagonal never above 0.6."""
+    return {"at ℓ = 8 and 10 the diagonal reaches 0.9 before held-out crosses 0.5, on both seeds": all(
+                _first_diagonal_before_crossing(r) for ell in (8, 10) for r in by[ell]),
+            "at ℓ = 9 the diagonal stays at or below 0.6 until held-out crosses 0.5, on both seeds": all(
+                max(h.get(DIAGONAL) or 0 for h in r["history"]) <= 0.6 for r in by[9]),
+            "ℓ = 9 and 10 cross 0.5 within 1.5 times ℓ = 8's steps (mean over seeds)": all(
+                _mean_steps(by[ell]) <= 1.5 * _mean_steps(by[8]) for ell in (9, 10))}
+
+
+def _mean_steps(runs: list[dict]) -> float:
+    return sum(long_path.steps_to(r["history"]) for r in runs) / len(runs)
 
 
 def peak_checks(peaks: list[dict], tol: float = 0.05) -> dict[str, bool]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from . import controls, deviations, first_hop, stats
 from .studies import long_path, path_length_map
-from .prose import words, yes_no
+from .prose import yes_no
 
 TRAINED = {"train_exact_match": controls.LEARNED}  # a run that fits its training paths
 SETTING_WORDS = {path_length_map.COST_KNOB: f"the recipe ({path_length_map.COST_KNOB})"}
@@ -178,58 +178,6 @@ def cost(study: list[dict], knobs: list[dict] | None, reach: list[dict] | None =
     return curves, bounds, fits, table
 
 
-def reach_rows(reach: list[dict]) -> list[dict]:
-    """One row per reach run: where it stopped (the first evaluation at held-out 0.5, or its budget),
-    what it scored there, and whether it learned its training paths and edges."""
-    return [{"ℓ": r["path_length"], "seed": r["seed"],
-             "steps to 0.5": long_path.steps_to(r["history"]) or f"not within {r['steps_run']:,}",
-             "held-out exact match": r["test_exact_match"], "diagonal": r["leaf_first_hop_diagonal_accuracy"],
-             "train exact match": r["train_exact_match"], "edges": r["edge_recovery"],
-             "training minutes": r["train_seconds"] / 60}
-            for r in sorted(reach, key=lambda r: (r["path_length"], r["seed"]))]
-
-
-def reach_by_length(reach: list[dict]) -> dict[int, list[dict]]:
-    """The reach's runs per path length, shortest first."""
-    out: dict[int, list[dict]] = {}
-    for r in sorted(reach, key=lambda r: (r["path_length"], r["seed"])):
-        out.setdefault(r["path_length"], []).append(r)
-    return out
-
-
-def reach_head(reach: list[dict]) -> str:
-    """The furthest length the reach got to on every seed, with its scale."""
-    done = [ell for ell, runs in reach_by_length(reach).items()
-            if long_path.reached(runs) and len(runs) == len(path_length_map.REACH_SEEDS)]
-    return (f"**Furthest length reached on every seed: ℓ = {max(done)}** (seeds {words(path_length_map.REACH_SEEDS)}; "
-            "cpu, d = 100, 2 layers, width 64)." if done else "No length reached on every seed.")
-
-
-def reach_text(reach: list[dict]) -> str:
-    """The reach in words: the furthest length reached on every seed, then each length's seeds (held-out
-    exact match where each run stopped, and when)."""
-    parts = [f"ℓ = {ell}: " + ", ".join(
-        f"seed {r['seed']} {r['test_exact_match']:.2f} " + (f"at step {s:,}" if (s := long_path.steps_to(r["history"]))
-                                                             else f"after {r['steps_run']:,} steps")
-        for r in runs) for ell, runs in reach_by_length(reach).items()]
-    return f"{reach_head(reach)} Held-out exact match where each run stopped: {'; '.join(parts)}."
-
-
-def peak_text(peaks: list[dict]) -> str:
-    """Each run's held-out exact match and diagonal at the end of training against their peaks."""
-    return "At the end of training against the peak: " + "; ".join(
-        f"{setting_words(p['run'].get('knob'))}, seed {p['run'].get('seed', 0)}: held-out "
-        f"{p['held-out exact match']['end']:.2f} (peak {p['held-out exact match']['peak']:.2f}), diagonal "
-        f"{p['diagonal']['end']:.2f} (peak {p['diagonal']['peak']:.2f})" for p in peaks) + "."
-
-
-def peak_rows(peaks: list[dict]) -> list[dict]:
-    """``long_path.peak_and_end`` as a table: per run, each measure at the end and at its peak."""
-    return [{"setting": setting_words(p["run"].get("knob")), "ℓ": p["run"]["path_length"], "seed": p["run"].get("seed", 0),
-             **{f"{name} {k}": p[name][k] for name in long_path.PEAKS for k in ("end", "peak")},
-             "held-out peak at step": p["held-out exact match"]["peak step"], "budget": p["run"]["steps"]} for p in peaks]
-
-
 def _pair(x) -> tuple[float, float] | None:
     return (float(x[0]), float(x[1])) if isinstance(x, (tuple, list)) and len(x) == 2 else None
 
@@ -237,7 +185,8 @@ def _pair(x) -> tuple[float, float] | None:
 def factor_text(fit: dict) -> str:
     """The factor per +1 in l, stated no finer than the data allow: rounded, with the range leaving one
     length out and the 95% interval where the fit gives them."""
-    text = f"about ×{fit['factor per l']:.0f} per +1 in ℓ"
+    f = fit["factor per l"]
+    text = f"about ×{f:.1f} per +1 in ℓ" if f < 3 else f"about ×{f:.0f} per +1 in ℓ"
     notes = []
     loo = _pair(fit.get("leave one out"))
     if loo:
@@ -272,8 +221,9 @@ def bill_rows(rows: list[dict], big_run: dict | None, fits: dict) -> list[dict]:
     for k, fit in (fits.items() if big_run else ()):
         if fit:
             need = long_path.epochs_for(fit["at"](10), 100, 10)
-            bill.append({"from": f"the cost curve of {setting_words(k)} (×{fit['factor per l']:.0f} per +1 in ℓ), "
-                                 "extrapolated to ℓ = 10",
+            f = fit["factor per l"]
+            how = "fitted at ℓ = 10" if 10 in fit["lengths"] else "extrapolated to ℓ = 10"
+            bill.append({"from": f"the cost curve of {setting_words(k)} (×{f:.1f} per +1 in ℓ), {how}",
                          "epochs needed at l = 10": f"{need:.3g}", **long_path.gpu_bill(need, big_run)})
     return bill
 
@@ -284,7 +234,7 @@ def bill_text(bill: list[dict]) -> str:
     if not fitted:
         return ""
     best = min(fitted, key=lambda b: b["GPU minutes"])
-    return (f"From the best setting, {best['from'].removeprefix('the cost curve of ')}: about "
+    return (f"From the cheapest, {best['from'].removeprefix('the cost curve of ')}: about "
             f"{float(best['epochs needed at l = 10']):,.0f} epochs, {best['GPU minutes']:,.0f} GPU minutes at the shipped "
             "run's step rate, against the paper's 50,000 epochs.")
 

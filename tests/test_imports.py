@@ -16,7 +16,7 @@ FLOORS = [
      "succinctness", "first_hop"},
     {"experiments"}, {"presets", "reproduce", "paper"}, {"studies"},
     {"viz"}, {"deviations", "tiny_tables", "spectrum_tables", "why_geometry_tables", "what_else_tables",
-     "path_length_tables", "path_length_checks", "what_else_checks", "tiny_checks"}, {"verdicts"}, {"claims", "landing", "repository", "page", "page_notes", "path_star_tables"},
+     "path_length_tables", "reach_tables", "path_length_checks", "what_else_checks", "tiny_checks"}, {"verdicts"}, {"claims", "landing", "repository", "page", "page_notes", "path_star_tables"},
     {"cli", "__main__"},
 ]
 

@@ -92,16 +92,16 @@ def test_peak_and_end_reads_the_longest_runs_that_trained_their_whole_budget():
 
 
 def test_the_reach_in_words_names_the_furthest_length_reached_on_every_seed():
-    from geomem_nb import path_length_tables as tables
+    from geomem_nb import reach_tables
 
     def r(ell, seed, final, at):
         return run(ell, seed=seed, final=final, steps=200000, steps_run=at, curve=[final], every=at, train_seconds=60)
     reach = [r(9, 2, 0.64, 24000), r(9, 3, 0.52, 32000), r(10, 2, 0.6, 80000), r(10, 3, 0.2, 200000)]
-    text = tables.reach_text(reach)
+    text = reach_tables.reach_text(reach)
     assert text.startswith("**Furthest length reached on every seed: ℓ = 9** (seeds 2 and 3")
     assert "seed 3 0.20 after 200,000 steps" in text and "seed 2 0.64 at step 24,000" in text
-    assert tables.reach_text([r(9, 2, 0.64, 24000)]).startswith("No length reached on every seed")
-    rows = tables.reach_rows(reach)
+    assert reach_tables.reach_text([r(9, 2, 0.64, 24000)]).startswith("No length reached on every seed")
+    rows = reach_tables.reach_rows(reach)
     assert [(x["ℓ"], x["seed"]) for x in rows] == [(9, 2), (9, 3), (10, 2), (10, 3)]
     assert rows[-1]["steps to 0.5"] == "not within 200,000"
 

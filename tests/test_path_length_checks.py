@@ -68,3 +68,17 @@ def test_the_peak_checks_catch_a_push_that_falls_after_its_peak():
     fell = [peak(push, (0.5, 0.9), (1.0, 1.0)), peak(control, (0.0, 0.6), (0.5, 1.0))]
     assert len(controls.failed(checks.peak_checks(fell))) == 3
     assert len(controls.failed(checks.peak_checks([]))) == 3  # nothing to read is not a pass
+
+
+def test_the_reach_order_checks_read_the_diagonal_before_the_crossing():
+    def r(ell, seed, diag, held):  # one evaluation per 1,000 steps
+        history = [{"step": 1000 * i, "test_exact_match": h, "leaf_first_hop_diagonal_accuracy": d}
+                   for i, (d, h) in enumerate(zip(diag, held))]
+        return {"path_length": ell, "seed": seed, "history": history}
+    first = ([0.0, 0.95, 1.0], [0.0, 0.1, 0.6])  # the diagonal full before the crossing
+    late = ([0.0, 0.3, 0.5], [0.0, 0.2, 0.6])    # the crossing with the diagonal at half
+    by = {8: [r(8, s, *first) for s in (2, 3)], 9: [r(9, s, *late) for s in (2, 3)], 10: [r(10, s, *first) for s in (2, 3)]}
+    assert not controls.failed(checks.reach_order_checks(by))
+    by[10] = [r(10, s, *late) for s in (2, 3)]
+    by[9] = [r(9, s, [0.0, 0.2, 0.3, 0.3, 0.9], [0.0, 0.1, 0.2, 0.3, 0.6]) for s in (2, 3)]  # slower, and a full diagonal
+    assert len(controls.failed(checks.reach_order_checks(by))) == 3

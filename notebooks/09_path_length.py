@@ -337,13 +337,13 @@ if study:
 # %% [markdown]
 # *What to read:* on the cost curves each +1 in $\ell$ multiplies the steps to 0.5, less with the extra
 # weight decay, and the dashed lines carry that growth to $\ell = 10$. On one schedule (green) the same
-# setting hardly grows from the shortest length it ran to $\ell = 10$, and that shortest length takes
-# more steps than at its own shorter budget: **the steps to 0.5 follow the schedule at least as much as
-# the path length.** The exponential fitted on the cost curves does not carry on; what it predicts for
-# $\ell = 9$ and $10$ is far above what they took on one schedule. So the cost curves do not show that
-# the "easy 1-step task" gets exponentially harder with $\ell$ for this model; on one schedule it
-# hardly gets harder from $\ell = 7$ to $10$. Two seeds per length, one number of arms; the reach is
-# read on its evaluation grid.
+# setting grows far less per +1 in $\ell$ (the intervals above do not overlap), and its shortest length
+# takes more steps than at its own shorter budget: **the steps to 0.5 follow the schedule at least as
+# much as the path length.** The exponential fitted on the cost curves does not carry on; what it
+# predicts for $\ell = 9$ and $10$ is far above what they took on one schedule. So these runs do not
+# show the "easy 1-step task" getting exponentially harder with $\ell$ for this model; on one schedule
+# it gets only somewhat harder from $\ell = 7$ to $10$. Two seeds per length, one number of arms; the
+# reach is read on its evaluation grid.
 
 # %% [markdown]
 # ## Is the cost a clock?

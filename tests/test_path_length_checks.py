@@ -82,3 +82,20 @@ def test_the_reach_order_checks_read_the_diagonal_before_the_crossing():
     by[10] = [r(10, s, *late) for s in (2, 3)]
     by[9] = [r(9, s, [0.0, 0.2, 0.3, 0.3, 0.9], [0.0, 0.1, 0.2, 0.3, 0.6]) for s in (2, 3)]  # slower, and a full diagonal
     assert len(controls.failed(checks.reach_order_checks(by))) == 3
+
+
+def test_the_schedule_checks_compare_one_schedule_with_the_cost_curve():
+    from geomem_nb.stats import spread
+    one_key = tables.ONE_SCHEDULE
+
+    def c(ell, steps):
+        return {"l": ell, "steps to 0.5": spread(steps), "seed steps": steps}
+    curves = {path_length_map.PUSH_KNOB: [c(7, [6000, 7000]), c(8, [24000, 28000])],
+              one_key: [c(7, [12000, 20000]), c(8, [20000, 32000]), c(9, [24000, 36000])]}
+    fits = {path_length_map.PUSH_KNOB: {"interval": (3.1, 6.3), "at": lambda ell: 26000 * 4.4 ** (ell - 8)},
+            one_key: {"interval": (1.0, 1.6), "at": lambda ell: 26000 * 1.2 ** (ell - 8)}}
+    assert not controls.failed(checks.schedule_checks(curves, fits))
+    fits[one_key]["interval"] = (1.0, 3.5)  # overlapping intervals
+    curves[one_key][0] = c(7, [4000, 5000])  # the shortest length as fast as at its own budget
+    assert len(controls.failed(checks.schedule_checks(curves, fits))) == 2
+    assert checks.schedule_checks(curves, {}) == {}

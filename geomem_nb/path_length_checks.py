@@ -181,3 +181,26 @@ def peak_checks(peaks: list[dict], tol: float = 0.05) -> dict[str, bool]:
         p[k]["peak"] - p[k]["end"] <= tol for p in push for k in (held, diag)),
             "its control never passes 0.5 held out": bool(control) and all(p[held]["peak"] < long_path.REACHED for p in control),
             "…and ends with its diagonal full": bool(control) and all(p[diag]["end"] >= 0.9 for p in control)}
+
+
+def clock_checks(found: list[dict], rows: list[dict], collapse: dict | None, answer: dict) -> dict[str, bool]:
+    """The clock test as the chapter states it (``clock.settings``, its runs, ``clock.collapse`` and
+    ``clock.answer``): weight decay 1.0 needs several times the push's steps at l = 5, misses l = 7 on
+    every seed and grows its weights most at l = 6; the answer in words is the one the fit gives."""
+    out = {}
+    by = {s["setting"]: {c["l"]: c for c in s["curve"]} for s in found}
+    fast = by.get("lr 1e-2, weight decay 1.0", {})
+    if path_length_map.PUSH_KNOB in by and {5, 7} <= set(fast):
+        push5 = by[path_length_map.PUSH_KNOB][5]["steps to 0.5"].mean
+        norms = {r["knob"]: r["history"][-1]["weight_norm"] for r in rows
+                 if r["path_length"] == 6 and "weight_norm" in r["history"][-1]}
+        out.update({"weight decay 1.0 needs at least twice the push's steps at ℓ = 5":
+                    fast[5]["steps to 0.5"].mean >= 2 * push5,
+                    "weight decay 1.0 misses ℓ = 7 on every seed": fast[7]["reached 0.5"] == 0,
+                    "weight decay 1.0 grows its weights most at ℓ = 6": max(norms, key=norms.get) == "lr 1e-2, weight decay 1.0"})
+    if collapse and collapse["interval"]:
+        lo, hi = collapse["interval"]
+        out["the clock's answer in words is the one its fit gives"] = (
+            (answer["collapse"] != "collapses (a pure clock)" or lo <= -1 <= hi)
+            and (answer["collapse"] != "slower with a faster clock" or lo > 0))
+    return out

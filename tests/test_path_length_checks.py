@@ -99,3 +99,17 @@ def test_the_schedule_checks_compare_one_schedule_with_the_cost_curve():
     curves[one_key][0] = c(7, [4000, 5000])  # the shortest length as fast as at its own budget
     assert len(controls.failed(checks.schedule_checks(curves, fits))) == 2
     assert checks.schedule_checks(curves, {}) == {}
+
+
+def test_the_clock_checks_hold_on_the_shipped_runs_and_catch_a_wrong_answer():
+    from geomem_nb.studies import clock
+    rows, _ = clock.load("cpu")
+    if not any(r.get("knob") == "lr 1e-2, weight decay 1.0" for r in rows):
+        pytest.skip("the clock test is not shipped")
+    found, collapse = clock.settings(rows), clock.collapse(rows)
+    answer = clock.answer(found, collapse)
+    got = checks.clock_checks(found, rows, collapse, answer)
+    assert len(got) == 4 and not controls.failed(got)
+    wrong = dict(answer, collapse="collapses (a pure clock)")
+    assert controls.failed(checks.clock_checks(found, rows, collapse, wrong)) == [
+        "the clock's answer in words is the one its fit gives"]

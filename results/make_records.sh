@@ -3,7 +3,8 @@
 # page reads, the chapters' records (their notebooks executed at the cpu preset with
 # GEOMEM_SAVE_RESULTS=1) and the multi-seed sweeps the book loads. With no argument, every group is one
 # job through the launcher (python -m geomem_nb.launch records; see the end of this file), two at a time,
-# one thread each: about two hours on two idle cores (estimated from each group's own time).
+# one thread each: the records' own times add up to about 19 hours of one core (see README), so under ten
+# hours on two idle cores.
 # One group can be run alone: bash results/make_records.sh runs|in_context|tiny|chapters|learning_order|
 # variant_seeds|path_length_map|path_length_knobs|first_hop|decisive_c17_c19|decisive_c20_c21|knobs_width512|
 # long_path|clock|reach|geometry_lasts.

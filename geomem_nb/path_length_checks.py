@@ -197,7 +197,20 @@ def clock_checks(found: list[dict], rows: list[dict], collapse: dict | None, ans
         out.update({"weight decay 1.0 needs at least twice the push's steps at ℓ = 5":
                     fast[5]["steps to 0.5"].mean >= 2 * push5,
                     "weight decay 1.0 misses ℓ = 7 on every seed": fast[7]["reached 0.5"] == 0,
+                    "…and ℓ = 8, where it ran": 8 not in fast or fast[8]["reached 0.5"] == 0,
                     "weight decay 1.0 grows its weights most at ℓ = 6": max(norms, key=norms.get) == "lr 1e-2, weight decay 1.0"})
+    push = by.get(path_length_map.PUSH_KNOB, {})
+    if push and all(ell in push for ell in (5, 6, 7, 8)):
+        def steps(setting, ell):
+            return by[setting].get(ell, {}).get("steps to 0.5")
+        out["the push's setting is the fastest to 0.5 at ℓ = 7 (mean over seeds)"] = (
+            steps(path_length_map.PUSH_KNOB, 7).mean <= min(steps(k, 7).mean for k in by if steps(k, 7)))
+        out["…and at ℓ = 8 no setting is below it beyond the spread"] = not any(
+            stats.above(steps(path_length_map.PUSH_KNOB, 8), steps(k, 8)) for k in by if steps(k, 8))
+        lower = by.get("lr 3e-3, weight decay 0.33", {})
+        if 8 in lower:
+            out["at ℓ = 8 the push's clock at the lower lr misses 0.5 on both seeds, the push reaches it"] = (
+                lower[8]["reached 0.5"] == 0 and push[8]["reached"])
     if collapse and collapse["interval"]:
         lo, hi = collapse["interval"]
         out["the clock's answer in words is the one its fit gives"] = (

@@ -109,7 +109,7 @@ def test_the_clock_checks_hold_on_the_shipped_runs_and_catch_a_wrong_answer():
     found, collapse = clock.settings(rows), clock.collapse(rows)
     answer = clock.answer(found, collapse)
     got = checks.clock_checks(found, rows, collapse, answer)
-    assert len(got) == 4 and not controls.failed(got)
+    assert len(got) >= 4 and not controls.failed(got)
     wrong = dict(answer, collapse="collapses (a pure clock)")
     assert controls.failed(checks.clock_checks(found, rows, collapse, wrong)) == [
         "the clock's answer in words is the one its fit gives"]

@@ -62,7 +62,7 @@ page_notes.setup_note("09_path_length")  # the software, device and saved record
 
 # %% tags=["remove-input"]
 prose.say((reach_tables.reach_head(reach) + f" That is with the setting this chapter finds cheapest ({path_length_map.PUSH_KNOB}); "
-           "the map below uses the recipe. " if reach else "")
+           "the map below uses the recipe.\n\n" if reach else "")
           + "**Regime** (every run of the map; the knob runs change one setting each): "
           + deviations.regime(example).removeprefix("Regime: "))
 

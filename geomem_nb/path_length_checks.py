@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from . import controls, first_hop, stats
 from .path_length_tables import ONE_SCHEDULE, TRAINED
-from .reach_tables import reach_by_length
 from .studies import long_path, path_length_map
 
 DIAGONAL = "leaf_first_hop_diagonal_accuracy"
@@ -124,7 +123,7 @@ def reach_checks(clock_rows: list[dict], reach: list[dict]) -> dict[str, bool]:
            all((hit == r["steps_run"]) if hit is not None else r["steps_run"] == r["steps"] for r, hit in hits),
            "every stopped run that missed 0.5 learned its training paths and edges":
            all(hit is not None or long_path.learned(r) for r, hit in hits)}
-    by = reach_by_length(reach)
+    by = long_path.by_length(reach)
     for ell in (9, 10):
         if len(by.get(ell, [])) == len(path_length_map.REACH_SEEDS):
             out[f"ℓ = {ell} is reached on both fresh seeds"] = long_path.reached(by[ell])
@@ -180,6 +179,7 @@ def peak_checks(peaks: list[dict], tol: float = 0.05) -> dict[str, bool]:
     return {"the push ends within 0.05 of its peak, held-out and diagonal": bool(push) and all(
         p[k]["peak"] - p[k]["end"] <= tol for p in push for k in (held, diag)),
             "its control never passes 0.5 held out": bool(control) and all(p[held]["peak"] < long_path.REACHED for p in control),
+            "…having learned its training paths and edges": bool(control) and all(long_path.learned(p["run"]) for p in control),
             "…and ends with its diagonal full": bool(control) and all(p[diag]["end"] >= 0.9 for p in control)}
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from . import controls, deviations, first_hop, stats
 from .studies import long_path, path_length_map
+from .paper import IN_WEIGHTS, paper
 from .prose import yes_no
 
 TRAINED = {"train_exact_match": controls.LEARNED}  # a run that fits its training paths
@@ -228,15 +229,16 @@ def bill_rows(rows: list[dict], big_run: dict | None, fits: dict) -> list[dict]:
     return bill
 
 
-def bill_text(bill: list[dict]) -> str:
-    """The cheapest of the bill's extrapolations (the best setting's), in words."""
-    fitted = [b for b in bill if b["from"].startswith("the cost curve")]
-    if not fitted:
+def bill_text(fits: dict, big_run: dict | None) -> str:
+    """The bill from the cheapest cost curve at l = 10 (the fewest fitted steps there), in words."""
+    fitted = {k: f for k, f in fits.items() if f}
+    if not (fitted and big_run):
         return ""
-    best = min(fitted, key=lambda b: b["GPU minutes"])
-    return (f"From the cheapest, {best['from'].removeprefix('the cost curve of ')}: about "
-            f"{float(best['epochs needed at l = 10']):,.0f} epochs, {best['GPU minutes']:,.0f} GPU minutes at the shipped "
-            "run's step rate, against the paper's 50,000 epochs.")
+    best = min(fitted, key=lambda k: fitted[k]["at"](10))
+    need = long_path.epochs_for(fitted[best]["at"](10), 100, 10)
+    return (f"From the cheapest, {setting_words(best)} (×{fitted[best]['factor per l']:.1f} per +1 in ℓ): about "
+            f"{need:,.0f} epochs, {long_path.gpu_bill(need, big_run)['GPU minutes']:,.0f} GPU minutes at the shipped "
+            f"run's step rate, against the paper's {paper('epochs', IN_WEIGHTS)['text']}.")
 
 
 def under_trained(rows: list[dict]) -> str:

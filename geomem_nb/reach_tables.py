@@ -8,29 +8,20 @@ from .prose import words
 from .studies import long_path, path_length_map
 
 
-def reach_by_length(reach: list[dict]) -> dict[int, list[dict]]:
-    """The reach's runs per path length, shortest first."""
-    out: dict[int, list[dict]] = {}
-    for r in sorted(reach, key=lambda r: (r["path_length"], r["seed"])):
-        out.setdefault(r["path_length"], []).append(r)
-    return out
-
-
 def reach_head(reach: list[dict]) -> str:
-    """The furthest length the reach got to on every seed, with its scale."""
-    done = [ell for ell, runs in reach_by_length(reach).items()
-            if long_path.reached(runs) and len(runs) == len(path_length_map.REACH_SEEDS)]
-    return (f"**Furthest length reached on every seed: ℓ = {max(done)}** (seeds {words(path_length_map.REACH_SEEDS)}; "
-            "cpu, d = 100, 2 layers, width 64)." if done else "No length reached on every seed.")
+    """The furthest length the reach got to on every seed, with its scale and its schedule."""
+    ell = long_path.furthest_on_every_seed(reach, path_length_map.REACH_SEEDS)
+    schedule = (f"one schedule of {reach[0]['steps']:,} steps, evaluated every {reach[0]['config']['eval_every']:,}"
+                if reach else "")
+    return (f"**Furthest length reached on every seed: ℓ = {ell}** (seeds {words(path_length_map.REACH_SEEDS)}; "
+            f"cpu, d = 100, 2 layers, width 64; {schedule})." if ell else "No length reached on every seed.")
 
 
 def reach_text(reach: list[dict]) -> str:
     """The reach in words: the furthest length reached on every seed, then each length's seeds (held-out
     exact match where each run stopped, and when)."""
-    parts = [f"ℓ = {ell}: " + ", ".join(
-        f"seed {r['seed']} {r['test_exact_match']:.2f} " + (f"at step {s:,}" if (s := long_path.steps_to(r["history"]))
-                                                             else f"after {r['steps_run']:,} steps")
-        for r in runs) for ell, runs in reach_by_length(reach).items()]
+    parts = [f"ℓ = {ell}: " + ", ".join(map(long_path.where_stopped, runs))
+             for ell, runs in long_path.by_length(reach).items()]
     return f"{reach_head(reach)} Held-out exact match where each run stopped: {'; '.join(parts)}."
 
 

@@ -60,14 +60,17 @@ def test_the_reach_checks_catch_a_run_that_stopped_wrong_or_missed_untrained():
 
 def test_the_peak_checks_catch_a_push_that_falls_after_its_peak():
     def peak(knob, held, diag):
-        return {"run": {"knob": knob}, "held-out exact match": dict(zip(("end", "peak"), held)),
+        run = {"knob": knob, "config": {"objective": "full-path"}, "train_exact_match": 1.0, "edge_recovery": 1.0}
+        return {"run": run, "held-out exact match": dict(zip(("end", "peak"), held)),
                 "diagonal": dict(zip(("end", "peak"), diag))}
     push, control = path_length_map.PUSH_KNOB, path_length_map.COST_KNOB
     kept = [peak(push, (0.84, 0.86), (1.0, 1.0)), peak(control, (0.0, 0.08), (1.0, 1.0))]
     assert not controls.failed(checks.peak_checks(kept))
     fell = [peak(push, (0.5, 0.9), (1.0, 1.0)), peak(control, (0.0, 0.6), (0.5, 1.0))]
     assert len(controls.failed(checks.peak_checks(fell))) == 3
-    assert len(controls.failed(checks.peak_checks([]))) == 3  # nothing to read is not a pass
+    fell[1]["run"]["train_exact_match"] = 0.5  # a control that never fitted its paths is no evidence
+    assert "…having learned its training paths and edges" in controls.failed(checks.peak_checks(fell))
+    assert len(controls.failed(checks.peak_checks([]))) == 4  # nothing to read is not a pass
 
 
 def test_the_reach_order_checks_read_the_diagonal_before_the_crossing():

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
-from .. import controls, results, stats
+from .. import controls, stats
 from . import path_length_map
 from ..runtime import PRESETS
 from ..checks import check_choice
@@ -163,6 +161,28 @@ def gpu_bill(epochs: float, big_run: dict) -> dict:
     steps_per_epoch = big.steps_for_epochs(100) / 100
     rate = big_run["steps"] / big_run["train_seconds"]
     return {"steps per epoch": steps_per_epoch, "steps/s": rate, "GPU minutes": epochs * steps_per_epoch / rate / 60}
+
+
+def by_length(runs: list[dict]) -> dict[int, list[dict]]:
+    """The runs per path length, shortest first, each length's seeds in order."""
+    out: dict[int, list[dict]] = {}
+    for r in sorted(runs, key=lambda r: (r["path_length"], r.get("seed", 0))):
+        out.setdefault(r["path_length"], []).append(r)
+    return out
+
+
+def furthest_on_every_seed(runs: list[dict], seeds) -> int | None:
+    """The longest l whose runs cover every one of ``seeds`` and all reach (``reached``), or None."""
+    done = [ell for ell, rs in by_length(runs).items() if len(rs) == len(seeds) and reached(rs)]
+    return max(done, default=None)
+
+
+def where_stopped(run: dict) -> str:
+    """A stopped run in words: held-out exact match where it stopped, and at which step (or after its
+    whole budget when it never reached the level)."""
+    hit = steps_to(run["history"])
+    return (f"seed {run.get('seed', 0)} {run['test_exact_match']:.2f} "
+            + (f"at step {hit:,}" if hit else f"after {run.get('steps_run', run['steps']):,} steps"))
 
 
 def ran_to_end(run: dict) -> bool:

@@ -42,18 +42,13 @@ def reach_line(get: Get) -> str | None:
     runs = [m for _, m in group_runs(get, "reach")]
     if not runs:
         return None
-    by: dict[int, list] = {}
-    for m in sorted(runs, key=lambda m: (m["path_length"], m["seed"])):
-        by.setdefault(m["path_length"], []).append(m)
-    done = [ell for ell, rs in by.items() if len(rs) == len(REACH_SEEDS) and long_path.reached(rs)]
-    seen = "; ".join(f"l = {ell}: " + ", ".join(
-        f"seed {m['seed']} {m['test_exact_match']:.2f}" + (f" at step {s:,}" if (s := long_path.steps_to(m["history"]))
-                                                           else f" after {m['steps']:,} steps") for m in rs)
-        for ell, rs in by.items())
+    seen = "; ".join(f"l = {ell}: " + ", ".join(map(long_path.where_stopped, rs))
+                     for ell, rs in long_path.by_length(runs).items())
+    furthest = long_path.furthest_on_every_seed(runs, REACH_SEEDS)
     return (f"chapter 9 reach (cpu, d = 100, {PUSH_KNOB}, one {REACH_STEPS:,}-step schedule; seeds "
             f"{', '.join(map(str, REACH_SEEDS))}, which played no part in choosing the setting; each run stops at "
             f"held-out 0.5): held-out exact match {seen}; furthest length reached on every seed: "
-            + (f"l = {max(done)}" if done else "none"))
+            + (f"l = {furthest}" if furthest else "none"))
 
 
 def cost_lines(get: Get) -> list[str]:
@@ -83,7 +78,7 @@ def push_lines(get: Get) -> list[str]:
         return []
     out = [f"chapter 9 push to l = 8 with {PUSH_KNOB} (seeds {', '.join(str(m.get('seed', 0)) for _, m in runs)}): "
            "held-out exact match " + ", ".join(f"{m['test_exact_match']:.2f}" for _, m in runs)
-           + f"; the setting was chosen on l = 7, seed 0, so seed 0 is not an independent test of it"]
+           + "; the setting was chosen on l = 7, seed 0, so seed 0 is not an independent test of it"]
     control = [(n, get(n)) for n in (f"cpu/{FOLDERS[g]}/{sweep_name(c)}" for g in ("frontier", "clock")
                                     for c in L8_CONTROL) if get(n)]
     if control:
